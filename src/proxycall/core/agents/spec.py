@@ -1,0 +1,182 @@
+"""The shape of an agent declaration: slots, templates, phone source, phone flow, outcome."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+
+class InputType(StrEnum):
+    TEXT = "TEXT"
+    PHONE = "PHONE"
+    DATE = "DATE"
+    TIME = "TIME"
+    NUMBER = "NUMBER"
+    CHOICE = "CHOICE"
+    YES_NO = "YES_NO"
+    MONEY = "MONEY"  # outcome fields only ("$249", "two forty-nine")
+
+
+class PhoneSource(StrEnum):
+    PLACE = "PLACE"
+    DIRECT_SLOT = "DIRECT_SLOT"
+
+
+class PhoneFlow(StrEnum):
+    DETERMINISTIC_SCRIPT = "DETERMINISTIC_SCRIPT"
+    DIALOG = "DIALOG"
+
+
+class TextKind(StrEnum):
+    """How a TEXT reply is cleaned: lead-in words differ for a name, a business, a product."""
+
+    PERSON_NAME = "PERSON_NAME"
+    BUSINESS_NAME = "BUSINESS_NAME"
+    PRODUCT = "PRODUCT"
+    PLACE_AREA = "PLACE_AREA"
+    FREE = "FREE"
+
+
+class TimeHint(StrEnum):
+    """Resolves a bare hour: a shift at "9" is morning, a dinner booking at "7" is evening."""
+
+    SHIFT = "SHIFT"
+    BUSINESS_HOURS = "BUSINESS_HOURS"
+    DINING = "DINING"
+
+
+@dataclass(frozen=True)
+class Choice:
+    value: str
+    label: str
+    synonyms: tuple[str, ...] = ()
+    spoken: str = ""  # how the call says it ("is unwell"); empty = the label
+
+
+@dataclass(frozen=True)
+class Condition:
+    """When an optional slot becomes required.
+
+    kind "bare_category": the named slot's value is a product category with no brand or model.
+    kind "unsure": the named slot's value means "not sure".
+    kind "equals": the named slot's value is one of `values`.
+    """
+
+    kind: str
+    slot: str
+    values: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class SlotSpec:
+    name: str
+    type: InputType
+    label: str  # card and brief label ("Shift date")
+    question: str = ""  # empty: never asked, kept when volunteered
+    reask: str = ""  # other words for when the reply could not be used
+    required: bool = True
+    required_when: Condition | None = None
+    choices: tuple[Choice, ...] = ()
+    text_kind: TextKind = TextKind.FREE
+    time_hint: TimeHint = TimeHint.BUSINESS_HOURS
+    unknown_finds_place: bool = False  # PHONE: "I don't know it" searches places for the query slot
+
+    @property
+    def asked(self) -> bool:
+        return bool(self.question)
+
+
+@dataclass(frozen=True)
+class CardSpec:
+    title: str
+    lines: tuple[str, ...]  # "Shift: {shift_date} at {shift_start_time}"; dropped if a value is missing
+    confirm_label: str = "Make the call"
+    reject_label: str = "Change something"
+
+
+@dataclass(frozen=True)
+class BriefSpec:
+    objective: str
+    script: tuple[str, ...]  # spoken-style lines of the script preview
+    checklist: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class PhoneSpec:
+    source: PhoneSource
+    direct_slot: str | None = None  # DIRECT_SLOT
+    query_slot: str | None = None  # PLACE: what to search for
+    area_slot: str | None = None  # PLACE: where
+
+
+@dataclass(frozen=True)
+class ScriptSpec:
+    """DETERMINISTIC_SCRIPT: every sentence of the call, as spoken templates."""
+
+    opening: str
+    message: tuple[str, ...]
+    repeat_offer: str
+    closing: str
+    voicemail: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class DialogStep:
+    """DIALOG: one question to the business and the outcome field its answer fills."""
+
+    name: str
+    ask: str
+    reask: str
+    field: str  # outcome field filled by the answer
+    expects: InputType
+    when: Condition | None = None  # asked only when this holds over the outcome so far
+
+
+@dataclass(frozen=True)
+class DialogSpec:
+    opening: str
+    steps: tuple[DialogStep, ...]
+    closing: str
+    voicemail: str  # what to leave, if anything, on an answering machine ("" = hang up)
+
+
+@dataclass(frozen=True)
+class OutcomeField:
+    name: str
+    type: InputType
+    label: str
+    optional: bool = False
+
+
+@dataclass(frozen=True)
+class AgentSpec:
+    type: str
+    title: str
+    description: str
+    slots: tuple[SlotSpec, ...]
+    card: CardSpec
+    brief: BriefSpec
+    phone: PhoneSpec
+    flow: PhoneFlow
+    outcome: tuple[OutcomeField, ...]
+    script: ScriptSpec | None = None
+    dialog: DialogSpec | None = None
+    on_behalf_of_slot: str | None = None  # whose name the call gives
+    success_facts: tuple[str, ...] = field(default_factory=tuple)
+
+    def slot(self, name: str) -> SlotSpec:
+        for slot in self.slots:
+            if slot.name == name:
+                return slot
+        raise KeyError(name)
+
+    def has_slot(self, name: str) -> bool:
+        return any(slot.name == name for slot in self.slots)
+
+    @property
+    def slot_names(self) -> tuple[str, ...]:
+        return tuple(slot.name for slot in self.slots)
+
+    @property
+    def first_asked_slot(self) -> SlotSpec:
+        return next(slot for slot in self.slots if slot.asked)

@@ -1,0 +1,91 @@
+"""Conversation state, the commands understanding proposes, and the planner's decision."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+from proxycall.core.parsers.result import Value
+
+
+class Action(StrEnum):
+    ASK_QUESTION = "ASK_QUESTION"
+    FIND_PLACE = "FIND_PLACE"
+    CONFIRM = "CONFIRM"
+    COMPLETE = "COMPLETE"
+
+
+class Source(StrEnum):
+    PARSER = "PARSER"  # read deterministically from the person's message
+    LLM = "LLM"  # proposed by the LLM, then validated by the same parser
+    CLIENT = "CLIENT"  # sent in `slots` by the client (an edit screen)
+    SERVER = "SERVER"  # resolved by the server (a place's name, address, phone)
+
+
+# --- Commands: what understanding proposes from one message. The planner decides. ---
+
+
+@dataclass(frozen=True)
+class SetSlot:
+    slot: str
+    value: Value
+    source: Source = Source.PARSER
+
+
+@dataclass(frozen=True)
+class SlotRejected:
+    """A reply meant for `slot` could not be used; `reason` is for the person."""
+
+    slot: str
+    reason: str
+
+
+@dataclass(frozen=True)
+class NeedsClarification:
+    """A reply fits more than one value ("7" for a dinner: 7 am or 7 pm?)."""
+
+    slot: str
+    question: str
+    options: tuple[Value, ...]
+
+
+@dataclass(frozen=True)
+class DontKnow:
+    """The person does not know the value ("I don't know their number")."""
+
+    slot: str
+
+
+@dataclass(frozen=True)
+class ChangeRequested:
+    """The person wants to change a slot but gave no new value ("change the time")."""
+
+    slot: str
+
+
+@dataclass(frozen=True)
+class KeepValue:
+    """The person keeps the value offered back after REJECT ("keep")."""
+
+    slot: str
+
+
+Command = SetSlot | SlotRejected | NeedsClarification | DontKnow | ChangeRequested | KeepValue
+
+
+@dataclass
+class ConversationState:
+    """Everything the engine knows about one conversation; stored as JSON between turns."""
+
+    agent_type: str
+    values: dict[str, Value] = field(default_factory=dict)
+    sources: dict[str, str] = field(default_factory=dict)
+    asked_slot: str | None = None  # the slot the last question asked for
+    asked_in_a_row: int = 0  # how many times that slot was asked consecutively
+    last_action: Action | None = None
+    reviewing: bool = False  # after REJECT: values are offered back for "keep"
+    reviewed: list[str] = field(default_factory=list)  # slots kept or changed since REJECT
+    pending_options: dict[str, list[Value]] = field(default_factory=dict)  # clarifications
+    find_place_for_phone: bool = False  # DIRECT_SLOT agent: person didn't know the number
+    card_id: str | None = None  # the card last shown; CONFIRM only completes it
+    complete: bool = False
