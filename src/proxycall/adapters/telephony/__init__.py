@@ -1,0 +1,1 @@
+"""Telephony adapters: the Twilio client, TwiML rendering, signatures, and the Twilio simulator."""
