@@ -63,6 +63,9 @@ class OpenAIExtractor:
         self.model = model
         self._timeout = timeout_seconds
         if client is None:
+            if not api_key:
+                # the SDK would fall back to OPENAI_API_KEY itself; config.py owns the environment
+                raise ValueError("OpenAIExtractor needs an API key")
             from openai import AsyncOpenAI  # slow to import: only when an LLM is configured
 
             client = AsyncOpenAI(
