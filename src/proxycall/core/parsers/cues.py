@@ -1,0 +1,195 @@
+"""Finders for text values inside a sentence: business, person, product, area, note, reason.
+
+Each looks for a generic cue phrase ("call X", "does X have", "I'm X", "has a X", "at X",
+"tell them X", "because X") and reads the run of words after it up to a stop word. They read
+a `masked` copy of the message in which values already taken (phones, dates, times, counts)
+are blanked with "|", so a run never swallows them. Spans index the original message.
+"""
+
+from __future__ import annotations
+
+import re
+
+from proxycall.core.parsers._lex import Hit
+from proxycall.core.parsers.product import business_in
+
+STOP = frozenset("""
+on at in near for has have had got stock stocks sell sells carry carries if whether and to
+tomorrow today tonight because cos coz cause since i i'm im i've ive i'd id please pls about
+with from is are was were do does did can could would will should but so asap now this next
+my me we they it it's its that shift appointment booking table tell let re regarding than or
+by before after until till when who what where which how there their them our your you he she
+him her his any some a an the need want after looking thanks thank cheers mate see check ask
+book cancel call ring phone get got be been being just also too not no yes yeah yep ok okay
+of as than then store shop branch one today's tomorrow's instead actually
+""".split())
+# Words that are never the start of a person's name ("I'm sick", "I'm after", "I'm not").
+COMMON = frozenset("""
+sick ill unwell crook not feeling going calling after looking trying hoping wondering
+running late sorry afraid unable able so very really just also here there home back out off
+sure good fine well ok okay tired stuck busy free available heading working at in on the a
+an with from for to of and or but booked booking hoping keen happy glad after done about
+gonna wanting needing needs want need calling ringing asking checking cancelling canceling
+meant supposed due down up over under having getting got had has have can cant can't could
+couldn't would wouldn't will won't should shouldn't the this that these those it its it's
+what who where when why how which yes yeah yep nah no nope my your our their his her him them
+us me we you they he she i i'm im not stressed stressing burnt burned anxious exhausted
+pregnant injured hurt vomiting throwing coughing feverish contagious recovering
+""".split())
+_RUN = re.compile(r"[^\W_][\w'&.+\-]*(?: [^\W_][\w'&.+\-]*)*")
+
+
+def _run(text: str, low: str, start: int, max_words: int, stops: frozenset[str]) -> Hit | None:
+    """The run of words from `start` up to a stop word or punctuation, as a Hit (or None)."""
+    match = _RUN.match(low, start)
+    if match is None:
+        return None
+    end = start
+    count = 0
+    for word in re.finditer(r"\S+", match.group(0)):
+        token = word.group(0).rstrip(".")
+        if count and (token in stops or count >= max_words):
+            break
+        if not count and token in stops:
+            return None
+        count += 1
+        end = match.start() + word.start() + len(word.group(0).rstrip("."))
+    if count == 0:
+        return None
+    return Hit(text[start:end], start, end)
+
+
+_BUSINESS_STRONG = re.compile(
+    r"(?:^|\b(?:can you|could you|pls|please|need you to|want you to|need to|want to|"
+    r"i'd like to|id like to|help me)\s+)(?:call|ring|phone|contact|try)\s+(?:up\s+)?(?=\S)"
+    r"|\b(?:check|see|find out|ask)\s+(?:if|whether)\s+(?=\S)"
+    r"|\b(?:does|do|did|has|have)\s+(?=\S)"
+    r"|\b(?:i work at|i work for|i work in|my (?:manager|boss|work|job|supervisor) (?:at|from))\s+"
+    r"|\b(?:appointment|booking|reservation|table|consult|consultation|session|visit)\s+"
+    r"(?:at|with)\s+(?:the\s+)?"
+)
+_BUSINESS_WEAK = re.compile(r"\b(?:to|at|with|from)\s+(?:the\s+)?(?=\S)")
+_BUSINESS_AFTER = re.compile(r"\s*(?:has|have|had|stocks?|sells?|carr(?:y|ies))\b")
+
+
+def find_business(text: str, masked: str) -> Hit | None:
+    """A business named in a message: a known name, or a run after "call"/"does"/"at"."""
+    low = masked
+    known = business_in(low)
+    for match in _BUSINESS_STRONG.finditer(low):
+        hit = _run(text, low, match.end(), 5, STOP)
+        if hit is None:
+            continue
+        if match.group(0).strip() in ("does", "do", "did", "has", "have") and not (
+            _BUSINESS_AFTER.match(low, hit.end) or known and known[1] == hit.start
+            or _near_area_then_has(low, hit.end)
+        ):
+            continue
+        return _prefer_known(hit, known)
+    if known is not None:
+        return Hit(known[0], known[1], known[2])
+    for match in _BUSINESS_WEAK.finditer(low):
+        if match.end() < len(text) and text[match.end()].isupper():
+            hit = _run(text, low, match.end(), 5, STOP)
+            if hit is not None:
+                return hit
+    return None
+
+
+def _near_area_then_has(low: str, end: int) -> bool:
+    return re.match(r"\s+(?:at|in)\s+[\w' ]{2,30}?\s+(?:have|has|stock|sell)", low[end:]) is not None
+
+
+def _prefer_known(hit: Hit, known: tuple[str, int, int] | None) -> Hit:
+    if known is not None and known[1] == hit.start:
+        return Hit(known[0], known[1], known[2])
+    return hit
+
+
+_AREA = re.compile(r"\b(?:at|in|near|around)\s+(?:the\s+)?(?:one\s+(?:at|in)\s+)?(?=\S)")
+
+
+def find_area(text: str, masked: str, after: int) -> Hit | None:
+    """A suburb or area named after the business ("at chermside", "in Carindale")."""
+    low = masked
+    gap = re.match(r"\s+([a-z][\w'\-]*(?: [a-z][\w'\-]*)?)(?=\s+(?:have|has|stock|sell|store|"
+                   r"branch|on|at|for|to|and|,|\.|\?|$)|[,.?]|$)", low[after:])
+    if gap and gap.group(1).split()[0] not in STOP:
+        start = after + gap.start(1)
+        return Hit(text[start:after + gap.end(1)], start, after + gap.end(1))
+    for match in _AREA.finditer(low, after):
+        hit = _run(text, low, match.end(), 3, STOP)
+        if hit is not None and hit.value and str(hit.value)[:1].isalpha():
+            return hit
+    return None
+
+
+_PERSON = re.compile(
+    r"\b(?:i'm|i am|im|my name is|my name's|my names|name's|name is|this is|it's|its|"
+    r"under(?: the name)?(?: of)?|booking for|book it for|i'm called|call me)\s+(?=\S)"
+)
+_PERSON_CAPITALISED_ONLY = ("it's", "its", "booking for", "book it for")
+
+
+def find_person(text: str, masked: str) -> Hit | None:
+    """A person's name after "I'm", "my name is", "this is", "under"; never "I'm sick"."""
+    low = masked
+    for match in _PERSON.finditer(low):
+        start = match.end()
+        word = re.match(r"[\w'\-]+", low[start:])
+        if word is None or word.group(0) in COMMON or word.group(0) in STOP:
+            continue
+        cue = re.sub(r"\s+", " ", match.group(0)).strip()
+        if any(cue.startswith(c) for c in _PERSON_CAPITALISED_ONLY) and not text[start].isupper():
+            continue
+        hit = _run(text, low, start, 3, STOP | COMMON)
+        if hit is not None:
+            return hit
+    return None
+
+
+_PRODUCT = re.compile(
+    r"\b(?:has|have|got|stocks?|sells?|carr(?:y|ies)|looking for|i'm after|im after|i am after|"
+    r"chasing|in stock for)\s+(?:(?:a|an|any|some|the)\s+)?(?=\S)"
+)
+_PRODUCT_STOP = STOP - {"one", "for", "with", "and"} | {"in"}
+
+
+def find_product(text: str, masked: str) -> Hit | None:
+    """A product after "has", "have", "stock", "looking for" ("has Sony headphones")."""
+    low = masked
+    for match in _PRODUCT.finditer(low):
+        hit = _run(text, low, match.end(), 6, _PRODUCT_STOP | {"for", "and"})
+        if hit is not None:
+            return hit
+    return None
+
+
+_NOTE = re.compile(
+    r"\b(?:tell them|let them know|pass on|can you say|please say|say|mention|note)"
+    r"(?:\s+that)?\s*[:,-]?\s+(?=\S)"
+)
+_REASON = re.compile(r"\b(?:because|cos|coz|cause|'cause|since|due to|the reason is)\s+(?=\S)")
+
+
+def find_sentence_after(text: str, masked: str, cue: re.Pattern[str]) -> Hit | None:
+    """The rest of the sentence after a cue ("tell them the keys are in the office")."""
+    match = cue.search(masked)
+    if match is None:
+        return None
+    end = len(text)
+    stop = re.search(r"[.!?\n]", text[match.end():])
+    if stop:
+        end = match.end() + stop.start()
+    value = text[match.end():end].strip(" ,")
+    return Hit(value, match.end(), end) if value else None
+
+
+def find_note(text: str, masked: str) -> Hit | None:
+    """A message to pass on ("tell them the keys are in the office")."""
+    return find_sentence_after(text, masked, _NOTE)
+
+
+def find_reason(text: str, masked: str) -> Hit | None:
+    """A stated reason ("because I'm moving house")."""
+    return find_sentence_after(text, masked, _REASON)

@@ -1,0 +1,175 @@
+"""PHONE: a callable number in E.164, read with `phonenumbers` in the person's region.
+
+Accepts every written Australian format (spaces, dashes, dots, brackets, +61, 61, 04xx mobiles,
+landlines with area code, 13xx, 1300, 1800), numbers inside a sentence, and spoken digits
+("zero four one two ...", "oh", "double four", "triple five"). Emergency numbers, premium-rate
+190x numbers, and anything too short, too long or with letters are refused with a reason.
+A 1800 number read in region AU stays Australian (+611800...).
+"""
+
+from __future__ import annotations
+
+import re
+
+import phonenumbers
+from phonenumbers import PhoneNumberFormat, PhoneNumberType
+
+from proxycall.core.parsers._lex import Hit, fold
+from proxycall.core.parsers.result import Parsed, ParseResult, Rejected
+
+EMERGENCY = frozenset({"000", "112", "106", "911", "999", "0000"})
+_DIGIT_WORDS = {
+    "zero": "0", "oh": "0", "o": "0", "nought": "0", "nil": "0", "one": "1", "two": "2",
+    "three": "3", "four": "4", "for": "4", "five": "5", "six": "6", "seven": "7", "eight": "8",
+    "nine": "9",
+}
+_REPEAT = {"double": 2, "triple": 3}
+_TOKEN_RE = re.compile(r"[a-z]+|\d+|\+")
+_SPOKEN_MIN = 4  # fewer spoken digits than this is not a phone number ("one" or "two")
+_ASK = "What's their number, like 0412 345 678 or (07) 7010 1234?"
+_EMERGENCY_REASON = (
+    "I can't call emergency numbers. If someone is in danger, call 000 yourself now."
+)
+_PREMIUM_REASON = "I can't call premium-rate (190x) numbers. Is there a regular number?"
+
+
+def _spoken_runs(low: str) -> list[tuple[int, int, str]]:
+    """Runs of spoken digits ("oh four double one ...") as (start, end, digits)."""
+    runs: list[tuple[int, int, str]] = []
+    start = end = -1
+    digits = ""
+    words = 0
+    repeat = 1
+    for match in _TOKEN_RE.finditer(low):
+        token = match.group(0)
+        gap = low[end:match.start()] if end >= 0 else ""
+        joined = end >= 0 and re.fullmatch(r"[\s,.\-()]*", gap) is not None
+        is_part = token in _DIGIT_WORDS or token in _REPEAT or token.isdigit() or token == "+"
+        if not is_part or not joined:
+            if words >= _SPOKEN_MIN or (words and len(digits) >= 8):
+                runs.append((start, end, digits))
+            start, end, digits, words, repeat = -1, -1, "", 0, 1
+        if not is_part:
+            continue
+        if start < 0:
+            start = match.start()
+        end = match.end()
+        if token in _REPEAT:
+            repeat = _REPEAT[token]
+            continue
+        if token in _DIGIT_WORDS:
+            words += 1
+            digits += _DIGIT_WORDS[token] * repeat
+        else:
+            digits += token[0] * (repeat - 1) + token
+        repeat = 1
+    if words >= _SPOKEN_MIN or (words and len(digits) >= 8):
+        runs.append((start, end, digits))
+    # "for" and "o" only count inside a run that is mostly digits
+    return [(s, e, d) for s, e, d in runs if len(d.strip("+")) >= _SPOKEN_MIN]
+
+
+def _respell(text: str) -> tuple[str, list[int]]:
+    """The text with spoken digits written as digits, and where each character came from."""
+    low = fold(text)
+    pieces: list[str] = []
+    origin: list[int] = []
+    cursor = 0
+    for start, end, digits in _spoken_runs(low):
+        pieces.append(text[cursor:start])
+        origin.extend(range(cursor, start))
+        pieces.append(digits)
+        origin.extend([start] * (len(digits) - 1) + [end - 1])
+        cursor = end
+    pieces.append(text[cursor:])
+    origin.extend(range(cursor, len(text)))
+    origin.append(len(text))
+    return "".join(pieces), origin
+
+
+def _e164(number: phonenumbers.PhoneNumber) -> str:
+    return str(phonenumbers.format_number(number, PhoneNumberFormat.E164))
+
+
+def _check(number: phonenumbers.PhoneNumber) -> str | None:
+    """Why a valid-looking number cannot be called, or None when it can."""
+    national = str(number.national_number)
+    if national in EMERGENCY:
+        return _EMERGENCY_REASON
+    if phonenumbers.number_type(number) == PhoneNumberType.PREMIUM_RATE or (
+        number.country_code == 61 and national.startswith("19")
+    ):
+        return _PREMIUM_REASON
+    return None
+
+
+def scan_phones(text: str, region: str = "AU") -> list[Hit]:
+    """Valid, callable phone numbers inside a message, with their spans."""
+    if sum(c.isdigit() for c in text) < 6 and not re.search(r"[a-z]", fold(text)):
+        return []
+    spelled, origin = _respell(text)
+    if sum(c.isdigit() for c in spelled) < 6:
+        return []
+    hits = []
+    matches = phonenumbers.PhoneNumberMatcher(spelled, region, leniency=phonenumbers.Leniency.VALID)
+    for match in matches:
+        if _check(match.number) is None:
+            hits.append(Hit(_e164(match.number), origin[match.start], origin[match.end - 1] + 1))
+    return hits
+
+
+def find_phone(text: str, region: str = "AU") -> Hit | None:
+    """The first callable phone number inside a message, with its span, or None."""
+    hits = scan_phones(text, region)
+    return hits[0] if hits else None
+
+
+def _emergency_said(spelled: str) -> bool:
+    low = fold(spelled)
+    runs = re.findall(r"\+?\d[\d\s\-().]*\d|\d", low)
+    if any(re.sub(r"\D", "", run) in EMERGENCY for run in runs):
+        return True
+    short = sum(c.isdigit() for c in low) < 6
+    return short and re.search(r"\btriple (?:zero|oh|0)\b|\bemergency\b", low) is not None
+
+
+def _reason(spelled: str) -> str:
+    """A helpful refusal for text that held no callable number."""
+    low = fold(spelled)
+    digits = re.sub(r"\D", "", spelled)
+    if re.search(r"\d[\s\-]*[a-z]{2,}[\s\-]*\d|\b1[38]00[\s\-]?[a-z]{4,}", low):
+        return "Phone numbers can only have digits — what are the numbers? " + _ASK
+    if not digits:
+        return "That doesn't look like a phone number. " + _ASK
+    if len(digits) < 8 or (len(digits) < 10 and digits.startswith("0")):
+        return f"That's only {len(digits)} digits — it looks too short. " + _ASK
+    if len(digits) == 8 and digits[0] in "2345789":
+        return "Please include the area code, like (07) 7010 1234."
+    if len(digits) > 12 or (len(digits) > 10 and not digits.startswith("61")):
+        return f"That's {len(digits)} digits — it looks too long. " + _ASK
+    return "That isn't a number I can call — please check it. " + _ASK
+
+
+def parse_phone(text: str, region: str = "AU") -> ParseResult:
+    """A whole reply as an E.164 number; emergency, premium, malformed numbers are refused."""
+    spelled, _ = _respell(text)
+    if _emergency_said(spelled):
+        return Rejected(_EMERGENCY_REASON)
+    if re.fullmatch(r"[\d\s+\-().]+", spelled.strip() or "x"):
+        try:
+            number = phonenumbers.parse(spelled.strip(), region)
+        except phonenumbers.NumberParseException:
+            return Rejected(_reason(spelled))
+        if phonenumbers.is_valid_number(number):
+            problem = _check(number)
+            return Rejected(problem) if problem else Parsed(_e164(number))
+        if len(re.sub(r"\D", "", spelled)) >= 8:
+            problem = _check(number)
+            if problem:
+                return Rejected(problem)
+        return Rejected(_reason(spelled))
+    for match in phonenumbers.PhoneNumberMatcher(spelled, region,
+                                                 leniency=phonenumbers.Leniency.VALID):
+        problem = _check(match.number)
+        return Rejected(problem) if problem else Parsed(_e164(match.number))
+    return Rejected(_reason(spelled))

@@ -1,0 +1,101 @@
+"""Products and businesses: known brand and store spellings, and the bare-category test."""
+
+from __future__ import annotations
+
+import re
+
+from proxycall.core.parsers._lex import fold
+
+BRANDS = (
+    "Sony", "Bose", "Apple", "Samsung", "LG", "Panasonic", "Philips", "JBL", "Sennheiser",
+    "Beats", "Audio-Technica", "Skullcandy", "Jabra", "Logitech", "Razer", "HP", "Dell",
+    "Lenovo", "Asus", "Acer", "Microsoft", "Nintendo", "PlayStation", "Xbox", "Google", "Pixel",
+    "Fitbit", "Garmin", "GoPro", "Canon", "Nikon", "Fujifilm", "Dyson", "Breville", "Sunbeam",
+    "Kambrook", "DeLonghi", "Nespresso", "KitchenAid", "Kenwood", "Smeg", "Tefal", "Russell Hobbs",
+    "Makita", "DeWalt", "Ryobi", "Bosch", "Milwaukee", "Ozito", "Stanley", "Black+Decker",
+    "Black & Decker", "Hitachi", "Metabo", "Festool", "Karcher", "Victa", "Husqvarna", "Stihl",
+    "Weber", "Ziegler & Brown", "Nike", "Adidas", "Asics", "New Balance", "Puma", "Converse",
+    "Vans", "Lego", "Hasbro", "Mattel", "Barbie", "Hot Wheels", "Huggies", "Panadol", "Nurofen",
+    "Duracell", "Energizer", "Anker", "Belkin", "TP-Link", "Netgear", "Hisense", "TCL", "Sharp",
+    "Toshiba", "Electrolux", "Fisher & Paykel", "Westinghouse", "Miele", "Haier", "Whirlpool",
+    "Roborock", "iRobot", "Roomba", "Oral-B", "Braun", "Remington", "Gillette", "Xiaomi", "Oppo",
+    "Motorola", "Nokia", "Huawei", "Marshall", "Sonos", "Yamaha", "Pioneer", "Kindle", "Kobo",
+    "Vileda", "Sistema", "Tupperware", "Scanpan", "Le Creuset", "Tontine", "Sheridan", "Stanley",
+    "Yeti", "Coleman", "Oztrail", "Darche", "Ninja", "Thermomix", "Instant Pot", "Vitamix",
+    "Lindt", "Cadbury", "iPhone", "iPad", "MacBook", "AirPods", "Galaxy", "Switch", "PS5", "PS4",
+)
+BUSINESSES = (
+    "JB Hi-Fi", "Bunnings", "Officeworks", "Kmart", "Target", "Big W", "Harvey Norman",
+    "The Good Guys", "Coles", "Woolworths", "ALDI", "IGA", "Myer", "David Jones",
+    "Chemist Warehouse", "Priceline", "Nando's", "McDonald's", "KFC", "Hungry Jack's",
+    "Apple Store", "Rebel", "BCF", "Supercheap Auto", "Repco", "Anaconda", "Spotlight",
+    "Dan Murphy's", "BWS", "Liquorland", "IKEA", "Amart", "Fantastic Furniture", "EB Games",
+    "Telstra", "Optus", "Vodafone", "Australia Post", "Mitre 10", "Total Tools", "Autobarn",
+    "Petbarn", "Best & Less", "Rivers", "Lowes", "Dick Smith", "Bing Lee", "Domayne",
+    "Freedom", "Adairs", "Bed Bath N' Table", "Sportsmans Warehouse", "Toys R Us", "Zambrero",
+    "Guzman y Gomez", "Grill'd", "Domino's", "Pizza Hut", "Subway", "Oporto", "Red Rooster",
+    "Boost Juice", "Gloria Jean's", "The Coffee Club", "Woolies", "Bupa", "Medicare",
+)
+_BRAND_BY_FOLD = {fold(b): b for b in BRANDS}
+_BUSINESS_BY_FOLD = {fold(b): b for b in BUSINESSES}
+_BUSINESS_BY_FOLD.update({"jb hifi": "JB Hi-Fi", "jb": "JB Hi-Fi", "jbhifi": "JB Hi-Fi",
+                          "jb hi fi": "JB Hi-Fi", "nandos": "Nando's", "maccas": "McDonald's",
+                          "mcdonalds": "McDonald's", "hungry jacks": "Hungry Jack's",
+                          "dan murphys": "Dan Murphy's", "bigw": "Big W", "k mart": "Kmart",
+                          "aldi": "ALDI", "dominos": "Domino's", "grilld": "Grill'd"})
+_BRAND_RE = re.compile(
+    r"(?<![\w'])(?:" + "|".join(re.escape(k) for k in sorted(_BRAND_BY_FOLD, key=len, reverse=True))
+    + r")(?![\w'])"
+)
+_BUSINESS_RE = re.compile(
+    r"(?<![\w'])(?:" + "|".join(re.escape(k) for k in sorted(_BUSINESS_BY_FOLD, key=len,
+                                                               reverse=True)) + r")(?![\w'])"
+)
+# A model-like token: letters and digits mixed ("WH-1000XM5", "i7", "PS5"), or a number with a
+# unit or size ("65 inch", "18V", "500ml", "iPhone 15").
+_MODEL_RE = re.compile(
+    r"\b(?=[a-z-]*\d)(?=\d*[a-z])[a-z0-9-]{2,}\b|\b\d+(?:\.\d+)?\s?(?:inch|in|\"|v|volt|w|watt|"
+    r"l|litre|liter|ml|kg|g|mm|cm|m|tb|gb|mah|pack|piece|pc)\b|\b\d{2,}\b"
+)
+_DESCRIPTORS = re.compile(r"\b(?:the|a|an|some|any|pair of|set of|new|good|cheap|decent|"
+                          r"of|for|with)\b")
+
+
+def brand_in(text: str) -> str | None:
+    """The first known brand named in a text, in its canonical spelling, or None."""
+    match = _BRAND_RE.search(fold(text))
+    return _BRAND_BY_FOLD[match.group(0)] if match else None
+
+
+def business_in(text: str) -> tuple[str, int, int] | None:
+    """The first known business named in a text with its span, or None."""
+    match = _BUSINESS_RE.search(fold(text))
+    if match is None:
+        return None
+    return _BUSINESS_BY_FOLD[match.group(0)], match.start(), match.end()
+
+
+def canonical_business(name: str) -> str | None:
+    """A known business's own spelling for a name typed any way ("jb hifi" → "JB Hi-Fi")."""
+    return _BUSINESS_BY_FOLD.get(re.sub(r"\s+", " ", fold(name).strip(" .!?,")))
+
+
+def capitalise_brands(text: str) -> str:
+    """Known brand names in their own casing, the rest as typed ("makita drill" → "Makita drill")."""
+    low = fold(text)
+    out = list(text)
+    for match in _BRAND_RE.finditer(low):
+        brand = _BRAND_BY_FOLD[match.group(0)]
+        if len(brand) == match.end() - match.start():
+            out[match.start():match.end()] = list(brand)
+    return "".join(out)
+
+
+def is_bare_category(product_text: str) -> bool:
+    """Whether a product is only a category ("headphones", "a drill") with no brand or model."""
+    low = fold(product_text).strip()
+    if not low:
+        return False
+    if _BRAND_RE.search(low) or _MODEL_RE.search(low):
+        return False
+    return len(_DESCRIPTORS.sub(" ", low).split()) <= 3

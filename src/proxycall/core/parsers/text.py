@@ -1,0 +1,155 @@
+"""TEXT: a name, business, product, area or note, trimmed of lead-in words and tidied.
+
+"It's Richard" → "Richard"; "my manager at bunnings" → "Bunnings"; "o'brien" → "O'Brien";
+"jo-anne smith" → "Jo-Anne Smith". A name typed in mixed case is kept as typed. Known
+businesses and brands keep their own casing ("jb hifi" → "JB Hi-Fi"). Empty and filler-only
+replies ("um", "idk", "?", "...") are refused. For products and free notes, "not sure" is an
+answer and is kept as "not sure".
+"""
+
+from __future__ import annotations
+
+import re
+
+from proxycall.core.agents.spec import TextKind
+from proxycall.core.parsers._lex import fold
+from proxycall.core.parsers.phone import find_phone
+from proxycall.core.parsers.product import canonical_business, capitalise_brands
+from proxycall.core.parsers.result import Parsed, ParseResult, Rejected
+from proxycall.core.parsers.yes_no import is_unsure
+
+UNSURE_VALUE = "not sure"
+MAX_NAME_WORDS = 5
+MAX_TEXT = 200
+
+_FILLER = re.compile(
+    r"(?:um+|uh+|er+m?|hmm+|h+m+|ah+|eh|idk|dunno|nothing|n/?a|none|nil|na|no|yes|ok|okay|"
+    r"test|asdf+|qwerty|lol|huh|what|\W)*",
+)
+_LEAD_COMMON = (
+    r"(?:ok(?:ay)?|so|um+|uh+|er+|well|oh|yeah|yep|yes|right|sure|hi|hey|hello|g'?day|"
+    r"actually|sorry)\b[\s,.!-]*"
+)
+_LEADS: dict[TextKind, str] = {
+    TextKind.PERSON_NAME: (
+        r"(?:my\s+name\s+is|my\s+name'?s|the\s+name\s+is|the\s+name'?s|name'?s|name\s+is|"
+        r"names|it'?s\s+under(?:\s+the\s+name)?|put\s+it\s+under(?:\s+the\s+name)?|"
+        r"book\s+it\s+under(?:\s+the\s+name)?|under\s+the\s+name(?:\s+of)?|under|"
+        r"it'?s\s+for|it\s+is|it'?s|its|this\s+is|i'?m|i\s+am|im|call\s+me|they\s+call\s+me|"
+        r"tell\s+them\s+it'?s|say\s+it'?s|just|for)\b[\s,:-]*"
+    ),
+    TextKind.BUSINESS_NAME: (
+        r"(?:i\s+work\s+(?:at|for|in)|i'?m\s+at|my\s+(?:manager|boss|work|job|workplace|"
+        r"supervisor|employer)\s+(?:at|is|from|in)|my\s+work\s+is|it'?s\s+for|it\s+is|it'?s|its|"
+        r"this\s+is|call|ring|phone|try|the\s+(?:shop|store|restaurant|business|place|clinic|"
+        r"one)\s+(?:is|called)|(?:a\s+)?(?:shop|store|restaurant|place)\s+called|called|at|"
+        r"with|to|just)\b[\s,:-]*"
+    ),
+    TextKind.PRODUCT: (
+        r"(?:i'?m\s+(?:after|looking\s+for|chasing)|i\s+am\s+(?:after|looking\s+for)|"
+        r"looking\s+for|after|i\s+(?:need|want|would\s+like|'d\s+like)|i'?d\s+like|"
+        r"do\s+they\s+have|(?:see\s+)?if\s+they\s+have|it'?s|its|it\s+is|just|some|any|an|a)"
+        r"\b[\s,:-]*"
+    ),
+    TextKind.PLACE_AREA: (
+        r"(?:the\s+one\s+(?:in|at|near)|the\s+(?:store|shop)\s+(?:in|at)|it'?s\s+in|its\s+in|"
+        r"in|at|near|around|it'?s|its)\b[\s,:-]*"
+    ),
+    TextKind.FREE: r"(?:tell\s+them(?:\s+that)?|let\s+them\s+know(?:\s+that)?|"
+                   r"pass\s+on(?:\s+that)?|the\s+note\s+is|note:?|say\s+that)\b[\s,:-]*",
+}
+_TRAIL = re.compile(
+    r"(?:[\s,]+(?:please|pls|plz|thanks|thank\s+you|thx|ta|cheers|mate|thanks\s+mate|"
+    r"cheers\s+mate)\b)+[\s.!]*$|[\s.!?,;:]+$"
+)
+_NAME_PART = re.compile(r"([a-z]+)")
+
+
+def _strip_leads(text: str, kind: TextKind) -> str:
+    pattern = re.compile(rf"^\s*(?:{_LEAD_COMMON}|{_LEADS[kind]})", re.IGNORECASE)
+    for _ in range(4):
+        stripped = pattern.sub("", text, count=1)
+        if stripped == text:
+            break
+        text = stripped
+    return text
+
+
+def _tidy(text: str) -> str:
+    text = re.sub(r"\s+", " ", text.translate(str.maketrans({"\u2019": "'", "\u2018": "'"})))
+    text = text.strip().strip("\"'`").strip()
+    for _ in range(3):
+        text = _TRAIL.sub("", text).strip()
+    return text
+
+
+def capitalise_name(name: str) -> str:
+    """Capitalise a person's name typed all lower or all upper; mixed case is kept as typed."""
+    if not (name.islower() or name.isupper()):
+        return name
+
+    def part(match: re.Match[str]) -> str:
+        word = match.group(1)
+        if word.startswith("mc") and len(word) > 2:
+            return "Mc" + word[2:].capitalize()
+        return word.capitalize()
+
+    return _NAME_PART.sub(part, name.lower())
+
+
+def _title_business(name: str) -> str:
+    known = canonical_business(name)
+    if known:
+        return known
+    if not name.islower():
+        return name
+    words = [w if w in ("and", "of", "the", "&") and i else w[:1].upper() + w[1:]
+             for i, w in enumerate(name.split(" "))]
+    return " ".join(words)
+
+
+def is_filler(text: str) -> bool:
+    """Whether a reply has no content: empty, punctuation, "um", "idk", "...", "?"."""
+    return _FILLER.fullmatch(fold(text).strip()) is not None
+
+
+def parse_text(text: str, kind: TextKind = TextKind.FREE) -> ParseResult:
+    """A whole reply as clean text of the given kind, or why it can't be used."""
+    raw = text.strip()
+    if len(raw) > MAX_TEXT and kind is not TextKind.FREE:
+        return Rejected("That's quite long — just the name, please.")
+    if kind in (TextKind.PRODUCT, TextKind.FREE) and is_unsure(raw) and len(raw) < 40:
+        return Parsed(UNSURE_VALUE)
+    if is_filler(raw):
+        return Rejected(_EMPTY.get(kind, "Sorry, I didn't catch that."))
+    cleaned = _tidy(_strip_leads(_tidy(raw), kind))
+    if not cleaned or is_filler(cleaned):
+        return Rejected(_EMPTY.get(kind, "Sorry, I didn't catch that."))
+    return _finish(cleaned, kind)
+
+
+_EMPTY = {
+    TextKind.PERSON_NAME: "Sorry, I didn't catch the name — what should I tell them?",
+    TextKind.BUSINESS_NAME: "Sorry, I didn't catch the name of the place.",
+    TextKind.PRODUCT: "What product should I ask about?",
+    TextKind.PLACE_AREA: "Which suburb or area?",
+}
+
+
+def _finish(cleaned: str, kind: TextKind) -> ParseResult:
+    if kind in (TextKind.PERSON_NAME, TextKind.BUSINESS_NAME, TextKind.PLACE_AREA):
+        if find_phone(cleaned) is not None or re.fullmatch(r"[\d\s+().-]+", cleaned):
+            return Rejected("That looks like a number, not a name — what's the name?")
+        if kind is not TextKind.BUSINESS_NAME and is_unsure(cleaned):
+            return Rejected(_EMPTY[kind])
+    if kind is TextKind.PERSON_NAME:
+        if len(cleaned.split()) > MAX_NAME_WORDS or not re.search(r"[^\W\d_]", cleaned):
+            return Rejected("Just the name, please — for example \"Sam Lee\".")
+        return Parsed(capitalise_name(cleaned))
+    if kind is TextKind.BUSINESS_NAME:
+        return Parsed(_title_business(cleaned))
+    if kind is TextKind.PLACE_AREA:
+        return Parsed(capitalise_name(cleaned) if cleaned.islower() else cleaned)
+    if kind is TextKind.PRODUCT:
+        return Parsed(capitalise_brands(cleaned))
+    return Parsed(cleaned[:1].upper() + cleaned[1:] if cleaned[:1].islower() else cleaned)

@@ -1,0 +1,244 @@
+"""TIME: a clock time as HH:MM (24-hour) from what people type.
+
+Understands 9am, 9 am, 9:30, 9.30am, 0930, 19:00, 7pm, noon, midday, midnight, half past
+eight, quarter to seven, quarter past 10, nine thirty, 8 in the morning, 2 in the afternoon,
+6 tonight, 9 o'clock. A bare hour (no am/pm, no 24-hour form) is settled by the slot's hint:
+- SHIFT: 7-11 → morning, 12 → midday, 1-6 → ask (a 3 o'clock shift may be either).
+- DINING: 12 → midday, 1-10 → afternoon/evening, 11 → ask (brunch or a late supper).
+- BUSINESS_HOURS: 8-11 → morning, 12 → midday, 1-5 → afternoon, 6 and 7 → ask.
+Impossible times (25:00, 9:75, 13pm) are refused. Inside a sentence a bare hour only counts
+with a cue ("at 7", "from 9", "9 o'clock"), so "table for 4" is never a time.
+"""
+
+from __future__ import annotations
+
+import re
+
+from proxycall.core.agents.spec import TimeHint
+from proxycall.core.parsers._lex import NUMBER_WORDS_RE, UNITS, Hit, fold, words_value
+from proxycall.core.parsers.result import Ambiguous, Parsed, ParseContext, ParseResult, Rejected
+
+_HOUR = r"(?:\d{1,2}|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)"
+_AMPM = r"(?P<ap>a\.?\s?m\b\.?|p\.?\s?m\b\.?|(?<=\d)[ap]\b)"
+_PERIOD = (r"(?P<per>in\s+the\s+(?:morning|morn|arvo|afternoon|evening|night)|at\s+night|"
+           r"tonight|tonite|this\s+(?:morning|arvo|afternoon|evening)|"
+           r"(?:tomorrow|tmrw|tmr)\s+(?:morning|arvo|afternoon|evening|night)|"
+           r"(?:morning|arvo|afternoon|evening|night))")
+_TAIL = rf"(?:\s*{_AMPM}|\s+(?:o'?\s?clock\s+)?{_PERIOD}|\s*(?P<oc>o'?\s?clock))?"
+_MIN_WORDS = r"(?:oh\s+(?:one|two|three|four|five|six|seven|eight|nine)|" + NUMBER_WORDS_RE + ")"
+_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
+    ("named", re.compile(r"\b(?:12\s*)?(?P<name>noon|midday|midnight|mid-day|lunchtime)\b")),
+    ("past_to", re.compile(
+        rf"\b(?P<q>half|quarter|a\s+quarter|\d{{1,2}}|{NUMBER_WORDS_RE})(?:\s+minutes)?\s+"
+        rf"(?P<rel>past|after|to|til|till)\s+(?P<h>{_HOUR}|noon|midday|midnight)\b{_TAIL}")),
+    ("half", re.compile(rf"\bhalf\s+(?P<h>{_HOUR})\b{_TAIL}")),
+    ("clock", re.compile(
+        rf"(?<![\d$/.:])(?P<h>\d{{1,2}})\s?[:.]\s?(?P<m>\d{{2}})(?![\d/]){_TAIL}"
+        rf"|(?<![\d$/.:])(?P<h2>\d{{1,2}})(?P<m2>\d{{2}})\s?(?P<hrs>hrs|hours|h)\b")),
+    ("hour", re.compile(
+        r"(?<![\w$/.:])(?P<h>\d{1,2}(?!\d)|(?:one|two|three|four|five|six|seven|eight|nine|ten|"
+        rf"eleven|twelve)\b)(?![:/.]\d){_TAIL}")),
+    ("spoken", re.compile(
+        rf"\b(?P<h>one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)\s+"
+        rf"(?P<mw>{_MIN_WORDS})\b{_TAIL}")),
+)
+_CUE_BEFORE = re.compile(
+    r"(?:\bat|\bfrom|\bby|\baround|\babout|\bstarts?|\bstarting|\bbefore|\buntil|\btill|"
+    r"@)\s*$"
+)
+_IMPOSSIBLE = "That time doesn't exist — what time do you mean, like 9am or 2:30pm?"
+
+
+def _hour_value(text: str) -> int | None:
+    if text.isdigit():
+        return int(text)
+    return UNITS.get(text)
+
+
+def _period(ap: str | None, per: str | None) -> str | None:
+    if ap:
+        return "am" if ap.startswith("a") else "pm"
+    if per:
+        return "am" if "morn" in per else "pm"
+    return None
+
+
+def _apply(hour: int, minute: int, period: str | None, hint: TimeHint,
+           twenty_four: bool) -> Hit:
+    """Turn an hour, minute and optional am/pm into a value, a question, or an error."""
+    if minute > 59 or hour > 24 or (hour == 24 and minute):
+        return Hit("", 0, 0, error=_IMPOSSIBLE)
+    if hour == 24:
+        hour = 0
+    if period is not None:
+        if hour > 12 or hour == 0 and not twenty_four:
+            if hour > 12 and hour < 24 and period == "pm":
+                return _value(hour, minute)
+            return Hit("", 0, 0, error=_IMPOSSIBLE)
+        if period == "am":
+            return _value(0 if hour == 12 else hour, minute)
+        return _value(hour if hour == 12 else hour + 12, minute)
+    if twenty_four or hour == 0 or hour > 12:
+        return _value(hour, minute)
+    return _bare(hour, minute, hint)
+
+
+def _bare(hour: int, minute: int, hint: TimeHint) -> Hit:
+    if hour == 12:
+        return _value(12, minute)
+    if hint is TimeHint.SHIFT:
+        morning = hour >= 7
+        ask = hour <= 6
+    elif hint is TimeHint.DINING:
+        morning = False
+        ask = hour == 11
+    else:
+        morning = hour >= 8
+        ask = hour in (6, 7)
+    if ask:
+        am, pm = _fmt(hour, minute), _fmt(hour + 12, minute)
+        return Hit(am, 0, 0, options=(am, pm))
+    return _value(hour if morning else hour + 12, minute)
+
+
+def _fmt(hour: int, minute: int) -> str:
+    return f"{hour:02d}:{minute:02d}"
+
+
+def _value(hour: int, minute: int) -> Hit:
+    return Hit(_fmt(hour, minute), 0, 0)
+
+
+def _minutes_word(text: str) -> int | None:
+    text = re.sub(r"\s+", " ", text)
+    if text.startswith("oh "):
+        return UNITS.get(text[3:])
+    return words_value(text)
+
+
+def _resolve(kind: str, m: re.Match[str], hint: TimeHint) -> Hit | None:
+    g = m.groupdict()
+    period = _period(g.get("ap"), g.get("per"))
+    if kind == "named":
+        return _value(0, 0) if g["name"] == "midnight" else _value(12, 0)
+    if kind == "clock":
+        if g.get("hrs"):
+            return _apply(int(g["h2"]), int(g["m2"]), None, hint, True)
+        twenty_four = g["h"].startswith("0") or int(g["h"]) > 12
+        return _apply(int(g["h"]), int(g["m"]), period, hint, twenty_four)
+    if kind == "spoken":
+        hour, minute = _hour_value(g["h"]), _minutes_word(g["mw"])
+        if hour is None or minute is None or minute < 10 and not g["mw"].startswith("oh"):
+            return None
+        return _apply(hour, minute, period, hint, False)
+    if kind == "past_to":
+        return _past_to(g, period, hint)
+    hour = _hour_value(g["h"])
+    if hour is None:
+        return None
+    minute = 30 if kind == "half" else 0
+    return _apply(hour, minute, period, hint, g["h"].startswith("0") and len(g["h"]) == 2)
+
+
+def _past_to(g: dict[str, str | None], period: str | None, hint: TimeHint) -> Hit | None:
+    q, rel, h = g["q"] or "", g["rel"] or "", g["h"] or ""
+    quarter = {"half": 30, "quarter": 15, "a quarter": 15}
+    minutes = quarter.get(re.sub(r"\s+", " ", q))
+    if minutes is None:
+        minutes = int(q) if q.isdigit() else words_value(q)
+    if minutes is None or not 0 < minutes < 60 or (rel == "to" and minutes == 30):
+        return None
+    named = {"noon": 12, "midday": 12, "midnight": 0}
+    hour = named.get(h, _hour_value(h))
+    if hour is None:
+        return None
+    if h in named:
+        base = hour * 60 + (minutes if rel in ("past", "after") else -minutes)
+        base %= 24 * 60
+        return _value(base // 60, base % 60)
+    target = _apply(hour, 0, period, hint, False)
+    if target.error:
+        return target
+    if rel in ("past", "after"):
+        return _shift(target, minutes)
+    return _shift(target, -minutes)
+
+
+def _shift(hit: Hit, minutes: int) -> Hit:
+    def move(value: str | int) -> str:
+        hh, mm = str(value).split(":")
+        total = (int(hh) * 60 + int(mm) + minutes) % (24 * 60)
+        return _fmt(total // 60, total % 60)
+
+    return Hit(move(hit.value), 0, 0, tuple(move(o) for o in hit.options))
+
+
+def _explicit(kind: str, m: re.Match[str]) -> bool:
+    """Whether a match is a time even without a cue word before it."""
+    g = m.groupdict()
+    if kind in ("named", "past_to", "half", "clock"):
+        return kind != "clock" or bool(g.get("hrs") or g.get("ap") or g.get("per")) or True
+    return bool(g.get("ap") or g.get("per") or g.get("oc"))
+
+
+def scan_times(text: str, hint: TimeHint = TimeHint.BUSINESS_HOURS,
+               whole: bool = False) -> list[Hit]:
+    """Time expressions inside a message with spans; bare hours need a cue unless `whole`."""
+    low = fold(text)
+    raw: list[Hit] = []
+    for kind, pattern in _PATTERNS:
+        for m in pattern.finditer(low):
+            if not (whole or _explicit(kind, m) or _CUE_BEFORE.search(low[: m.start()])):
+                continue
+            hit = _resolve(kind, m, hint)
+            if hit is not None:
+                raw.append(Hit(hit.value, m.start(), m.end(), hit.options, hit.error))
+    raw.sort(key=lambda h: (h.start, -(h.end - h.start)))
+    kept: list[Hit] = []
+    for hit in raw:
+        if kept and hit.start < kept[-1].end:
+            if hit.end - hit.start > kept[-1].end - kept[-1].start:
+                kept[-1] = hit
+            continue
+        kept.append(hit)
+    return kept
+
+
+def _question(options: tuple[str | int, ...]) -> str:
+    def say(value: str | int) -> str:
+        hh, mm = (int(x) for x in str(value).split(":"))
+        suffix = "am" if hh < 12 else "pm"
+        hour = hh % 12 or 12
+        return f"{hour}{'' if mm == 0 else f':{mm:02d}'} {suffix}"
+
+    return "Do you mean " + " or ".join(say(o) for o in options) + "?"
+
+
+def parse_time(text: str, ctx: ParseContext | None = None,
+               hint: TimeHint = TimeHint.BUSINESS_HOURS) -> ParseResult:
+    """A whole reply as one HH:MM time; a bare hour uses the hint, and may be asked."""
+    low = fold(text).strip()
+    four = re.fullmatch(r"(?:at\s+)?(\d{2})(\d{2})\s*(?:hrs|hours|h)?[.!]?", low)
+    if four:
+        hit = _apply(int(four.group(1)), int(four.group(2)), None, hint, True)
+        return Rejected(hit.error) if hit.error else Parsed(hit.value)
+    hits = scan_times(text, hint, whole=True)
+    good = [h for h in hits if not h.error]
+    if not good:
+        if hits:
+            return Rejected(hits[0].error)
+        return Rejected("What time? For example \"9am\" or \"2:30pm\".")
+    values = tuple(dict.fromkeys(h.value for h in good))
+    if len(values) > 1:
+        return Ambiguous(_question(values), values)
+    if good[0].ambiguous:
+        return Ambiguous(_question(good[0].options), good[0].options)
+    return Parsed(values[0])
+
+
+def find_time(text: str, hint: TimeHint = TimeHint.BUSINESS_HOURS) -> Hit | None:
+    """The first time with a cue inside a message (may carry options to ask), or None."""
+    for hit in scan_times(text, hint):
+        if not hit.error:
+            return hit
+    return None

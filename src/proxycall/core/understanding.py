@@ -1,0 +1,419 @@
+"""Understanding: read one message into commands (set, reject, clarify, keep, change).
+
+Pure and deterministic. It uses only the agent's declaration (slot types, choices, text kinds,
+names and labels) and generic cue phrases, never a per-agent rule. It proposes; the planner
+decides. When unsure it proposes nothing for a slot, so the caller may consult an LLM and
+validate its answer with `parse_slot`.
+
+Order of reading:
+1. control replies to the asked slot: "keep" (while a value is offered back), "I don't know
+   their number" for a PHONE slot that can be looked up;
+2. explicit changes: "change the time to 10am", "change the name" (no value → ChangeRequested);
+3. typed values anywhere in the message (phone, time, date, count, choice), each assigned to the
+   asked slot when it has that type, else to the first asked slot of that type (a date after
+   "back"/"until" goes to a return-date slot); values already taken are blanked so nothing is
+   read twice;
+4. text values by cue (business, person, product, area, note, reason);
+5. whatever is left is read for the asked slot with `parse_slot`.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+
+from proxycall.core.agents.spec import AgentSpec, InputType, SlotSpec, TextKind
+from proxycall.core.conversation import (
+    ChangeRequested,
+    Command,
+    DontKnow,
+    KeepValue,
+    NeedsClarification,
+    SetSlot,
+    SlotRejected,
+)
+from proxycall.core.parsers import (
+    MAX_INPUT,
+    Ambiguous,
+    Parsed,
+    ParseContext,
+    Rejected,
+    Value,
+    parse_slot,
+    scan_choices,
+    scan_dates,
+    scan_numbers,
+    scan_phones,
+    scan_times,
+)
+from proxycall.core.parsers import cues
+from proxycall.core.parsers._lex import Hit, fold
+from proxycall.core.parsers.text import is_filler
+
+_KEEP = re.compile(
+    r"(?:ok(?:ay)?[ ,]*|yep[ ,]*|yes[ ,]*|no[ ,]*)?(?:keep|keep it|keep that|keep this|keep the same|"
+    r"same|same as before|the same|that's fine|thats fine|it's fine|its fine|fine|leave it|"
+    r"leave it as is|leave that|no change|no changes|unchanged|as is|that's right|thats right|"
+    r"that's correct|correct|all good|still the same|don't change|dont change)"
+    r"(?: (?:it|that|one|please|thanks))*"
+)
+_DONT_KNOW_ASKED = re.compile(
+    r"\b(?:don'?t know|dont know|do not know|dunno|not sure|no idea|idk|no clue|can'?t remember|"
+    r"forgot|forget|look (?:it|them|that) up|look up|find (?:it|them|the number|their number)|"
+    r"search|google|don'?t have|haven'?t got|have no|no number)\b"
+)
+_DONT_KNOW_VOLUNTEERED = re.compile(
+    r"\b(?:don'?t|do not|dont) (?:know|have) (?:the|their|its|his|her|the phone|a) ?(?:phone )?"
+    r"(?:number|phone)|(?:look|find) (?:up )?(?:the|their) (?:number|phone)"
+)
+_CORRECTING = re.compile(
+    r"^\W*(?:no|nope|nah|sorry|oops|wait|hang on|actually|correction)\b|\b(?:actually|make it|"
+    r"change|instead|not \w+ but|i meant|i mean|should be|rather)\b"
+)
+_CHANGE = re.compile(
+    r"\b(?:change|update|fix|correct|edit|switch|swap|alter|amend)\s+(?:the|my|our|that|this)?\s*"
+    r"(?P<ref>[a-z' ]+?)(?:\s+(?:to|into|for|as|so it'?s|so its)\s+(?P<val>.+?))?\s*[.!?]*$"
+    r"|^\W*(?:(?:no|actually|sorry)[, ]+)*(?:the|my|our)\s+(?P<ref2>[a-z' ]+?)\s+"
+    r"(?:is|should be|'s|was meant to be|needs to be)\s+(?:actually\s+)?(?P<val2>.+?)\s*[.!?]*$"
+    r"|\b(?:wrong|incorrect)\s+(?P<ref3>[a-z' ]+?)\s*[.!?]*$"
+)
+_CONNECT_BEFORE = re.compile(r"(?:\b(?:on|at|for|by|from|is|it's|its|make it)\s*)$")
+_RETURN_CUE = re.compile(
+    r"\b(?:back|return|returning|returns|until|till|til|off till|off until|be in)\W+(?:on\W+)?"
+    r"(?:by\W+)?$"
+)
+_RETURN_WORDS = ("return", "back")
+_TYPE_ALIASES: dict[InputType, tuple[str, ...]] = {
+    InputType.TIME: ("time", "start", "starts", "starting", "o'clock", "hour"),
+    InputType.DATE: ("date", "day", "when"),
+    InputType.PHONE: ("number", "phone", "mobile", "contact", "phone number"),
+    InputType.NUMBER: ("number", "quantity", "amount", "people", "guests", "many", "size",
+                       "party", "how many", "count"),
+    InputType.CHOICE: ("reason", "option"),
+}
+_KIND_ALIASES: dict[TextKind, tuple[str, ...]] = {
+    TextKind.PERSON_NAME: ("name", "my name", "person"),
+    TextKind.BUSINESS_NAME: ("place", "business", "shop", "store", "workplace", "work",
+                             "employer", "restaurant", "company", "boss", "manager", "clinic"),
+    TextKind.PRODUCT: ("product", "item", "thing"),
+    TextKind.PLACE_AREA: ("area", "suburb", "location", "where"),
+}
+_SLOT_WORD_NOISE = frozenset({"name", "your", "the", "of", "a"})
+
+
+@dataclass
+class _Reading:
+    """A message being read: the original, its folded copy, and what is already taken."""
+
+    text: str
+    low: str
+    taken: list[tuple[int, int]] = field(default_factory=list)
+
+    @property
+    def masked(self) -> str:
+        chars = list(self.low)
+        for start, end in self.taken:
+            for i in range(start, end):
+                chars[i] = "|"
+        return "".join(chars)
+
+    def take(self, start: int, end: int) -> None:
+        before = _CONNECT_BEFORE.search(self.low[:start])
+        self.taken.append((before.start() if before else start, end))
+
+    def rest(self) -> str:
+        """The message with taken parts blanked and leftover joining words dropped."""
+        masked = "".join(" " if m == "|" else c for m, c in zip(self.masked, self.text))
+        masked = re.sub(r"\s+", " ", masked).strip()
+        edge = r"(?:and|but|also|so|then|on|at|for|the|is|my|with|to|it's|its|please|,|\.|-)"
+        for _ in range(3):
+            masked = re.sub(rf"^(?:{edge}\s*)+|(?:\s*{edge})+$", "", masked,
+                            flags=re.IGNORECASE).strip()
+        return masked
+
+
+@dataclass
+class _Outcome:
+    commands: dict[str, Command] = field(default_factory=dict)
+
+    def put(self, command: Command) -> None:
+        self.commands.setdefault(command.slot, command)
+
+
+def understand(spec: AgentSpec, message: str, asked: str | None,
+               values: Mapping[str, Value], ctx: ParseContext) -> list[Command]:
+    """Read one message into commands for the planner; never raises, never invents a value."""
+    text = str(message)[:MAX_INPUT]
+    slot = spec.slot(asked) if asked and spec.has_slot(asked) else None
+    low = fold(text).strip()
+    if not low or is_filler(low):
+        return [SlotRejected(slot.name, _reask(slot))] if slot else []
+    control = _control(spec, slot, low, values)
+    if control is not None:
+        return control
+    changed = _explicit_change(spec, text, ctx)
+    if changed is not None:
+        return changed
+    reading = _Reading(text, fold(text))
+    _mask_task_phrase(spec, reading)
+    out = _Outcome()
+    correcting = _CORRECTING.search(reading.low) is not None
+    _read_typed(spec, reading, slot, values, correcting, ctx, out)
+    _read_text(spec, reading, slot, values, correcting, out)
+    if slot is not None and slot.name not in out.commands:
+        _read_asked(slot, reading, ctx, out)
+    return list(out.commands.values())
+
+
+def _reask(slot: SlotSpec) -> str:
+    return slot.reask or slot.question or "Sorry, I didn't catch that."
+
+
+def _control(spec: AgentSpec, slot: SlotSpec | None, low: str,
+             values: Mapping[str, Value]) -> list[Command] | None:
+    bare = re.sub(r"[^\w' ]+", " ", low)
+    bare = re.sub(r"\s+", " ", bare).strip()
+    if slot is not None and slot.name in values and _KEEP.fullmatch(bare):
+        return [KeepValue(slot.name)]
+    if slot is not None and slot.type is InputType.PHONE and slot.unknown_finds_place:
+        if _DONT_KNOW_ASKED.search(low) and not scan_phones(low):
+            return [DontKnow(slot.name)]
+    if _DONT_KNOW_VOLUNTEERED.search(low):
+        for candidate in spec.slots:
+            if candidate.type is InputType.PHONE and candidate.unknown_finds_place:
+                if slot is None or slot.type is not InputType.PHONE:
+                    return None  # read the rest; the DontKnow is added by _read_typed
+    return None
+
+
+def _slot_words(slot: SlotSpec) -> set[str]:
+    words = set(slot.name.split("_")) | set(fold(slot.label).split())
+    if slot.type is not InputType.TEXT or slot.text_kind is not TextKind.PERSON_NAME:
+        words -= _SLOT_WORD_NOISE
+    words |= set(_TYPE_ALIASES.get(slot.type, ()))
+    if slot.type is InputType.TEXT:
+        words |= set(_KIND_ALIASES.get(slot.text_kind, ()))
+    return words
+
+
+def slot_named(spec: AgentSpec, ref: str) -> SlotSpec | None:
+    """The slot a person means by a few words ("the time", "my name", "the shop"), or None."""
+    ref_words = [w for w in re.split(r"\s+", fold(ref).strip()) if w not in ("the", "my", "a")]
+    if not ref_words or len(ref_words) > 4:
+        return None
+    phrase = " ".join(ref_words)
+    best: tuple[int, int] = (0, 0)
+    chosen: SlotSpec | None = None
+    for index, slot in enumerate(spec.slots):
+        words = _slot_words(slot)
+        score = sum(2 if w in words else 0 for w in ref_words) + (3 if phrase in words else 0)
+        rank = (score, -index if slot.asked else -100 - index)
+        if score and rank > best:
+            best, chosen = rank, slot
+    return chosen
+
+
+def _explicit_change(spec: AgentSpec, text: str, ctx: ParseContext) -> list[Command] | None:
+    low = fold(text)
+    match = _CHANGE.search(low)
+    if match is None:
+        return None
+    ref = match.group("ref") or match.group("ref2") or match.group("ref3") or ""
+    value_span = match.span("val") if match.group("val") else match.span("val2")
+    target = slot_named(spec, ref)
+    if target is None:
+        return None
+    if value_span[0] < 0:
+        return [ChangeRequested(target.name)]
+    result = parse_slot(target, text[value_span[0]:value_span[1]], ctx)
+    if isinstance(result, Parsed):
+        return [SetSlot(target.name, result.value)]
+    if isinstance(result, Ambiguous):
+        return [NeedsClarification(target.name, result.question, result.options)]
+    return [SlotRejected(target.name, result.reason)]
+
+
+def _mask_task_phrase(spec: AgentSpec, reading: _Reading) -> None:
+    """Blank the agent's own task words ("call in sick", "book a table") so they aren't values."""
+    words = fold(spec.title).split()
+    if not words:
+        return
+    verb = words[0]
+    verbs = "call|ring|phone|calling|ringing|phoning" if verb == "call" else re.escape(verb)
+    rest = "".join(r"\s+" + re.escape(w) for w in words[1:])
+    pattern = rf"\b(?:{verbs})(?:s|ing|ed)?(?:\s+me)?{rest}\b"
+    for match in re.finditer(pattern, reading.low):
+        reading.taken.append(match.span())
+    for match in re.finditer(r"\bsickie\b|\bin sick\b", reading.low):
+        if verb == "call":
+            reading.taken.append(match.span())
+
+
+Scanner = Callable[[str], list[Hit]]
+
+
+def _scanner(slot_type: InputType, spec: AgentSpec, ctx: ParseContext) -> Scanner | None:
+    if slot_type is InputType.PHONE:
+        return lambda text: scan_phones(text, ctx.region)
+    if slot_type is InputType.DATE:
+        return lambda text: [h for h in scan_dates(text, ctx) if not h.error]
+    if slot_type is InputType.TIME:
+        hint = next(s.time_hint for s in spec.slots if s.type is InputType.TIME)
+        return lambda text: [h for h in scan_times(text, hint) if not h.error]
+    if slot_type is InputType.NUMBER:
+        return scan_numbers
+    return None
+
+
+def _target(spec: AgentSpec, slot_type: InputType, asked: SlotSpec | None, out: _Outcome,
+            values: Mapping[str, Value], correcting: bool) -> SlotSpec | None:
+    if asked is not None and asked.type is slot_type and asked.name not in out.commands:
+        return asked
+    for slot in spec.slots:
+        if slot.type is not slot_type or not slot.asked or slot.name in out.commands:
+            continue
+        if slot.name in values and not correcting:
+            continue
+        return slot
+    return None
+
+
+def _return_slot(spec: AgentSpec, out: _Outcome) -> SlotSpec | None:
+    for slot in spec.slots:
+        words = slot.name + " " + fold(slot.label)
+        if slot.type is InputType.DATE and any(w in words for w in _RETURN_WORDS):
+            return slot if slot.name not in out.commands else None
+    return None
+
+
+def _read_typed(spec: AgentSpec, reading: _Reading, asked: SlotSpec | None,
+                values: Mapping[str, Value], correcting: bool, ctx: ParseContext,
+                out: _Outcome) -> None:
+    if _DONT_KNOW_VOLUNTEERED.search(reading.low):
+        for slot in spec.slots:
+            if slot.type is InputType.PHONE and slot.unknown_finds_place:
+                out.put(DontKnow(slot.name))
+    for slot_type in (InputType.PHONE, InputType.TIME, InputType.DATE, InputType.NUMBER):
+        if not any(s.type is slot_type for s in spec.slots):
+            continue
+        scan = _scanner(slot_type, spec, ctx)
+        if scan is None:
+            continue
+        for hit in scan(reading.masked):
+            target = None
+            if slot_type is InputType.DATE and _RETURN_CUE.search(reading.low[:hit.start]):
+                target = _return_slot(spec, out)
+            target = target or _target(spec, slot_type, asked, out, values, correcting)
+            if target is None:
+                continue
+            reading.take(hit.start, hit.end)
+            out.put(_command(target, hit, reading.text, ctx))
+    _read_choices(spec, reading, asked, values, correcting, out)
+
+
+def _command(slot: SlotSpec, hit: Hit, text: str, ctx: ParseContext) -> Command:
+    if not hit.ambiguous:
+        return SetSlot(slot.name, hit.value)
+    result = parse_slot(slot, text[hit.start:hit.end], ctx)
+    if isinstance(result, Ambiguous):
+        return NeedsClarification(slot.name, result.question, result.options)
+    if isinstance(result, Parsed):
+        return SetSlot(slot.name, result.value)
+    return NeedsClarification(slot.name, "Which do you mean?", hit.options)
+
+
+def _read_choices(spec: AgentSpec, reading: _Reading, asked: SlotSpec | None,
+                  values: Mapping[str, Value], correcting: bool, out: _Outcome) -> None:
+    for slot in spec.slots:
+        if slot.type is not InputType.CHOICE or slot.name in out.commands:
+            continue
+        if slot.name in values and not correcting and slot is not asked:
+            continue
+        hits = scan_choices(reading.masked, slot.choices)
+        if not hits:
+            continue
+        longest = max(h.end - h.start for h in hits)
+        best = [h for h in hits if h.end - h.start == longest]
+        if len({h.value for h in best}) == 1:
+            reading.take(best[0].start, best[0].end)
+            out.put(SetSlot(slot.name, best[0].value))
+        elif slot is asked:
+            options = tuple(dict.fromkeys(h.value for h in best))
+            labels = {c.value: c.label for c in slot.choices}
+            question = "Which one: " + " or ".join(f'"{labels[str(o)]}"' for o in options) + "?"
+            out.put(NeedsClarification(slot.name, question, options))
+
+
+def _text_slot(spec: AgentSpec, kind: TextKind, asked: SlotSpec | None, out: _Outcome,
+               values: Mapping[str, Value], correcting: bool,
+               words: tuple[str, ...] = ()) -> SlotSpec | None:
+    if asked is not None and asked.type is InputType.TEXT and asked.text_kind is kind and (
+        not words or any(w in asked.name for w in words)
+    ):
+        return asked if asked.name not in out.commands else None
+    for slot in spec.slots:
+        if slot.type is not InputType.TEXT or slot.text_kind is not kind:
+            continue
+        if words and not any(w in slot.name for w in words):
+            continue
+        if slot.name in out.commands or slot.required_when is not None:
+            continue
+        if slot.name in values and not correcting:
+            return None
+        return slot
+    return None
+
+
+def _read_text(spec: AgentSpec, reading: _Reading, asked: SlotSpec | None,
+               values: Mapping[str, Value], correcting: bool, out: _Outcome) -> None:
+    def put(slot: SlotSpec | None, hit: Hit | None) -> None:
+        if slot is None or hit is None:
+            return
+        result = parse_slot(slot, str(hit.value), _NO_CTX)
+        if isinstance(result, Parsed):
+            reading.take(hit.start, hit.end)
+            out.put(SetSlot(slot.name, result.value))
+
+    def target(kind: TextKind, *words: str) -> SlotSpec | None:
+        return _text_slot(spec, kind, asked, out, values, correcting, words)
+
+    business_slot = target(TextKind.BUSINESS_NAME)
+    business = cues.find_business(reading.text, reading.masked) if business_slot else None
+    put(business_slot, business)
+    area_slot = target(TextKind.PLACE_AREA)
+    if area_slot is not None and business is not None:
+        put(area_slot, cues.find_area(reading.text, reading.masked, business.end))
+    product_slot = target(TextKind.PRODUCT)
+    if product_slot is not None and product_slot is not asked:
+        put(product_slot, cues.find_product(reading.text, reading.masked))
+    person_slot = target(TextKind.PERSON_NAME)
+    if person_slot is not None and person_slot is not asked:
+        put(person_slot, cues.find_person(reading.text, reading.masked))
+    for words, finder in ((("note", "message", "comment"), cues.find_note),
+                          (("reason", "why"), cues.find_reason)):
+        free_slot = target(TextKind.FREE, *words)
+        if free_slot is not None and free_slot is not asked:
+            put(free_slot, finder(reading.text, reading.masked))
+
+
+def _read_asked(slot: SlotSpec, reading: _Reading, ctx: ParseContext, out: _Outcome) -> None:
+    rest = reading.rest() if reading.taken else reading.text
+    if not rest or is_filler(rest):
+        if not out.commands:
+            out.put(SlotRejected(slot.name, _reask(slot)))
+        return
+    result = parse_slot(slot, rest, ctx)
+    if isinstance(result, Parsed):
+        out.put(SetSlot(slot.name, result.value))
+    elif isinstance(result, Ambiguous):
+        out.put(NeedsClarification(slot.name, result.question, result.options))
+    elif isinstance(result, Rejected) and not out.commands:
+        out.put(SlotRejected(slot.name, result.reason))
+
+
+# Text parsing never looks at the date; a fixed context keeps `parse_slot`'s signature.
+from datetime import date as _date  # noqa: E402
+from datetime import time as _time  # noqa: E402
+
+_NO_CTX = ParseContext(today=_date(2000, 1, 1), now=_time(0, 0))
