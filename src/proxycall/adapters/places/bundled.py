@@ -131,6 +131,11 @@ def all_places() -> tuple[BundledPlace, ...]:
     return _load()[0]
 
 
+def all_areas() -> tuple[Area, ...]:
+    """Every suburb and city the bundled directory can geocode."""
+    return _load()[1]
+
+
 def _name_keys(place: BundledPlace) -> tuple[str, ...]:
     names: list[str] = [place.details.name, place.brand, *place.aliases]
     names += [f"{name} {place.suburb}" for name in (place.brand, *place.aliases)]
