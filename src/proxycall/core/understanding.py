@@ -22,6 +22,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from datetime import date, time
 
 from proxycall.core.agents.spec import AgentSpec, InputType, SlotSpec, TextKind
 from proxycall.core.conversation import (
@@ -36,10 +37,11 @@ from proxycall.core.conversation import (
 from proxycall.core.parsers import (
     MAX_INPUT,
     Ambiguous,
-    Parsed,
     ParseContext,
+    Parsed,
     Rejected,
     Value,
+    cues,
     parse_slot,
     scan_choices,
     scan_dates,
@@ -47,12 +49,12 @@ from proxycall.core.parsers import (
     scan_phones,
     scan_times,
 )
-from proxycall.core.parsers import cues
 from proxycall.core.parsers._lex import Hit, fold
 from proxycall.core.parsers.text import is_filler
 
 _KEEP = re.compile(
-    r"(?:ok(?:ay)?[ ,]*|yep[ ,]*|yes[ ,]*|no[ ,]*)?(?:keep|keep it|keep that|keep this|keep the same|"
+    r"(?:ok(?:ay)?[ ,]*|yep[ ,]*|yes[ ,]*|no[ ,]*)?"
+    r"(?:keep|keep it|keep that|keep this|keep the same|"
     r"same|same as before|the same|that's fine|thats fine|it's fine|its fine|fine|leave it|"
     r"leave it as is|leave that|no change|no changes|unchanged|as is|that's right|thats right|"
     r"that's correct|correct|all good|still the same|don't change|dont change)"
@@ -99,6 +101,8 @@ _KIND_ALIASES: dict[TextKind, tuple[str, ...]] = {
     TextKind.PRODUCT: ("product", "item", "thing"),
     TextKind.PLACE_AREA: ("area", "suburb", "location", "where"),
 }
+# Text parsing never looks at the date; a fixed context keeps `parse_slot`'s signature.
+_NO_CTX = ParseContext(today=date(2000, 1, 1), now=time(0, 0))
 _SLOT_WORD_NOISE = frozenset({"name", "your", "the", "of", "a"})
 
 
@@ -124,7 +128,8 @@ class _Reading:
 
     def rest(self) -> str:
         """The message with taken parts blanked and leftover joining words dropped."""
-        masked = "".join(" " if m == "|" else c for m, c in zip(self.masked, self.text))
+        pairs = zip(self.masked, self.text, strict=True)
+        masked = "".join(" " if m == "|" else c for m, c in pairs)
         masked = re.sub(r"\s+", " ", masked).strip()
         edge = r"(?:and|but|also|so|then|on|at|for|the|is|my|with|to|it's|its|please|,|\.|-)"
         for _ in range(3):
@@ -176,14 +181,9 @@ def _control(spec: AgentSpec, slot: SlotSpec | None, low: str,
     bare = re.sub(r"\s+", " ", bare).strip()
     if slot is not None and slot.name in values and _KEEP.fullmatch(bare):
         return [KeepValue(slot.name)]
-    if slot is not None and slot.type is InputType.PHONE and slot.unknown_finds_place:
-        if _DONT_KNOW_ASKED.search(low) and not scan_phones(low):
-            return [DontKnow(slot.name)]
-    if _DONT_KNOW_VOLUNTEERED.search(low):
-        for candidate in spec.slots:
-            if candidate.type is InputType.PHONE and candidate.unknown_finds_place:
-                if slot is None or slot.type is not InputType.PHONE:
-                    return None  # read the rest; the DontKnow is added by _read_typed
+    if (slot is not None and slot.type is InputType.PHONE and slot.unknown_finds_place
+            and _DONT_KNOW_ASKED.search(low) and not scan_phones(low)):
+        return [DontKnow(slot.name)]
     return None
 
 
@@ -410,10 +410,3 @@ def _read_asked(slot: SlotSpec, reading: _Reading, ctx: ParseContext, out: _Outc
         out.put(NeedsClarification(slot.name, result.question, result.options))
     elif isinstance(result, Rejected) and not out.commands:
         out.put(SlotRejected(slot.name, result.reason))
-
-
-# Text parsing never looks at the date; a fixed context keeps `parse_slot`'s signature.
-from datetime import date as _date  # noqa: E402
-from datetime import time as _time  # noqa: E402
-
-_NO_CTX = ParseContext(today=_date(2000, 1, 1), now=_time(0, 0))

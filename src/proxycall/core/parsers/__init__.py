@@ -18,8 +18,8 @@ from proxycall.core.parsers.phone import find_phone, parse_phone, scan_phones
 from proxycall.core.parsers.product import is_bare_category
 from proxycall.core.parsers.result import (
     Ambiguous,
-    Parsed,
     ParseContext,
+    Parsed,
     ParseResult,
     Rejected,
     Value,

@@ -13,18 +13,23 @@ import re
 from proxycall.core.parsers._lex import Hit
 from proxycall.core.parsers.product import business_in
 
-STOP = frozenset("""
+
+def _words(text: str) -> frozenset[str]:
+    return frozenset(text.split())
+
+
+STOP = _words("""
 on at in near for has have had got stock stocks sell sells carry carries if whether and to
 tomorrow today tonight because cos coz cause since i i'm im i've ive i'd id please pls about
 with from is are was were do does did can could would will should but so asap now this next
 my me we they it it's its that shift appointment booking table tell let re regarding than or
-by before after until till when who what where which how there their them our your you he she
-him her his any some a an the need want after looking thanks thank cheers mate see check ask
-book cancel call ring phone get got be been being just also too not no yes yeah yep ok okay
-of as than then store shop branch one today's tomorrow's instead actually
-""".split())
+by before after until till when who what where which how there their them our your you he
+she him her his any some a an the need want after looking thanks thank cheers mate see check
+ask book cancel call ring phone get got be been being just also too not no yes yeah yep ok
+okay of as than then store shop branch one today's tomorrow's instead actually
+""")
 # Words that are never the start of a person's name ("I'm sick", "I'm after", "I'm not").
-COMMON = frozenset("""
+COMMON = _words("""
 sick ill unwell crook not feeling going calling after looking trying hoping wondering
 running late sorry afraid unable able so very really just also here there home back out off
 sure good fine well ok okay tired stuck busy free available heading working at in on the a
@@ -32,10 +37,10 @@ an with from for to of and or but booked booking hoping keen happy glad after do
 gonna wanting needing needs want need calling ringing asking checking cancelling canceling
 meant supposed due down up over under having getting got had has have can cant can't could
 couldn't would wouldn't will won't should shouldn't the this that these those it its it's
-what who where when why how which yes yeah yep nah no nope my your our their his her him them
-us me we you they he she i i'm im not stressed stressing burnt burned anxious exhausted
+what who where when why how which yes yeah yep nah no nope my your our their his her him
+them us me we you they he she i i'm im not stressed stressing burnt burned anxious exhausted
 pregnant injured hurt vomiting throwing coughing feverish contagious recovering
-""".split())
+""")
 _RUN = re.compile(r"[^\W_][\w'&.+\-]*(?: [^\W_][\w'&.+\-]*)*")
 
 
@@ -81,7 +86,7 @@ def find_business(text: str, masked: str) -> Hit | None:
         if hit is None:
             continue
         if match.group(0).strip() in ("does", "do", "did", "has", "have") and not (
-            _BUSINESS_AFTER.match(low, hit.end) or known and known[1] == hit.start
+            _BUSINESS_AFTER.match(low, hit.end) or (known and known[1] == hit.start)
             or _near_area_then_has(low, hit.end)
         ):
             continue
@@ -97,7 +102,8 @@ def find_business(text: str, masked: str) -> Hit | None:
 
 
 def _near_area_then_has(low: str, end: int) -> bool:
-    return re.match(r"\s+(?:at|in)\s+[\w' ]{2,30}?\s+(?:have|has|stock|sell)", low[end:]) is not None
+    pattern = r"\s+(?:at|in)\s+[\w' ]{2,30}?\s+(?:have|has|stock|sell)"
+    return re.match(pattern, low[end:]) is not None
 
 
 def _prefer_known(hit: Hit, known: tuple[str, int, int] | None) -> Hit:

@@ -35,7 +35,7 @@ import re
 from datetime import date, timedelta
 
 from proxycall.core.parsers._lex import ORDINALS, UNITS, Hit, fold, words_value
-from proxycall.core.parsers.result import Ambiguous, Parsed, ParseContext, ParseResult, Rejected
+from proxycall.core.parsers.result import Ambiguous, ParseContext, Parsed, ParseResult, Rejected
 
 MONTHS = {
     "january": 1, "jan": 1, "february": 2, "feb": 2, "march": 3, "mar": 3, "april": 4, "apr": 4,
@@ -50,11 +50,13 @@ WEEKDAYS = {
     "fryday": 4, "saturday": 5, "sat": 5, "saterday": 5, "satuday": 5, "sunday": 6, "sun": 6,
 }
 _AMBIGUOUS_SHORT = {"sat", "sun", "wed", "mar", "may"}  # also ordinary words
-_TOMORROW = r"(?:tomorrow|tomorow|tommorow|tommorrow|tomorrrow|tmrw|tmrow|tmr|tomoz|2moro|2morrow|2mrw|tmw|tomo)"
+_TOMORROW = (r"(?:tomorrow|tomorow|tommorow|tommorrow|tomorrrow|tmrw|tmrow|tmr|tomoz|2moro|"
+             r"2morrow|2mrw|tmw|tomo)")
 _WEEKDAY = "(?:" + "|".join(sorted(WEEKDAYS, key=len, reverse=True)) + ")"
 _MONTH = "(?:" + "|".join(sorted(MONTHS, key=len, reverse=True)) + ")"
 _ORD_WORD = "(?:" + "|".join(sorted(ORDINALS, key=len, reverse=True)) + ")"
-_DAYNUM = rf"(?:(?P<d>\d{{1,2}})(?:st|nd|rd|th)?|(?P<dw>(?:twenty|thirty)[ -]?{_ORD_WORD}|{_ORD_WORD}))"
+_DAYNUM = (rf"(?:(?P<d>\d{{1,2}})(?:st|nd|rd|th)?"
+           rf"|(?P<dw>(?:twenty|thirty)[ -]?{_ORD_WORD}|{_ORD_WORD}))")
 _YEAR = r"(?:,?\s*(?P<y>\d{4}))?"
 
 _PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
@@ -77,7 +79,8 @@ _PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
         rf"(?P<wd>{_WEEKDAY})\b(?:\s+(?P<post>week|after\s+next))?")),
     ("ordinal", re.compile(
         rf"\b(?:(?:the|on)\s+)+(?:(?P<d>\d{{1,2}})(?:st|nd|rd|th)?|"
-        rf"(?P<dw>(?:twenty|thirty)[ -]?{_ORD_WORD}|{_ORD_WORD}))\b(?!\s?(?:am|pm|of\s+(?:us|them))\b|:)"
+        rf"(?P<dw>(?:twenty|thirty)[ -]?{_ORD_WORD}|{_ORD_WORD}))\b"
+        r"(?!\s?(?:am|pm|of\s+(?:us|them))\b|:)"
         r"|\b(?P<d3>\d{1,2})(?:st|nd|rd|th)\b")),
 )
 _PAST = "That day has already passed — which day do you mean?"

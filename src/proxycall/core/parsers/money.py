@@ -59,10 +59,10 @@ def scan_money(text: str) -> list[Hit]:
     for m in _WORDS.finditer(low):
         if any(h.start <= m.start() < h.end for h in hits):
             continue
-        dollars = words_value(m.group("w"))
-        cents = words_value(m.group("cw")) if m.group("cw") else 0
-        if dollars is not None and cents is not None and (m.group("unit") or m.group("cw")):
-            hits.append(Hit(_fmt(dollars, cents), m.start(), m.end()))
+        whole = words_value(m.group("w"))
+        part = words_value(m.group("cw")) if m.group("cw") else 0
+        if whole is not None and part is not None and (m.group("unit") or m.group("cw")):
+            hits.append(Hit(_fmt(whole, part), m.start(), m.end()))
     return sorted(hits, key=lambda h: h.start)
 
 

@@ -31,7 +31,8 @@ _IDIOM_RE = re.compile(
     "|".join(rf"(?P<i{n}>\b(?:{pat})\b)" for n, (pat, _) in enumerate(_IDIOMS))
 )
 # A number as digits or words; digits glued to am/pm, ":", "st/nd/rd/th" are not counts.
-_NUM = rf"(?:(?<![\d.:/$])\d{{1,4}}(?![\d:/]|\.\d|\s?(?:am|pm|a\.m|p\.m|st|nd|rd|th)\b)|\b{NUMBER_WORDS_RE}\b)"
+_NUM = (r"(?:(?<![\d.:/$])\d{1,4}(?![\d:/]|\.\d|\s?(?:am|pm|a\.m|p\.m|st|nd|rd|th)\b)"
+        rf"|\b{NUMBER_WORDS_RE}\b)")
 _NUM_RE = re.compile(rf"(?P<neg>-|minus |negative )?(?P<num>{_NUM})")
 _X_RE = re.compile(r"(?:\bx\s?(?P<a>\d{1,3})\b|\b(?P<b>\d{1,3})\s?x\b)")
 _CUE_BEFORE = re.compile(
@@ -116,7 +117,7 @@ def scan_numbers(text: str) -> list[Hit]:
             continue
         phrase = low[hit.start:hit.end]
         cued = (
-            not phrase.strip().isdigit() and words_value(phrase.strip()) is None
+            (not phrase.strip().isdigit() and words_value(phrase.strip()) is None)
             or "x" in phrase
             or _CUE_BEFORE.search(low[: hit.start]) is not None
             or _CUE_AFTER.match(low[hit.end:]) is not None

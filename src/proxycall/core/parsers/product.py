@@ -81,7 +81,7 @@ def canonical_business(name: str) -> str | None:
 
 
 def capitalise_brands(text: str) -> str:
-    """Known brand names in their own casing, the rest as typed ("makita drill" → "Makita drill")."""
+    """Known brands in their own casing, the rest as typed ("makita drill" → "Makita drill")."""
     low = fold(text)
     out = list(text)
     for match in _BRAND_RE.finditer(low):

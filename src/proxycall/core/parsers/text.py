@@ -76,7 +76,7 @@ def _strip_leads(text: str, kind: TextKind) -> str:
 
 
 def _tidy(text: str) -> str:
-    text = re.sub(r"\s+", " ", text.translate(str.maketrans({"\u2019": "'", "\u2018": "'"})))
+    text = re.sub(r"\s+", " ", text.replace("\u2019", "'").replace("\u2018", "'"))
     text = text.strip().strip("\"'`").strip()
     for _ in range(3):
         text = _TRAIL.sub("", text).strip()

@@ -16,7 +16,7 @@ import re
 
 from proxycall.core.agents.spec import TimeHint
 from proxycall.core.parsers._lex import NUMBER_WORDS_RE, UNITS, Hit, fold, words_value
-from proxycall.core.parsers.result import Ambiguous, Parsed, ParseContext, ParseResult, Rejected
+from proxycall.core.parsers.result import Ambiguous, ParseContext, Parsed, ParseResult, Rejected
 
 _HOUR = r"(?:\d{1,2}|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)"
 _AMPM = r"(?P<ap>a\.?\s?m\b\.?|p\.?\s?m\b\.?|(?<=\d)[ap]\b)"
@@ -71,7 +71,7 @@ def _apply(hour: int, minute: int, period: str | None, hint: TimeHint,
     if hour == 24:
         hour = 0
     if period is not None:
-        if hour > 12 or hour == 0 and not twenty_four:
+        if hour > 12 or (hour == 0 and not twenty_four):
             if hour > 12 and hour < 24 and period == "pm":
                 return _value(hour, minute)
             return Hit("", 0, 0, error=_IMPOSSIBLE)
@@ -128,7 +128,7 @@ def _resolve(kind: str, m: re.Match[str], hint: TimeHint) -> Hit | None:
         return _apply(int(g["h"]), int(g["m"]), period, hint, twenty_four)
     if kind == "spoken":
         hour, minute = _hour_value(g["h"]), _minutes_word(g["mw"])
-        if hour is None or minute is None or minute < 10 and not g["mw"].startswith("oh"):
+        if hour is None or minute is None or (minute < 10 and not g["mw"].startswith("oh")):
             return None
         return _apply(hour, minute, period, hint, False)
     if kind == "past_to":
