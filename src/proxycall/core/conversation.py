@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import dataclasses
+from collections.abc import Mapping
 from dataclasses import dataclass, field
+from typing import Any
 from enum import StrEnum
 
 from proxycall.core.parsers.result import Value
@@ -87,5 +90,22 @@ class ConversationState:
     reviewed: list[str] = field(default_factory=list)  # slots kept or changed since REJECT
     pending_options: dict[str, list[Value]] = field(default_factory=dict)  # clarifications
     find_place_for_phone: bool = False  # DIRECT_SLOT agent: person didn't know the number
-    card_id: str | None = None  # the card last shown; CONFIRM only completes it
+    card_id: str | None = None  # the card last shown
+    place: dict[str, Any] | None = None  # the chosen place's details (hours, timezone)
+    fallbacks_in_a_row: int = 0
     complete: bool = False
+
+
+def state_to_json(state: ConversationState) -> dict[str, object]:
+    data = dataclasses.asdict(state)
+    data["last_action"] = state.last_action.value if state.last_action else None
+    return data
+
+
+def state_from_json(data: Mapping[str, object]) -> ConversationState:
+    known = {f.name for f in dataclasses.fields(ConversationState)}
+    kwargs = {key: value for key, value in data.items() if key in known}
+    state = ConversationState(**kwargs)  # type: ignore[arg-type]
+    if state.last_action is not None:
+        state.last_action = Action(state.last_action)
+    return state

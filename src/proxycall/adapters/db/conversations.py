@@ -1,0 +1,195 @@
+"""Conversation storage: optimistic turns, idempotency records, engine events, users."""
+
+from __future__ import annotations
+
+import hashlib
+import uuid
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import func, select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from proxycall.adapters.db.models import Conversation, EngineEvent, Turn, User
+
+
+@dataclass(frozen=True)
+class StoredConversation:
+    pk: int
+    user_id: str
+    client_id: str
+    agent_type: str
+    state: dict[str, Any]
+    turn: int
+    status: str
+    timezone: str
+    last_response: dict[str, Any] | None
+    updated_at: datetime
+
+
+@dataclass(frozen=True)
+class TurnRecord:
+    turn: int
+    idempotency_key: str | None
+    request: dict[str, Any]
+    response: dict[str, Any]
+    action: str
+    ai_used: bool
+    fallback: bool
+    duration_ms: float
+
+
+@dataclass(frozen=True)
+class UserRecord:
+    id: str
+    name: str
+    is_admin: bool
+
+
+def hash_token(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def _stored(row: Conversation) -> StoredConversation:
+    return StoredConversation(
+        row.id, row.user_id, row.client_id, row.agent_type, dict(row.state), row.turn,
+        row.status, row.timezone, row.last_response, row.updated_at,
+    )
+
+
+class ConversationStore:
+    def __init__(self, sessions: async_sessionmaker[AsyncSession]) -> None:
+        self._sessions = sessions
+
+    async def load(self, user_id: str, client_id: str) -> StoredConversation | None:
+        async with self._sessions() as session:
+            row = await session.scalar(
+                select(Conversation).where(
+                    Conversation.user_id == user_id, Conversation.client_id == client_id
+                )
+            )
+            return _stored(row) if row else None
+
+    async def create(
+        self, user_id: str, client_id: str, agent_type: str, engine: str, timezone: str,
+        state: dict[str, Any], now: datetime,
+    ) -> StoredConversation:
+        """Insert a conversation; if another request won the race, return theirs."""
+        try:
+            async with self._sessions.begin() as session:
+                row = Conversation(
+                    user_id=user_id, client_id=client_id, agent_type=agent_type, engine=engine,
+                    state=state, turn=0, status="ACTIVE", timezone=timezone,
+                    created_at=now, updated_at=now,
+                )
+                session.add(row)
+                await session.flush()
+                return _stored(row)
+        except IntegrityError:
+            existing = await self.load(user_id, client_id)
+            if existing is None:
+                raise
+            return existing
+
+    async def replay(self, conversation_pk: int, key: str) -> dict[str, Any] | None:
+        async with self._sessions() as session:
+            response = await session.scalar(
+                select(Turn.response).where(
+                    Turn.conversation_id == conversation_pk, Turn.idempotency_key == key
+                )
+            )
+            return dict(response) if response is not None else None
+
+    async def commit_turn(
+        self, conversation: StoredConversation, state: dict[str, Any], status: str,
+        timezone: str, record: TurnRecord, now: datetime,
+    ) -> bool:
+        """Store the turn if nobody else moved the conversation meanwhile (optimistic)."""
+        try:
+            async with self._sessions.begin() as session:
+                result = await session.execute(
+                    update(Conversation)
+                    .where(Conversation.id == conversation.pk,
+                           Conversation.turn == conversation.turn)
+                    .values(state=state, turn=record.turn, status=status, timezone=timezone,
+                            last_response=record.response, updated_at=now)
+                )
+                if result.rowcount != 1:  # type: ignore[attr-defined]
+                    await session.rollback()
+                    return False
+                session.add(Turn(
+                    conversation_id=conversation.pk, turn=record.turn,
+                    idempotency_key=record.idempotency_key, request=record.request,
+                    response=record.response, action=record.action, ai_used=record.ai_used,
+                    fallback=record.fallback, duration_ms=record.duration_ms, created_at=now,
+                ))
+        except IntegrityError:
+            return False
+        return True
+
+    async def list_for_user(self, user_id: str, limit: int = 50) -> list[StoredConversation]:
+        async with self._sessions() as session:
+            rows = await session.scalars(
+                select(Conversation).where(Conversation.user_id == user_id)
+                .order_by(Conversation.updated_at.desc(), Conversation.id.desc()).limit(limit)
+            )
+            return [_stored(row) for row in rows]
+
+    async def get_by_pk(self, pk: int) -> StoredConversation | None:
+        async with self._sessions() as session:
+            row = await session.get(Conversation, pk)
+            return _stored(row) if row else None
+
+
+class EventStore:
+    """Engine events: one row per v2 request and per anomaly; the metrics are counted here."""
+
+    def __init__(self, sessions: async_sessionmaker[AsyncSession]) -> None:
+        self._sessions = sessions
+
+    async def add(self, events: list[EngineEvent]) -> None:
+        async with self._sessions.begin() as session:
+            session.add_all(events)
+
+    async def rows_since(self, since: datetime | None) -> list[EngineEvent]:
+        async with self._sessions() as session:
+            query = select(EngineEvent).order_by(EngineEvent.id)
+            if since is not None:
+                query = query.where(EngineEvent.at >= since)
+            return list(await session.scalars(query))
+
+    async def count(self) -> int:
+        async with self._sessions() as session:
+            return int(await session.scalar(select(func.count(EngineEvent.id))) or 0)
+
+
+class UserStore:
+    def __init__(self, sessions: async_sessionmaker[AsyncSession]) -> None:
+        self._sessions = sessions
+
+    async def create(self, name: str, token: str, now: datetime, *, is_admin: bool = False,
+                     user_id: str | None = None) -> UserRecord:
+        async with self._sessions.begin() as session:
+            user = User(id=user_id or str(uuid.uuid4()), name=name, token_hash=hash_token(token),
+                        is_admin=is_admin, created_at=now)
+            session.add(user)
+        return UserRecord(user.id, user.name, user.is_admin)
+
+    async def by_token(self, token: str) -> UserRecord | None:
+        async with self._sessions() as session:
+            user = await session.scalar(select(User).where(User.token_hash == hash_token(token)))
+            return UserRecord(user.id, user.name, user.is_admin) if user else None
+
+    async def ensure_admin(self, token: str, now: datetime) -> UserRecord:
+        """The admin user holds the admin token; a changed token replaces the stored hash."""
+        async with self._sessions.begin() as session:
+            admin = await session.get(User, "admin")
+            if admin is None:
+                admin = User(id="admin", name="Admin", token_hash=hash_token(token),
+                             is_admin=True, created_at=now)
+                session.add(admin)
+            else:
+                admin.token_hash = hash_token(token)
+            return UserRecord(admin.id, admin.name, True)

@@ -1,0 +1,1 @@
+"""HTTP: thin routers, wire schemas, dependencies and the error table."""

@@ -1,0 +1,48 @@
+"""Dependencies written once: the container, the current user, admin-only access."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Annotated
+
+from fastapi import Depends, Header, Request
+
+from proxycall.adapters.db.conversations import UserRecord
+from proxycall.errors import Forbidden, Unauthorized
+
+if TYPE_CHECKING:
+    from proxycall.container import Container
+
+
+def container(request: Request) -> Container:
+    return request.app.state.container  # type: ignore[no-any-return]
+
+
+def _bearer(authorization: str | None) -> str:
+    if not authorization:
+        raise Unauthorized("Sign in: send Authorization: Bearer <token>.")
+    scheme, _, token = authorization.partition(" ")
+    if scheme.lower() != "bearer" or not token.strip():
+        raise Unauthorized("Use Authorization: Bearer <token>.")
+    return token.strip()
+
+
+async def current_user(
+    request: Request, authorization: Annotated[str | None, Header()] = None
+) -> UserRecord:
+    token = _bearer(authorization)
+    user = await container(request).users.by_token(token)
+    if user is None:
+        raise Unauthorized("That token is not valid.")
+    request.state.user_id = user.id
+    await container(request).rate_limiter.check(user.id)
+    return user
+
+
+async def admin_user(user: Annotated[UserRecord, Depends(current_user)]) -> UserRecord:
+    if not user.is_admin:
+        raise Forbidden("This needs the admin token.")
+    return user
+
+
+CurrentUser = Annotated[UserRecord, Depends(current_user)]
+AdminUser = Annotated[UserRecord, Depends(admin_user)]

@@ -1,0 +1,69 @@
+"""One mapping from errors to HTTP: every error body is {"error": {code, message, details}}."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from proxycall import logs
+from proxycall.errors import ProxycallError
+
+_HTTP_CODES = {
+    400: "bad_request", 401: "unauthorized", 403: "forbidden", 404: "not_found",
+    405: "method_not_allowed", 409: "conflict", 413: "payload_too_large",
+    415: "unsupported_media_type", 429: "rate_limited",
+}
+
+
+def error_body(code: str, message: str, details: Any = None) -> dict[str, Any]:
+    return {"error": {"code": code, "message": message, "details": details}}
+
+
+def error_response(status: int, code: str, message: str, details: Any = None,
+                   headers: dict[str, str] | None = None) -> JSONResponse:
+    return JSONResponse(error_body(code, message, details), status_code=status, headers=headers)
+
+
+def _field_name(location: tuple[Any, ...]) -> str:
+    parts = [str(part) for part in location if part not in ("body", "query", "path")]
+    return ".".join(parts) or "body"
+
+
+async def _validation(_request: Request, exc: RequestValidationError) -> JSONResponse:
+    problems = [
+        {"field": _field_name(tuple(error.get("loc", ()))), "problem": error.get("msg", "")}
+        for error in exc.errors()
+    ]
+    first = problems[0] if problems else {"field": "body", "problem": "invalid"}
+    if first["problem"].startswith("JSON decode error"):
+        message = "The request body is not valid JSON."
+    else:
+        message = f"Field '{first['field']}': {first['problem']}."
+    return error_response(422, "invalid_request", message, {"fields": problems})
+
+
+async def _domain(_request: Request, exc: ProxycallError) -> JSONResponse:
+    headers = getattr(exc, "headers", None)
+    return error_response(exc.status, exc.code, exc.message, exc.details, headers=headers)
+
+
+async def _http(_request: Request, exc: StarletteHTTPException) -> JSONResponse:
+    code = _HTTP_CODES.get(exc.status_code, "error")
+    message = exc.detail if isinstance(exc.detail, str) else code.replace("_", " ")
+    return error_response(exc.status_code, code, message, headers=getattr(exc, "headers", None))
+
+
+async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
+    logs.warning("unhandled_error", path=request.url.path, error=type(exc).__name__)
+    return error_response(500, "internal_error", "Something went wrong on our side.")
+
+
+def install(app: FastAPI) -> None:
+    app.add_exception_handler(RequestValidationError, _validation)  # type: ignore[arg-type]
+    app.add_exception_handler(ProxycallError, _domain)  # type: ignore[arg-type]
+    app.add_exception_handler(StarletteHTTPException, _http)  # type: ignore[arg-type]
+    app.add_exception_handler(Exception, _unexpected)

@@ -1,0 +1,72 @@
+"""POST /places/search, /places/details, /places/geocode."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, Request
+
+from proxycall.api.deps import CurrentUser, container
+from proxycall.api.schemas import GeocodeRequest, PlaceDetailsRequest, PlaceSearchRequest
+from proxycall.core.places import LatLng, PlacesUnavailable
+from proxycall.errors import InvalidRequest, NotFound, ProviderUnavailable
+
+router = APIRouter(prefix="/places")
+
+
+def _unavailable(exc: PlacesUnavailable) -> ProviderUnavailable:
+    return ProviderUnavailable(f"The places service is unavailable: {exc}")
+
+
+@router.post("/search")
+async def search(body: PlaceSearchRequest, request: Request, _user: CurrentUser) -> dict[str, Any]:
+    if (body.lat is None) != (body.lng is None):
+        raise InvalidRequest("Send both lat and lng, or neither.", details={"field": "lat"})
+    near = LatLng(body.lat, body.lng) if body.lat is not None and body.lng is not None else None
+    try:
+        result = await container(request).places.search(
+            body.query, area=body.area or None, near=near, country=body.country.upper(),
+            radius_km=body.radiusKm)
+    except PlacesUnavailable as exc:
+        raise _unavailable(exc) from exc
+    return {
+        "candidates": [
+            {"placeId": c.place_id, "name": c.name, "formattedAddress": c.formatted_address,
+             "lat": c.lat, "lng": c.lng, "distanceMeters": c.distance_meters,
+             "openNow": c.open_now}
+            for c in result.candidates
+        ],
+        "radiusKm": result.radius_km,
+    }
+
+
+@router.post("/details")
+async def details(body: PlaceDetailsRequest, request: Request,
+                  _user: CurrentUser) -> dict[str, Any]:
+    try:
+        place = await container(request).places.details(body.placeId)
+    except PlacesUnavailable as exc:
+        raise _unavailable(exc) from exc
+    if place is None:
+        raise NotFound("No place with that id.")
+    answer: dict[str, Any] = {
+        "placeId": place.place_id, "name": place.name,
+        "formattedAddress": place.formatted_address, "lat": place.lat, "lng": place.lng,
+        "phoneE164": place.phone_e164,
+        "openingHours": place.opening_hours.to_dict() if place.opening_hours else None,
+        "timezone": place.timezone,
+    }
+    if place.phone_e164 is None:
+        answer["error"] = "NO_PHONE"
+    return answer
+
+
+@router.post("/geocode")
+async def geocode(body: GeocodeRequest, request: Request, _user: CurrentUser) -> dict[str, Any]:
+    try:
+        point = await container(request).places.geocode(body.area, body.country.upper())
+    except PlacesUnavailable as exc:
+        raise _unavailable(exc) from exc
+    if point is None:
+        raise NotFound(f"I couldn't find {body.area!r}.")
+    return {"lat": point.lat, "lng": point.lng, "formattedAddress": point.formatted_address}

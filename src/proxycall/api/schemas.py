@@ -1,0 +1,82 @@
+"""Wire models: what clients send, validated at the edge."""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+CONVERSATION_ID = r"^[A-Za-z0-9._:-]{1,128}$"
+
+
+class Location(BaseModel):
+    lat: float = Field(ge=-90, le=90)
+    lng: float = Field(ge=-180, le=180)
+
+
+class TurnRequest(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+
+    conversationId: str = Field(pattern=CONVERSATION_ID)
+    agentType: str = Field(min_length=1, max_length=64)
+    userMessage: str = Field("", max_length=2000)
+    slots: dict[str, str | int | float | bool | None] = Field(default_factory=dict)
+    clientAction: Literal["CONFIRM", "REJECT"] | None = None
+    idempotencyKey: str | None = Field(None, min_length=1, max_length=128)
+    currentQuestionSlotName: str | None = Field(None, max_length=128)
+    timezone: str | None = Field(None, max_length=64)
+    location: Location | None = None
+    messageHistory: list[Any] | None = None
+    debug: bool = False
+
+    @field_validator("timezone")
+    @classmethod
+    def _timezone(cls, value: str | None) -> str | None:
+        if value is None or value == "":
+            return None
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError) as exc:
+            raise ValueError(f"unknown timezone {value!r}") from exc
+        return value
+
+    @field_validator("userMessage", mode="before")
+    @classmethod
+    def _message(cls, value: Any) -> Any:
+        return "" if value is None else value
+
+
+class PlaceSearchRequest(BaseModel):
+    query: str = Field(min_length=1, max_length=200)
+    area: str | None = Field(None, max_length=200)
+    lat: float | None = Field(None, ge=-90, le=90)
+    lng: float | None = Field(None, ge=-180, le=180)
+    country: str = Field("AU", min_length=2, max_length=2)
+    radiusKm: float | None = Field(None, gt=0, le=500)
+
+
+class PlaceDetailsRequest(BaseModel):
+    placeId: str = Field(min_length=1, max_length=300)
+
+
+class GeocodeRequest(BaseModel):
+    area: str = Field(min_length=1, max_length=200)
+    country: str = Field("AU", min_length=2, max_length=2)
+
+
+class KillSwitchRequest(BaseModel):
+    active: bool
+
+
+class CallsPausedRequest(BaseModel):
+    paused: bool
+
+
+class CreateUserRequest(BaseModel):
+    name: str = Field(min_length=1, max_length=200)
+
+
+class RolloutRecordRequest(BaseModel):
+    kind: Literal["smoke", "watch", "rollback", "check", "signoff", "note"]
+    data: dict[str, Any] = Field(default_factory=dict)

@@ -1,0 +1,1 @@
+"""The `proxycall` command line."""

@@ -1,0 +1,158 @@
+"""`proxycall`: serve, db, users, killswitch, login-link, rollout, simulator."""
+
+from __future__ import annotations
+
+import asyncio
+import sys
+from datetime import UTC, datetime
+from typing import Annotated
+
+import typer
+
+from proxycall.config import ADMIN_TOKEN_FILE, ConfigError, Settings, load_settings
+
+app = typer.Typer(help="proxycall: phone calls made on a person's behalf.", no_args_is_help=True)
+db_app = typer.Typer(help="Database migrations.", no_args_is_help=True)
+users_app = typer.Typer(help="Users and their tokens.", no_args_is_help=True)
+app.add_typer(db_app, name="db")
+app.add_typer(users_app, name="users")
+
+
+def settings_or_exit() -> Settings:
+    try:
+        return load_settings()
+    except ConfigError as exc:
+        typer.echo(f"proxycall: configuration error: {exc}", err=True)
+        raise typer.Exit(2) from None
+
+
+@app.command()
+def serve(
+    host: Annotated[str, typer.Option(help="Interface to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
+) -> None:
+    """Start the API, the web app at /, and (by default) the Twilio simulator."""
+    import uvicorn
+
+    from proxycall.app import create_app
+
+    settings = settings_or_exit()
+    shown_host = "127.0.0.1" if host in ("0.0.0.0", "::") else host
+    application = create_app(settings, base_url=f"http://{shown_host}:{port}")
+    uvicorn.run(application, host=host, port=port, log_level="warning", access_log=False)
+
+
+@app.command("login-link")
+def login_link(
+    base_url: Annotated[str, typer.Option(help="Where the service runs.")] =
+    "http://127.0.0.1:8000",
+) -> None:
+    """Print the admin sign-in link (the token stored in the data dir)."""
+    settings = settings_or_exit()
+    path = settings.data_dir / ADMIN_TOKEN_FILE
+    if settings.admin_token is not None:
+        token = settings.admin_token.get_secret_value()
+    elif path.exists():
+        token = path.read_text().strip()
+    else:
+        typer.echo("No admin token yet: start the service once (`proxycall serve`).", err=True)
+        raise typer.Exit(1)
+    typer.echo(f"{base_url.rstrip('/')}/#token={token}")
+
+
+@db_app.command("upgrade")
+def db_upgrade(revision: str = "head") -> None:
+    """Apply pending migrations."""
+    from proxycall.adapters.db import migrate
+
+    settings = settings_or_exit()
+    migrate.upgrade(settings.sqlalchemy_url, revision)
+    typer.echo(f"Database at {settings.database_label()} is at {revision}.")
+
+
+@db_app.command("downgrade")
+def db_downgrade(revision: str) -> None:
+    """Roll migrations back to REVISION (e.g. base)."""
+    from proxycall.adapters.db import migrate
+
+    settings = settings_or_exit()
+    migrate.downgrade(settings.sqlalchemy_url, revision)
+    typer.echo(f"Database at {settings.database_label()} is at {revision}.")
+
+
+@users_app.command("create")
+def users_create(name: str) -> None:
+    """Create a user and print their token (shown once)."""
+    import secrets
+
+    settings = settings_or_exit()
+    token = secrets.token_urlsafe(32)
+
+    async def _create() -> str:
+        from proxycall.adapters.db import migrate
+        from proxycall.adapters.db.conversations import UserStore
+        from proxycall.adapters.db.database import create_engine, session_factory
+
+        await asyncio.to_thread(migrate.upgrade, settings.sqlalchemy_url)
+        engine = create_engine(settings.sqlalchemy_url)
+        try:
+            user = await UserStore(session_factory(engine)).create(
+                name, token, datetime.now(UTC))
+        finally:
+            await engine.dispose()
+        return user.id
+
+    user_id = asyncio.run(_create())
+    typer.echo(f"userId={user_id}")
+    typer.echo(f"token={token}")
+
+
+@app.command("killswitch")
+def killswitch(
+    state: Annotated[str, typer.Argument(help="on, off or status")],
+) -> None:
+    """Flip or show the runtime kill switch (stored in the database; no restart needed)."""
+    if state not in ("on", "off", "status"):
+        typer.echo("Say on, off or status.", err=True)
+        raise typer.Exit(2)
+    settings = settings_or_exit()
+    result = asyncio.run(_killswitch(settings, state))
+    typer.echo(f"Kill switch: env={result['env']} runtime={result['runtime']} "
+               f"effective={result['effective']}")
+
+
+async def _killswitch(settings: Settings, state: str) -> dict[str, object]:
+    from proxycall.adapters.db import migrate
+    from proxycall.adapters.db.database import create_engine, session_factory
+    from proxycall.adapters.db.switches import SwitchStore
+    from proxycall.services.switches import Switches
+
+    await asyncio.to_thread(migrate.upgrade, settings.sqlalchemy_url)
+    engine = create_engine(settings.sqlalchemy_url)
+    try:
+        switches = Switches(SwitchStore(session_factory(engine)), settings.kill_switch,
+                           lambda: datetime.now(UTC))
+        if state != "status":
+            return await switches.set_kill_switch(state == "on", by="cli")
+        return await switches.kill_switch()
+    finally:
+        await engine.dispose()
+
+
+def _mount_optional() -> None:
+    try:
+        from proxycall.cli.rollout import rollout_app
+    except ImportError:
+        return
+    app.add_typer(rollout_app, name="rollout")
+
+
+_mount_optional()
+
+
+def main() -> None:
+    app()
+
+
+if __name__ == "__main__":
+    sys.exit(app())

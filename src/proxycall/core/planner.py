@@ -1,0 +1,330 @@
+"""The v2 planner: apply what understanding proposed, then decide the next action. No I/O."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from proxycall.core.agents import PLACE_SLOTS
+from proxycall.core.agents.spec import AgentSpec, Condition, InputType, PhoneSource, SlotSpec
+from proxycall.core.conversation import (
+    Action,
+    ChangeRequested,
+    Command,
+    ConversationState,
+    DontKnow,
+    KeepValue,
+    NeedsClarification,
+    SetSlot,
+    SlotRejected,
+    Source,
+)
+from proxycall.core.parsers import is_bare_category, is_unsure
+from proxycall.core.parsers.result import Value
+from proxycall.core.render import render_lines, render_template, render_value
+
+KEEP_PREFIX = "Keep"
+NO_OTHER_CHANGES = "No other changes"
+REPEATED_QUESTION_LIMIT = 3  # the same slot asked this many times in a row is an anomaly
+_KEEP_REPLY = re.compile(
+    r"^\s*(keep\b.*|same( as before)?|no change|that'?s (fine|right|correct)|leave it)\s*[.!]*\s*$",
+    re.IGNORECASE,
+)
+_NO_OTHER_CHANGES = re.compile(
+    r"^\s*(no other changes|keep (everything|the rest|all)( else)?|that'?s all|nothing else)"
+    r"\s*[.!]*\s*$",
+    re.IGNORECASE,
+)
+
+
+class ClientAction:
+    CONFIRM = "CONFIRM"
+    REJECT = "REJECT"
+
+
+@dataclass(frozen=True)
+class ValidationProblem:
+    field: str
+    message: str
+
+
+@dataclass(frozen=True)
+class Question:
+    slot: SlotSpec
+    text: str
+    quick_replies: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Card:
+    title: str
+    lines: tuple[str, ...]
+    confirm_label: str
+    reject_label: str
+    card_id: str
+
+
+@dataclass(frozen=True)
+class PlaceSearch:
+    query: str
+    area: str | None
+
+
+@dataclass
+class Decision:
+    action: Action
+    message: str
+    question: Question | None = None
+    validation: ValidationProblem | None = None
+    card: Card | None = None
+    place_search: PlaceSearch | None = None
+    missing: list[str] = field(default_factory=list)
+    changed: list[str] = field(default_factory=list)
+    anomalies: list[str] = field(default_factory=list)
+
+
+def is_keep_reply(message: str) -> bool:
+    return bool(_KEEP_REPLY.match(message))
+
+
+def is_no_other_changes(message: str) -> bool:
+    return bool(_NO_OTHER_CHANGES.match(message))
+
+
+def condition_holds(condition: Condition, values: dict[str, Value]) -> bool:
+    value = values.get(condition.slot)
+    if value is None:
+        return False
+    if condition.kind == "bare_category":
+        return is_bare_category(str(value))
+    if condition.kind == "unsure":
+        return is_unsure(str(value))
+    return str(value) in condition.values
+
+
+def is_required(slot: SlotSpec, values: dict[str, Value]) -> bool:
+    if slot.required:
+        return True
+    return slot.required_when is not None and condition_holds(slot.required_when, values)
+
+
+def missing_slots(spec: AgentSpec, values: dict[str, Value]) -> list[str]:
+    return [s.name for s in spec.slots if is_required(s, values) and s.name not in values]
+
+
+def needs_place(spec: AgentSpec, state: ConversationState) -> bool:
+    """Place agents need a chosen place; a direct-phone agent only when the number is unknown."""
+    if spec.phone.source is PhoneSource.PLACE:
+        return "place_id" not in state.values
+    direct = spec.phone.direct_slot
+    return state.find_place_for_phone and direct is not None and direct not in state.values
+
+
+def ready_to_confirm(spec: AgentSpec, state: ConversationState) -> bool:
+    return not missing_slots(spec, state.values) and not needs_place(spec, state)
+
+
+def build_card(spec: AgentSpec, values: dict[str, Value]) -> Card:
+    lines = tuple(render_lines(spec.card.lines, values, spec))
+    title = render_template(spec.card.title, values, spec) or spec.title
+    digest = hashlib.sha256(json.dumps([spec.type, title, lines]).encode()).hexdigest()
+    return Card(title, lines, spec.card.confirm_label, spec.card.reject_label, digest[:16])
+
+
+def apply_commands(
+    spec: AgentSpec, state: ConversationState, commands: Sequence[Command]
+) -> tuple[list[str], ValidationProblem | None, NeedsClarification | None, str | None]:
+    """Fold commands into the state; return (changed slots, problem, clarification, jump-to)."""
+    changed: list[str] = []
+    problem: ValidationProblem | None = None
+    clarification: NeedsClarification | None = None
+    jump: str | None = None
+    for command in commands:
+        if isinstance(command, SetSlot):
+            if _set_value(spec, state, command):
+                changed.append(command.slot)
+            _mark_reviewed(state, command.slot)
+            state.pending_options.pop(command.slot, None)
+        elif isinstance(command, KeepValue):
+            _mark_reviewed(state, command.slot)
+        elif isinstance(command, ChangeRequested):
+            jump = command.slot
+            if command.slot in state.reviewed:
+                state.reviewed.remove(command.slot)
+        elif isinstance(command, DontKnow):
+            slot = spec.slot(command.slot)
+            if slot.unknown_finds_place:
+                state.find_place_for_phone = True
+            _mark_reviewed(state, command.slot)
+        elif isinstance(command, SlotRejected):
+            problem = ValidationProblem(command.slot, command.reason)
+        elif isinstance(command, NeedsClarification):
+            clarification = command
+            state.pending_options[command.slot] = list(command.options)
+    return changed, problem, clarification, jump
+
+
+def _set_value(spec: AgentSpec, state: ConversationState, command: SetSlot) -> bool:
+    previous = state.values.get(command.slot)
+    if previous == command.value:
+        return False
+    state.values[command.slot] = command.value
+    state.sources[command.slot] = command.source.value
+    if spec.phone.query_slot == command.slot or spec.phone.area_slot == command.slot:
+        _forget_place(spec, state, keep_direct=command.source is Source.SERVER)
+    return True
+
+
+def _forget_place(spec: AgentSpec, state: ConversationState, *, keep_direct: bool) -> None:
+    """A new business name or area means the chosen place no longer fits."""
+    for name in PLACE_SLOTS:
+        state.values.pop(name, None)
+        state.sources.pop(name, None)
+    direct = spec.phone.direct_slot
+    if (
+        not keep_direct
+        and direct is not None
+        and state.sources.get(direct) == Source.SERVER.value
+    ):
+        state.values.pop(direct, None)
+
+
+def _mark_reviewed(state: ConversationState, slot: str) -> None:
+    if state.reviewing and slot not in state.reviewed:
+        state.reviewed.append(slot)
+
+
+def start_review(state: ConversationState) -> None:
+    """REJECT at the card: walk the slots again, each value offered back to keep."""
+    state.reviewing = True
+    state.reviewed = []
+    state.card_id = None
+
+
+def decide(
+    spec: AgentSpec,
+    state: ConversationState,
+    commands: Sequence[Command],
+    *,
+    client_action: str | None = None,
+    end_review: bool = False,
+) -> Decision:
+    """Apply the commands and choose the next action; mutates `state`."""
+    if client_action == ClientAction.REJECT:
+        start_review(state)
+    changed, problem, clarification, jump = apply_commands(spec, state, commands)
+    if state.reviewing and (end_review or _review_finished(spec, state)):
+        state.reviewing = False
+    if changed and state.card_id is not None:
+        state.card_id = None  # a value changed after the card: it must be shown again
+    if client_action == ClientAction.CONFIRM and not changed and ready_to_confirm(spec, state):
+        state.complete = True
+        return _finish(spec, state, Decision(Action.COMPLETE, _complete_message(spec)))
+    decision = _next(spec, state, problem, clarification, jump)
+    decision.changed = changed
+    return _finish(spec, state, decision)
+
+
+def _finish(spec: AgentSpec, state: ConversationState, decision: Decision) -> Decision:
+    decision.missing = missing_slots(spec, state.values)
+    asked = decision.question.slot.name if decision.question else None
+    if asked is not None and asked == state.asked_slot:
+        state.asked_in_a_row += 1
+    else:
+        state.asked_in_a_row = 1 if asked else 0
+    state.asked_slot = asked
+    state.last_action = decision.action
+    if state.asked_in_a_row >= REPEATED_QUESTION_LIMIT:
+        decision.anomalies.append("repeated_question")
+    return decision
+
+
+def _review_finished(spec: AgentSpec, state: ConversationState) -> bool:
+    return all(slot.name in state.reviewed for slot in spec.slots if slot.asked
+               and (slot.name in state.values or is_required(slot, state.values)))
+
+
+def _next(
+    spec: AgentSpec,
+    state: ConversationState,
+    problem: ValidationProblem | None,
+    clarification: NeedsClarification | None,
+    jump: str | None,
+) -> Decision:
+    if clarification is not None:
+        slot = spec.slot(clarification.slot)
+        replies = tuple(render_value(spec, slot.name, v) for v in clarification.options)
+        question = Question(slot, clarification.question, replies)
+        return Decision(Action.ASK_QUESTION, clarification.question, question=question)
+    if problem is not None and spec.has_slot(problem.field) and problem.field not in state.values:
+        return _ask(spec, state, spec.slot(problem.field), problem=problem)
+    if jump is not None and spec.has_slot(jump):
+        return _ask(spec, state, spec.slot(jump), intro="Sure. ")
+    if state.reviewing:
+        pending = _next_to_review(spec, state)
+        if pending is not None:
+            return _ask(spec, state, pending, problem=problem)
+        state.reviewing = False
+    for name in missing_slots(spec, state.values):
+        slot = spec.slot(name)
+        if state.find_place_for_phone and name == spec.phone.direct_slot:
+            continue
+        return _ask(spec, state, slot, problem=problem)
+    if needs_place(spec, state):
+        return _find_place(spec, state)
+    card = build_card(spec, state.values)
+    state.card_id = card.card_id
+    return Decision(Action.CONFIRM, "Here's what I'll do. Does this look right?", card=card)
+
+
+def _next_to_review(spec: AgentSpec, state: ConversationState) -> SlotSpec | None:
+    for slot in spec.slots:
+        if not slot.asked or slot.name in state.reviewed:
+            continue
+        if slot.name in state.values or is_required(slot, state.values):
+            return slot
+    return None
+
+
+def _ask(
+    spec: AgentSpec,
+    state: ConversationState,
+    slot: SlotSpec,
+    *,
+    problem: ValidationProblem | None = None,
+    intro: str = "",
+) -> Decision:
+    reasking = problem is not None and problem.field == slot.name
+    text = slot.reask if reasking else slot.question
+    replies = list(_choice_replies(slot))
+    if state.reviewing and slot.name in state.values:
+        current = render_value(spec, slot.name, state.values[slot.name])
+        replies = [f"{KEEP_PREFIX} {current}", *replies, NO_OTHER_CHANGES]
+        text = f"{text} (currently {current})"
+    question = Question(slot, text, tuple(replies))
+    return Decision(Action.ASK_QUESTION, intro + text, question=question,
+                    validation=problem if reasking else None)
+
+
+def _choice_replies(slot: SlotSpec) -> tuple[str, ...]:
+    if slot.type is InputType.CHOICE:
+        return tuple(choice.label for choice in slot.choices)
+    if slot.type is InputType.YES_NO:
+        return ("Yes", "No")
+    return ()
+
+
+def _find_place(spec: AgentSpec, state: ConversationState) -> Decision:
+    query = str(state.values.get(spec.phone.query_slot or "", ""))
+    area_slot = spec.phone.area_slot
+    area = str(state.values[area_slot]) if area_slot and area_slot in state.values else None
+    where = f" near {area}" if area else ""
+    message = f"Which {query}{where} should I call? Pick one from the list."
+    return Decision(Action.FIND_PLACE, message, place_search=PlaceSearch(query, area))
+
+
+def _complete_message(spec: AgentSpec) -> str:
+    return f"Confirmed — {spec.title.lower()} is ready. Start the call whenever you like."

@@ -1,0 +1,82 @@
+"""One small exception tree, mapped to HTTP in one table (api/errors.py).
+
+    ProxycallError
+    ├── InvalidRequest          422 invalid_request (a field is wrong)
+    │   └── UnknownAgent        422 unknown_agent_type
+    ├── NotFound                404 not_found (also: someone else's conversation or call)
+    ├── Conflict                409 (conversation_complete, not_confirmed, ...)
+    ├── DestinationBlocked      422 destination_blocked
+    ├── CallsPaused             503 calls_paused
+    ├── ProviderUnavailable     503 provider_unavailable (places, telephony, LLM down)
+    ├── RateLimited             429 rate_limited, with Retry-After
+    └── Unauthorized            401 unauthorized / Forbidden 403 forbidden
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+
+class ProxycallError(Exception):
+    status = 500
+    code = "internal_error"
+
+    def __init__(self, message: str, *, code: str | None = None, details: Any = None) -> None:
+        super().__init__(message)
+        self.message = message
+        if code is not None:
+            self.code = code
+        self.details = details
+
+
+class InvalidRequest(ProxycallError):
+    status = 422
+    code = "invalid_request"
+
+
+class UnknownAgent(InvalidRequest):
+    code = "unknown_agent_type"
+
+
+class NotFound(ProxycallError):
+    status = 404
+    code = "not_found"
+
+
+class Conflict(ProxycallError):
+    status = 409
+    code = "conflict"
+
+
+class DestinationBlocked(ProxycallError):
+    status = 422
+    code = "destination_blocked"
+
+
+class CallsPaused(ProxycallError):
+    status = 503
+    code = "calls_paused"
+
+
+class ProviderUnavailable(ProxycallError):
+    status = 503
+    code = "provider_unavailable"
+
+
+class RateLimited(ProxycallError):
+    status = 429
+    code = "rate_limited"
+
+    def __init__(self, message: str, retry_after: int) -> None:
+        super().__init__(message, details={"retryAfterSeconds": retry_after})
+        self.headers = {"Retry-After": str(retry_after)}
+
+
+class Unauthorized(ProxycallError):
+    status = 401
+    code = "unauthorized"
+
+
+class Forbidden(ProxycallError):
+    status = 403
+    code = "forbidden"

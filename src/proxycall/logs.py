@@ -1,0 +1,96 @@
+"""Log lines: the seed's bracketed lines are emitted from here and nowhere else."""
+
+from __future__ import annotations
+
+import logging
+import re
+import sys
+from collections.abc import Mapping
+from pathlib import Path
+
+LOGGER_NAME = "proxycall"
+log = logging.getLogger(LOGGER_NAME)
+
+_PHONE = re.compile(r"\+?\d[\d\s().-]{6,}\d")
+
+
+def setup_logging(log_file: Path | None = None, level: int = logging.INFO) -> None:
+    """Plain lines on stderr (and a file when asked); idempotent."""
+    log.setLevel(level)
+    log.propagate = False
+    formatter = logging.Formatter("%(asctime)s %(levelname)s %(message)s")
+    wanted: list[logging.Handler] = []
+    if not any(getattr(h, "_proxycall", False) and isinstance(h, logging.StreamHandler)
+               and not isinstance(h, logging.FileHandler) for h in log.handlers):
+        stream = logging.StreamHandler(sys.stderr)
+        wanted.append(stream)
+    if log_file is not None and not any(
+        isinstance(h, logging.FileHandler) and Path(h.baseFilename) == log_file.resolve()
+        for h in log.handlers
+    ):
+        log_file.parent.mkdir(parents=True, exist_ok=True)
+        wanted.append(logging.FileHandler(log_file))
+    for handler in wanted:
+        handler.setFormatter(formatter)
+        handler._proxycall = True  # type: ignore[attr-defined]
+        log.addHandler(handler)
+
+
+def mask_phone(text: str) -> str:
+    """"+61412345678" -> "+6141****678"; applied to anything that looks like a number."""
+    def _mask(match: re.Match[str]) -> str:
+        digits = re.sub(r"\D", "", match.group())
+        plus = "+" if match.group().startswith("+") else ""
+        if len(digits) < 7:
+            return match.group()
+        return f"{plus}{digits[:4]}{'*' * (len(digits) - 7)}{digits[-3:]}"
+    return _PHONE.sub(_mask, text)
+
+
+def _fields(fields: Mapping[str, object]) -> str:
+    return " ".join(f"{key}={mask_phone(str(value))}" for key, value in fields.items())
+
+
+def startup(line: str) -> None:
+    log.info("[STARTUP] %s", mask_phone(line))
+
+
+def startup_warning(line: str) -> None:
+    log.warning("[STARTUP] %s", mask_phone(line))
+
+
+def kill_switch_routed(conversation_id: str) -> None:
+    log.info("[KILL_SWITCH] Routing /v2 request to v1 for conversationId=%s", conversation_id)
+
+
+def kill_switch_changed(active: bool, by: str) -> None:
+    log.warning("[KILL_SWITCH] Runtime kill switch set to %s by=%s", active, by)
+
+
+def summary_line(
+    conversation_id: str, agent: str, action: str, question: str | None, slots_filled: int,
+    ai_used: bool, **extra: object,
+) -> str:
+    base = (
+        f"[V2-SUMMARY] id={conversation_id} agent={agent} action={action} "
+        f"question={question or 'none'} slots_filled={slots_filled} "
+        f"ai_used={'true' if ai_used else 'false'}"
+    )
+    return f"{base} {_fields(extra)}" if extra else base
+
+
+def emit(line: str) -> None:
+    log.info("%s", line)
+
+
+def anomaly(kind: str, **fields: object) -> None:
+    log.warning("[V2-ANOMALY] kind=%s %s", kind, _fields(fields))
+
+
+def event(name: str, **fields: object) -> None:
+    """A named event with context fields (never slot values, names or messages)."""
+    log.info("%s %s", name, _fields(fields))
+
+
+def warning(name: str, **fields: object) -> None:
+    log.warning("%s %s", name, _fields(fields))

@@ -1,0 +1,189 @@
+"""The conversation use case: one turn of v2 (or v1), stored exactly once per idempotency key."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from proxycall import logs
+from proxycall.adapters.db.conversations import (
+    ConversationStore,
+    StoredConversation,
+    TurnRecord,
+)
+from proxycall.core.agents import PLACE_SLOTS, Registry
+from proxycall.core.agents.spec import AgentSpec
+from proxycall.core.conversation import ConversationState, state_from_json, state_to_json
+from proxycall.core.parsers.result import ParseContext
+from proxycall.errors import Conflict, UnknownAgent
+from proxycall.services.engine_v1 import run_v1
+from proxycall.services.engine_v2 import EngineDeps, TurnResult, run_v2
+from proxycall.services.telemetry import Telemetry
+
+MAX_COMMIT_ATTEMPTS = 8
+
+
+@dataclass(frozen=True)
+class TurnInput:
+    conversation_id: str
+    agent_type: str
+    user_message: str = ""
+    slots: Mapping[str, Any] = field(default_factory=dict)
+    client_action: str | None = None
+    idempotency_key: str | None = None
+    timezone: str | None = None
+    location: tuple[float, float] | None = None
+    debug: bool = False
+
+
+@dataclass(frozen=True)
+class TurnOutput:
+    body: dict[str, Any]
+    replay: bool
+
+
+class ConversationService:
+    def __init__(
+        self,
+        registry: Registry,
+        store: ConversationStore,
+        deps: EngineDeps,
+        telemetry: Telemetry,
+        clock: Callable[[], datetime],
+        default_timezone: str,
+    ) -> None:
+        self._registry = registry
+        self._store = store
+        self._deps = deps
+        self._telemetry = telemetry
+        self._clock = clock
+        self._default_tz = default_timezone
+
+    def spec_for(self, agent_type: str) -> AgentSpec:
+        spec = self._registry.get(agent_type)
+        if spec is None:
+            raise UnknownAgent(
+                f"Unknown agentType {agent_type!r}.",
+                details={"field": "agentType", "validValues": list(self._registry.types)},
+            )
+        return spec
+
+    async def next_turn(self, user_id: str, request: TurnInput, engine: str,
+                        via: str) -> TurnOutput:
+        """Run one turn with `engine` ("v1"/"v2"); `via` is the route ("/v2" or "/v1")."""
+        spec = self.spec_for(request.agent_type)
+        started = time.perf_counter()
+        for _attempt in range(MAX_COMMIT_ATTEMPTS):
+            stored = await self._load_or_create(user_id, request, spec, engine)
+            if request.idempotency_key:
+                replayed = await self._store.replay(stored.pk, request.idempotency_key)
+                if replayed is not None:
+                    await self._telemetry.replayed(request, spec, replayed, via)
+                    return TurnOutput(replayed, replay=True)
+            if stored.agent_type != spec.type:
+                raise Conflict(
+                    "This conversationId is already used for another task.",
+                    code="agent_type_mismatch",
+                    details={"agentType": stored.agent_type},
+                )
+            if stored.status == "COMPLETE":
+                raise Conflict(
+                    "This conversation is already confirmed; start a new one to change it.",
+                    code="conversation_complete",
+                )
+            result = await self._run(spec, stored, request, engine)
+            elapsed_ms = (time.perf_counter() - started) * 1000
+            record = TurnRecord(
+                turn=stored.turn + 1, idempotency_key=request.idempotency_key,
+                request=_request_record(request), response=result.body,
+                action=result.body["nextAction"], ai_used=result.ai_used,
+                fallback=result.fallback, duration_ms=elapsed_ms,
+            )
+            status = "COMPLETE" if result.state.complete else "ACTIVE"
+            committed = await self._store.commit_turn(
+                stored, state_to_json(result.state), status, result.timezone, record,
+                self._clock(),
+            )
+            if committed:
+                await self._telemetry.turn_done(request, spec, result, via, elapsed_ms)
+                return TurnOutput(result.body, replay=False)
+        raise Conflict("The conversation is busy; try again.", code="conversation_busy")
+
+    async def _load_or_create(
+        self, user_id: str, request: TurnInput, spec: AgentSpec, engine: str
+    ) -> StoredConversation:
+        stored = await self._store.load(user_id, request.conversation_id)
+        if stored is not None:
+            return stored
+        state = state_to_json(ConversationState(agent_type=spec.type))
+        timezone = request.timezone or self._default_tz
+        return await self._store.create(
+            user_id, request.conversation_id, spec.type, engine, timezone, state, self._clock()
+        )
+
+    async def _run(self, spec: AgentSpec, stored: StoredConversation, request: TurnInput,
+                   engine: str) -> TurnResult:
+        state = state_from_json(stored.state)
+        timezone = request.timezone or stored.timezone
+        ctx = self._context(timezone)
+        turn = stored.turn + 1
+        if engine == "v1":
+            return await run_v1(spec, state, request, turn, ctx, timezone, self._deps)
+        try:
+            return await run_v2(spec, state, request, turn, ctx, timezone, self._deps)
+        except Exception as exc:  # noqa: BLE001 - the degraded path: v1 answers, counted
+            logs.warning("engine_v2_failed", id=request.conversation_id,
+                         error=type(exc).__name__)
+            fresh = state_from_json(stored.state)
+            result = await run_v1(spec, fresh, request, turn, ctx, timezone, self._deps)
+            result.fallback = True
+            result.anomalies.append("engine_error")
+            return result
+
+    def _context(self, timezone: str) -> ParseContext:
+        local = self._clock().astimezone(ZoneInfo(timezone))
+        return ParseContext(today=local.date(), now=local.time().replace(microsecond=0),
+                            region=self._deps.region)
+
+    async def list_conversations(self, user_id: str) -> list[dict[str, Any]]:
+        rows = await self._store.list_for_user(user_id)
+        return [self._summary(row) for row in rows]
+
+    def _summary(self, row: StoredConversation) -> dict[str, Any]:
+        spec = self._registry.get(row.agent_type)
+        last = row.last_response or {}
+        return {
+            "conversationId": row.client_id,
+            "agentType": row.agent_type,
+            "title": spec.title if spec else row.agent_type,
+            "status": row.status,
+            "turn": row.turn,
+            "nextAction": last.get("nextAction"),
+            "updatedAt": row.updated_at.isoformat(),
+        }
+
+    async def last_response(self, user_id: str, conversation_id: str) -> dict[str, Any] | None:
+        stored = await self._store.load(user_id, conversation_id)
+        if stored is None:
+            return None
+        return stored.last_response
+
+
+def _request_record(request: TurnInput) -> dict[str, Any]:
+    """What the turn row keeps of the request: shape, not personal content."""
+    return {
+        "agentType": request.agent_type,
+        "messageLength": len(request.user_message),
+        "slotKeys": sorted(request.slots),
+        "clientAction": request.client_action,
+        "timezone": request.timezone,
+        "hasLocation": request.location is not None,
+    }
+
+
+def server_owned(name: str) -> bool:
+    return name in PLACE_SLOTS or name == "place_timezone"

@@ -1,0 +1,52 @@
+"""One v1 turn: the legacy engine, kept independent of the v2 planner (the kill switch target)."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from proxycall.core.agents.spec import AgentSpec
+from proxycall.core.conversation import ConversationState
+from proxycall.core.legacy import legacy_turn
+from proxycall.core.parsers.result import ParseContext
+from proxycall.core.planner import Card, Decision, PlaceSearch, Question, ValidationProblem
+from proxycall.services.engine_v2 import PLACE_ID_KEYS, EngineDeps, TurnResult
+from proxycall.services.responses import build_response
+
+if TYPE_CHECKING:
+    from proxycall.services.conversation import TurnInput
+
+
+async def run_v1(
+    spec: AgentSpec,
+    state: ConversationState,
+    request: TurnInput,
+    turn: int,
+    ctx: ParseContext,
+    timezone: str,
+    deps: EngineDeps,
+) -> TurnResult:
+    place_id = next((str(request.slots[k]) for k in PLACE_ID_KEYS if request.slots.get(k)), None)
+    if place_id is not None:
+        details = await deps.places.details(place_id)
+        if details is not None and details.phone_e164:
+            state.values.update({
+                "place_id": details.place_id, "place_name": details.name,
+                "place_address": details.formatted_address, "place_phone": details.phone_e164,
+            })
+            state.place = {"timezone": details.timezone, "openingHours":
+                           details.opening_hours.to_dict() if details.opening_hours else None}
+    reply = legacy_turn(spec, state, request.user_message, request.client_action, ctx)
+    decision = Decision(reply.action, reply.message)
+    if reply.slot is not None:
+        decision.question = Question(reply.slot, reply.slot.question)
+        if reply.error:
+            decision.validation = ValidationProblem(reply.slot.name, reply.error)
+    if reply.card_id is not None:
+        decision.card = Card(spec.card.title, reply.card_lines, spec.card.confirm_label,
+                             spec.card.reject_label, reply.card_id)
+    if reply.action.value == "FIND_PLACE":
+        query = str(state.values.get(spec.phone.query_slot or "", ""))
+        decision.place_search = PlaceSearch(query, None)
+    body = build_response(spec, state, decision, request, turn, engine="v1", ai_used=False,
+                          ai_model=None, ignored=[])
+    return TurnResult(body, state, timezone)

@@ -1,0 +1,235 @@
+"""One v2 turn: client slots and place, understanding, the LLM fallback, the planner."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from proxycall import logs
+from proxycall.core.agents.spec import AgentSpec
+from proxycall.core.conversation import (
+    Command,
+    ConversationState,
+    KeepValue,
+    SetSlot,
+    SlotRejected,
+    Source,
+)
+from proxycall.core.llm import Extractor, LlmUnavailable
+from proxycall.core.parsers import parse_slot
+from proxycall.core.parsers.result import Ambiguous, Parsed, ParseContext, Rejected
+from proxycall.core.places import Places, PlacesUnavailable
+from proxycall.core.planner import (
+    ClientAction,
+    Decision,
+    ValidationProblem,
+    decide,
+    is_keep_reply,
+    is_no_other_changes,
+    missing_slots,
+)
+from proxycall.core.understanding import understand
+from proxycall.errors import ProviderUnavailable
+from proxycall.services.responses import build_response
+
+if TYPE_CHECKING:
+    from proxycall.services.conversation import TurnInput
+
+PLACE_ID_KEYS = ("place_id", "placeId")
+SERVER_OWNED = ("place_name", "place_address", "place_phone", "place_timezone", "placePhone")
+
+
+@dataclass
+class EngineDeps:
+    places: Places
+    extractor: Extractor | None
+    region: str
+
+
+@dataclass
+class TurnResult:
+    body: dict[str, Any]
+    state: ConversationState
+    timezone: str
+    ai_used: bool = False
+    fallback: bool = False
+    anomalies: list[str] = field(default_factory=list)
+    summary: str = ""
+
+
+@dataclass
+class _Reading:
+    commands: list[Command] = field(default_factory=list)
+    ignored: list[str] = field(default_factory=list)
+    problem: ValidationProblem | None = None
+    ai_used: bool = False
+    llm_failed: bool = False
+    raw: list[dict[str, Any]] = field(default_factory=list)
+
+
+async def run_v2(
+    spec: AgentSpec,
+    state: ConversationState,
+    request: TurnInput,
+    turn: int,
+    ctx: ParseContext,
+    timezone: str,
+    deps: EngineDeps,
+) -> TurnResult:
+    before = dict(state.values)
+    reading = _Reading()
+    await _read_client_slots(spec, state, request, ctx, deps, reading)
+    end_review = await _read_message(spec, state, request, ctx, deps, reading)
+    action = request.client_action if request.client_action in (
+        ClientAction.CONFIRM, ClientAction.REJECT) else None
+    commands = list(reading.commands)
+    if reading.problem is not None:
+        commands.append(SlotRejected(reading.problem.field, reading.problem.message))
+    decision = decide(spec, state, commands, client_action=action, end_review=end_review)
+    anomalies = list(decision.anomalies)
+    lost = [key for key in before if key not in state.values and key not in decision.changed]
+    if lost:
+        state.values.update({key: before[key] for key in lost})  # never drop a key
+        anomalies.append("lost_keys")
+    if reading.llm_failed:
+        anomalies.append("llm_failure")
+    state.fallbacks_in_a_row = state.fallbacks_in_a_row + 1 if reading.llm_failed else 0
+    if state.fallbacks_in_a_row >= 3:
+        anomalies.append("consecutive_fallbacks")
+    body = build_response(
+        spec, state, decision, request, turn, engine="v2", ai_used=reading.ai_used,
+        ai_model=deps.extractor.model if reading.ai_used and deps.extractor else None,
+        ignored=reading.ignored,
+    )
+    result = TurnResult(body, state, timezone, reading.ai_used, reading.llm_failed, anomalies)
+    if request.debug:
+        body["debugPayload"] = _debug(spec, state, decision, reading)
+    return result
+
+
+def _debug(spec: AgentSpec, state: ConversationState, decision: Decision,
+           reading: _Reading) -> dict[str, Any]:
+    return {
+        "plannerAction": decision.action.value,
+        "questionSlot": decision.question.slot.name if decision.question else None,
+        "extractionUsedLlm": reading.ai_used,
+        "extraction": reading.raw,
+        "mergedSlots": dict(state.values),
+        "missingRequiredSlots": missing_slots(spec, state.values),
+    }
+
+
+async def _read_client_slots(
+    spec: AgentSpec, state: ConversationState, request: TurnInput, ctx: ParseContext,
+    deps: EngineDeps, reading: _Reading,
+) -> None:
+    for key, raw in request.slots.items():
+        if key in PLACE_ID_KEYS:
+            if raw and str(raw) != state.values.get("place_id"):
+                await _choose_place(spec, state, str(raw), deps, reading)
+            continue
+        if not spec.has_slot(key) or raw is None or isinstance(raw, (dict, list)):
+            reading.ignored.append(key)
+            continue
+        result = parse_slot(spec.slot(key), str(raw), ctx)
+        if isinstance(result, Parsed):
+            reading.commands.append(SetSlot(key, result.value, Source.CLIENT))
+            reading.raw.append({"slot": key, "source": "CLIENT", "value": result.value})
+        else:
+            message = result.reason if isinstance(result, Rejected) else result.question
+            reading.problem = ValidationProblem(key, message)
+
+
+async def _choose_place(spec: AgentSpec, state: ConversationState, place_id: str,
+                        deps: EngineDeps, reading: _Reading) -> None:
+    try:
+        details = await deps.places.details(place_id)
+    except PlacesUnavailable as exc:
+        raise ProviderUnavailable("The places service is unavailable right now.") from exc
+    if details is None:
+        reading.problem = ValidationProblem("place_id", "I couldn't find that place. "
+                                            "Please pick one from the list.")
+        return
+    if details.phone_e164 is None:
+        reading.problem = ValidationProblem(
+            "place_id", f"{details.name} has no phone number I can call. Please pick another.")
+        return
+    values: dict[str, Any] = {
+        "place_id": details.place_id, "place_name": details.name,
+        "place_address": details.formatted_address, "place_phone": details.phone_e164,
+    }
+    direct = spec.phone.direct_slot
+    if direct is not None:
+        values[direct] = details.phone_e164
+    for name, value in values.items():
+        reading.commands.append(SetSlot(name, value, Source.SERVER))
+    reading.raw.append({"slot": "place_id", "source": "SERVER", "value": details.place_id})
+    state.place = {
+        "timezone": details.timezone,
+        "openingHours": details.opening_hours.to_dict() if details.opening_hours else None,
+        "lat": details.lat,
+        "lng": details.lng,
+    }
+
+
+async def _read_message(
+    spec: AgentSpec, state: ConversationState, request: TurnInput, ctx: ParseContext,
+    deps: EngineDeps, reading: _Reading,
+) -> bool:
+    """Read the person's words; returns True when they ended a review ("no other changes")."""
+    message = request.user_message.strip()
+    if not message:
+        return False
+    if state.reviewing and is_no_other_changes(message):
+        return True
+    if state.reviewing and state.asked_slot and is_keep_reply(message):
+        reading.commands.append(KeepValue(state.asked_slot))
+        return False
+    commands = understand(spec, message, state.asked_slot, dict(state.values), ctx)
+    reading.raw.extend(_describe(command) for command in commands)
+    rejected = [c for c in commands if isinstance(c, SlotRejected)]
+    understood = [c for c in commands if not isinstance(c, SlotRejected)]
+    if rejected and deps.extractor is not None and not _asked_filled(understood, state):
+        llm_commands = await _ask_llm(spec, state, message, ctx, deps, reading)
+        if any(isinstance(c, SetSlot) and c.slot == state.asked_slot for c in llm_commands):
+            commands = understood + llm_commands
+        else:
+            commands = commands + [c for c in llm_commands if c.slot != state.asked_slot]
+    reading.commands.extend(commands)
+    return False
+
+
+def _asked_filled(commands: list[Command], state: ConversationState) -> bool:
+    return any(isinstance(c, SetSlot) and c.slot == state.asked_slot for c in commands)
+
+
+async def _ask_llm(
+    spec: AgentSpec, state: ConversationState, message: str, ctx: ParseContext,
+    deps: EngineDeps, reading: _Reading,
+) -> list[SetSlot]:
+    assert deps.extractor is not None
+    reading.ai_used = True
+    try:
+        extraction = await deps.extractor.extract(spec, message, state.asked_slot,
+                                                  dict(state.values))
+    except LlmUnavailable as exc:
+        reading.llm_failed = True
+        logs.warning("llm_unavailable", agent=spec.type, error=str(exc)[:120])
+        return []
+    accepted: list[SetSlot] = []
+    for proposal in extraction.proposals:
+        if not spec.has_slot(proposal.slot):
+            continue
+        result = parse_slot(spec.slot(proposal.slot), proposal.text, ctx)
+        if isinstance(result, Parsed):
+            accepted.append(SetSlot(proposal.slot, result.value, Source.LLM))
+            reading.raw.append({"slot": proposal.slot, "source": "LLM", "value": result.value})
+        elif isinstance(result, (Rejected, Ambiguous)):
+            reading.raw.append({"slot": proposal.slot, "source": "LLM", "refused": True})
+    return accepted
+
+
+def _describe(command: Command) -> dict[str, Any]:
+    described: dict[str, Any] = {"command": type(command).__name__}
+    described.update({k: v for k, v in vars(command).items() if k != "source"})
+    return described

@@ -1,0 +1,97 @@
+"""The wire shape of a conversation turn (contract.md), built from a planner decision."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from proxycall.core.agents.spec import AgentSpec, InputType, SlotSpec
+from proxycall.core.conversation import Action, ConversationState
+from proxycall.core.planner import Decision, is_required
+
+if TYPE_CHECKING:
+    from proxycall.services.conversation import TurnInput
+
+DETERMINISTIC = "deterministic"
+
+
+def agent_meta(spec: AgentSpec) -> dict[str, Any]:
+    return {
+        "phoneSource": spec.phone.source.value,
+        "directPhoneSlot": spec.phone.direct_slot if spec.phone.source.value == "DIRECT_SLOT"
+        else None,
+        "title": spec.title,
+        "description": spec.description,
+    }
+
+
+def question_body(slot: SlotSpec, text: str, quick_replies: tuple[str, ...],
+                  values: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "text": text,
+        "field": slot.name,
+        "inputType": slot.type.value,
+        "choices": [{"value": c.value, "label": c.label} for c in slot.choices]
+        if slot.type is InputType.CHOICE else [],
+        "quickReplies": list(quick_replies),
+        "optional": not is_required(slot, values),
+    }
+
+
+def build_response(
+    spec: AgentSpec,
+    state: ConversationState,
+    decision: Decision,
+    request: TurnInput,
+    turn: int,
+    *,
+    engine: str,
+    ai_used: bool,
+    ai_model: str | None,
+    ignored: list[str],
+) -> dict[str, Any]:
+    question = None
+    if decision.question is not None:
+        question = question_body(decision.question.slot, decision.question.text,
+                                 decision.question.quick_replies, state.values)
+    card = None
+    if decision.card is not None:
+        card = {
+            "title": decision.card.title,
+            "lines": list(decision.card.lines),
+            "confirmLabel": decision.card.confirm_label,
+            "rejectLabel": decision.card.reject_label,
+            "cardId": decision.card.card_id,
+        }
+    return {
+        "conversationId": request.conversation_id,
+        "turn": turn,
+        "engineVersion": engine,
+        "nextAction": decision.action.value,
+        "assistantMessage": decision.message,
+        "question": question,
+        "validationError": (
+            {"field": decision.validation.field, "message": decision.validation.message}
+            if decision.validation else None
+        ),
+        "extractedData": dict(state.values),
+        "confirmationCard": card,
+        "placeSearchParams": _place_params(decision, request) if decision.action
+        is Action.FIND_PLACE else None,
+        "agentMeta": agent_meta(spec),
+        "aiCallMade": ai_used,
+        "aiModel": ai_model if ai_used and ai_model else DETERMINISTIC,
+        "confidence": 0.8 if ai_used else 1.0,
+        "ignoredSlots": sorted(set(ignored)),
+    }
+
+
+def _place_params(decision: Decision, request: TurnInput) -> dict[str, Any]:
+    search = decision.place_search
+    lat, lng = request.location if request.location else (None, None)
+    return {
+        "query": search.query if search else "",
+        "area": search.area if search else None,
+        "country": "AU",
+        "lat": lat,
+        "lng": lng,
+    }

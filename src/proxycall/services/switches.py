@@ -1,0 +1,63 @@
+"""The kill switch and the calls-paused switch: env OR runtime, seen by every process in 2 s."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from datetime import datetime
+
+from proxycall import logs
+from proxycall.adapters.db.switches import SwitchStore, SwitchValue
+
+KILL_SWITCH = "kill_switch"
+CALLS_PAUSED = "calls_paused"
+CACHE_SECONDS = 1.0  # every process re-reads at least this often: changes show within 2 s
+
+
+class Switches:
+    def __init__(self, store: SwitchStore, env_kill_switch: bool,
+                 clock: Callable[[], datetime]) -> None:
+        self._store = store
+        self.env_kill_switch = env_kill_switch
+        self._clock = clock
+        self._cache: dict[str, tuple[float, SwitchValue]] = {}
+
+    async def _read(self, name: str) -> SwitchValue:
+        cached = self._cache.get(name)
+        if cached is not None and time.monotonic() - cached[0] < CACHE_SECONDS:
+            return cached[1]
+        value = await self._store.get(name)
+        self._cache[name] = (time.monotonic(), value)
+        return value
+
+    async def kill_switch(self) -> dict[str, object]:
+        runtime = await self._read(KILL_SWITCH)
+        return {
+            "env": self.env_kill_switch,
+            "runtime": runtime.active,
+            "effective": self.env_kill_switch or runtime.active,
+            "updatedAt": runtime.updated_at.isoformat() if runtime.updated_at else None,
+        }
+
+    async def kill_switch_active(self) -> bool:
+        return self.env_kill_switch or (await self._read(KILL_SWITCH)).active
+
+    async def set_kill_switch(self, active: bool, by: str) -> dict[str, object]:
+        await self._store.set(KILL_SWITCH, active, by, self._clock())
+        self._cache.pop(KILL_SWITCH, None)
+        logs.kill_switch_changed(active, by)
+        return await self.kill_switch()
+
+    async def calls_paused(self) -> dict[str, object]:
+        value = await self._read(CALLS_PAUSED)
+        return {"paused": value.active,
+                "updatedAt": value.updated_at.isoformat() if value.updated_at else None}
+
+    async def calls_paused_active(self) -> bool:
+        return (await self._read(CALLS_PAUSED)).active
+
+    async def set_calls_paused(self, paused: bool, by: str) -> dict[str, object]:
+        await self._store.set(CALLS_PAUSED, paused, by, self._clock())
+        self._cache.pop(CALLS_PAUSED, None)
+        logs.warning("calls_paused_changed", paused=paused, by=by)
+        return await self.calls_paused()

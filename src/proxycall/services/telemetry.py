@@ -1,0 +1,163 @@
+"""Engine telemetry: [V2-SUMMARY]/[V2-METRICS]/[V2-ANOMALY] lines, stored events, Prometheus."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from datetime import datetime, timedelta
+from typing import TYPE_CHECKING, Any
+
+from prometheus_client import Counter, Histogram
+
+from proxycall import logs
+from proxycall.adapters.db.conversations import EventStore
+from proxycall.adapters.db.models import EngineEvent
+from proxycall.core.agents.spec import AgentSpec
+
+if TYPE_CHECKING:
+    from proxycall.services.conversation import TurnInput
+    from proxycall.services.engine_v2 import TurnResult
+
+ACTIONS = ("ASK_QUESTION", "FIND_PLACE", "CONFIRM", "COMPLETE")
+
+REQUESTS = Counter("proxycall_v2_requests", "Requests on /v2/conversation/next",
+                   ["agent", "action", "engine"])
+LLM_CALLS = Counter("proxycall_v2_llm_requests", "v2 requests on which an LLM was called",
+                    ["agent"])
+FALLBACKS = Counter("proxycall_v2_fallbacks", "v2 requests answered by a degraded path",
+                    ["agent"])
+REPLAYS = Counter("proxycall_v2_idempotency_hits", "Turns replayed by idempotency key",
+                  ["agent"])
+ANOMALIES = Counter("proxycall_v2_anomalies", "Anomalies detected", ["kind"])
+TURN_SECONDS = Histogram("proxycall_v2_turn_seconds", "Time to answer one conversation turn",
+                         ["engine"], buckets=(0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5))
+
+
+def summarise(rows: Iterable[EngineEvent]) -> dict[str, Any]:
+    """The [V2-METRICS] figures, overall and per agent, from stored events."""
+    overall = _empty()
+    agents: dict[str, dict[str, Any]] = {}
+    anomalies: list[dict[str, Any]] = []
+    for row in rows:
+        if row.kind == "anomaly":
+            for figures in (overall, agents.setdefault(row.agent_type, _empty())):
+                figures["anomalies"] += 1
+            anomalies.append({"kind": (row.detail or {}).get("kind"), "conversationId":
+                              row.conversation_id, "agentType": row.agent_type,
+                              "at": row.at.isoformat(), "detail": row.detail})
+            continue
+        for figures in (overall, agents.setdefault(row.agent_type, _empty())):
+            _count(figures, row)
+    for figures in (overall, *agents.values()):
+        _rates(figures)
+    return {"overall": overall, "agents": agents, "anomalies": anomalies}
+
+
+def _empty() -> dict[str, Any]:
+    return {"total": 0, "llmCalls": 0, "llmRate": 0.0, "fallbacks": 0, "fallbackRate": 0.0,
+            "idempotencyHits": 0, "anomalies": 0, "actions": dict.fromkeys(ACTIONS, 0)}
+
+
+def _count(figures: dict[str, Any], row: EngineEvent) -> None:
+    figures["total"] += 1
+    figures["llmCalls"] += int(row.ai_used)
+    figures["fallbacks"] += int(row.fallback)
+    figures["idempotencyHits"] += int(row.replay)
+    if row.action in figures["actions"]:
+        figures["actions"][row.action] += 1
+
+
+def _rates(figures: dict[str, Any]) -> None:
+    total = figures["total"]
+    figures["llmRate"] = round(100.0 * figures["llmCalls"] / total, 1) if total else 0.0
+    figures["fallbackRate"] = round(100.0 * figures["fallbacks"] / total, 1) if total else 0.0
+
+
+def metrics_line(summary: dict[str, Any]) -> str:
+    overall = summary["overall"]
+    actions = ", ".join(f"{name}={overall['actions'][name]}" for name in ACTIONS)
+    per_agent = " ".join(f"llm_rate[{agent}]={figures['llmRate']:.1f}%"
+                         for agent, figures in sorted(summary["agents"].items()))
+    line = (f"[V2-METRICS] total={overall['total']} llm_rate={overall['llmRate']:.1f}% "
+            f"fallback_rate={overall['fallbackRate']:.1f}% "
+            f"idempotency_hits={overall['idempotencyHits']} actions={{{actions}}}")
+    return f"{line} {per_agent}" if per_agent else line
+
+
+class Telemetry:
+    def __init__(self, events: EventStore, clock: Callable[[], datetime],
+                 metrics_every: int) -> None:
+        self._events = events
+        self._clock = clock
+        self._every = metrics_every
+        self._seen = 0
+
+    async def turn_done(self, request: TurnInput, spec: AgentSpec, result: TurnResult,
+                        via: str, elapsed_ms: float) -> None:
+        body = result.body
+        engine = body["engineVersion"]
+        TURN_SECONDS.labels(engine).observe(elapsed_ms / 1000)
+        if via != "/v2":
+            return
+        result.summary = self._summary(request, spec, body, result.ai_used, replay=False,
+                                       fallback=result.fallback)
+        if "debugPayload" in body:
+            body["debugPayload"]["summaryLine"] = result.summary
+        await self._record(request, spec, body, result.ai_used, result.fallback, False,
+                           result.anomalies)
+
+    async def replayed(self, request: TurnInput, spec: AgentSpec, body: dict[str, Any],
+                       via: str) -> None:
+        REPLAYS.labels(spec.type).inc()
+        if via != "/v2":
+            return
+        self._summary(request, spec, body, False, replay=True, fallback=False)
+        await self._record(request, spec, body, False, False, True, [])
+
+    def _summary(self, request: TurnInput, spec: AgentSpec, body: dict[str, Any],
+                 ai_used: bool, *, replay: bool, fallback: bool) -> str:
+        question = (body.get("question") or {}).get("field")
+        line = logs.summary_line(
+            request.conversation_id, spec.type, body["nextAction"], question,
+            len(body.get("extractedData") or {}), ai_used,
+            turn=body.get("turn"), engine=body.get("engineVersion"),
+            client_action=request.client_action or "none",
+            replay=str(replay).lower(), fallback=str(fallback).lower(),
+            validation_error=str(body.get("validationError") is not None).lower(),
+        )
+        logs.emit(line)
+        return line
+
+    async def _record(self, request: TurnInput, spec: AgentSpec, body: dict[str, Any],
+                      ai_used: bool, fallback: bool, replay: bool,
+                      anomalies: list[str]) -> None:
+        now = self._clock()
+        action = body["nextAction"]
+        REQUESTS.labels(spec.type, action, body["engineVersion"]).inc()
+        if ai_used:
+            LLM_CALLS.labels(spec.type).inc()
+        if fallback:
+            FALLBACKS.labels(spec.type).inc()
+        events = [EngineEvent(at=now, kind="request", engine=body["engineVersion"],
+                              agent_type=spec.type, conversation_id=request.conversation_id,
+                              action=action, ai_used=ai_used, fallback=fallback, replay=replay)]
+        for kind in anomalies:
+            ANOMALIES.labels(kind).inc()
+            question = (body.get("question") or {}).get("field") or "none"
+            logs.anomaly(kind, id=request.conversation_id, agent=spec.type, question=question,
+                         turn=body.get("turn"))
+            events.append(EngineEvent(
+                at=now, kind="anomaly", engine=body["engineVersion"], agent_type=spec.type,
+                conversation_id=request.conversation_id, action=action,
+                detail={"kind": kind, "question": question, "turn": body.get("turn")}))
+        await self._events.add(events)
+        self._seen += 1
+        if self._seen % self._every == 0:
+            logs.emit(metrics_line(summarise(await self._events.rows_since(None))))
+
+    async def figures(self, window_minutes: float | None) -> dict[str, Any]:
+        now = self._clock()
+        since = now - timedelta(minutes=window_minutes) if window_minutes else None
+        summary = summarise(await self._events.rows_since(since))
+        summary["window"] = {"from": since.isoformat() if since else None,
+                             "to": now.isoformat(), "minutes": window_minutes}
+        return summary
