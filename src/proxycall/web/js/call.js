@@ -1,0 +1,146 @@
+// The live call screen: status and transcript from /call/status, then the result card.
+
+import { api } from "./api.js";
+import { h, humanize, icon, ICONS, mount, showError, when, whenFull } from "./dom.js";
+
+const POLL_MS = 1000;
+const SCHEDULED_POLL_MS = 15000;
+const STEPS = ["Preparing", "Ringing", "Talking", "Done"];
+const STATUS_TEXT = {
+  scheduled: "Scheduled",
+  queued: "Getting ready",
+  initiated: "Dialling",
+  ringing: "Ringing",
+  "in-progress": "On the call",
+  completed: "Call finished",
+  busy: "Line busy",
+  "no-answer": "No answer",
+  failed: "Call failed",
+  canceled: "Cancelled",
+};
+
+function stepIndex(status, terminal) {
+  if (terminal) return 3;
+  if (status === "in-progress") return 2;
+  if (status === "ringing" || status === "initiated") return 1;
+  return 0;
+}
+
+function tone(status, terminal) {
+  if (!terminal) return "live";
+  return status === "completed" ? "good" : "bad";
+}
+
+/** Renders the call screen and polls until the call is terminal; returns a cleanup. */
+export function renderCall(callId, session) {
+  let stopped = false;
+  let timer = null;
+  let shownLines = 0;
+  const pill = h("span", { class: "pill pill-live", role: "status", "data-testid": "call-status" },
+    h("span", { class: "pill-dot", "aria-hidden": "true" }), h("span", { text: "Connecting" }));
+  const steps = h("ol", { class: "steps", "aria-label": "Call progress" },
+    STEPS.map((step) => h("li", { text: step })));
+  const subtitle = h("p", { class: "muted call-sub", text: "" });
+  const transcript = h("ol", { class: "transcript", role: "log", "aria-live": "polite",
+    "aria-label": "Call transcript" });
+  const waiting = h("p", { class: "muted transcript-empty", text: "The transcript appears here as the call happens." });
+  const result = h("div", { class: "result-host" });
+
+  mount(h("section", { class: "screen call-screen", "aria-labelledby": "call-title" },
+    h("div", { class: "call-head" },
+      h("a", { class: "icon-button", href: "#/history", "aria-label": "Back to history" }, icon(ICONS.back)),
+      h("h1", { id: "call-title", text: "Your call" }), pill),
+    subtitle, steps,
+    h("section", { class: "card transcript-card", "aria-labelledby": "transcript-title" },
+      h("h2", { id: "transcript-title", class: "card-title card-title-small", text: "Live transcript" }),
+      waiting, transcript),
+    result));
+
+  function update(status) {
+    const terminal = Boolean(status.terminal);
+    pill.className = `pill pill-${tone(status.status, terminal)}`;
+    pill.lastChild.textContent = STATUS_TEXT[status.status] ?? humanize(status.status);
+    pill.dataset.status = status.status;
+    const at = stepIndex(status.status, terminal);
+    [...steps.children].forEach((li, i) => {
+      li.className = i < at ? "done" : i === at ? "current" : "";
+      if (i === at) li.setAttribute("aria-current", "step"); else li.removeAttribute("aria-current");
+    });
+    const agent = session.agents.find((a) => a.agentType === status.agentType);
+    const bits = [agent?.title, status.createdAt ? `Started ${when(status.createdAt)}` : null,
+      status.durationSeconds ? `${Math.round(status.durationSeconds)} s` : null];
+    if (status.status === "scheduled" && status.scheduledFor) bits.push(`calls ${whenFull(status.scheduledFor)}`);
+    subtitle.textContent = bits.filter(Boolean).join(" · ");
+    const lines = status.transcript ?? [];
+    for (const line of lines.slice(shownLines)) transcript.append(transcriptLine(line));
+    shownLines = Math.max(shownLines, lines.length);
+    waiting.hidden = shownLines > 0;
+  }
+
+  async function poll() {
+    if (stopped) return;
+    let wait = POLL_MS;
+    try {
+      const status = await api.callStatus(callId);
+      if (stopped) return;
+      update(status);
+      if (status.terminal) return showResult();
+      if (status.status === "scheduled") wait = SCHEDULED_POLL_MS; // hours away, maybe
+    } catch (error) {
+      if (stopped || error.status === 401) return;
+      if (error.status === 404) { showError(error); return; }
+      // Transient: keep polling; the status endpoint always reaches a terminal state.
+    }
+    timer = setTimeout(poll, wait);
+  }
+
+  async function showResult() {
+    result.replaceChildren(h("p", { class: "muted", text: "Writing up the result…" }));
+    try {
+      const card = await api.callResult(callId);
+      if (!stopped) result.replaceChildren(resultCard(card));
+    } catch (error) {
+      result.replaceChildren();
+      if (!stopped && error.status !== 401) showError(error, { actionLabel: "Try again", onAction: showResult });
+    }
+  }
+
+  poll();
+  return () => { stopped = true; clearTimeout(timer); };
+}
+
+function transcriptLine(line) {
+  const ours = line.speaker === "assistant";
+  return h("li", { class: `line ${ours ? "line-ours" : "line-theirs"}` },
+    h("span", { class: "line-speaker", text: ours ? "proxycall" : "Them" }),
+    h("p", { class: "line-text", text: line.text }));
+}
+
+function factRows(facts) {
+  if (!facts) return [];
+  if (Array.isArray(facts)) {
+    return facts.map((f) => typeof f === "object"
+      ? [f.label ?? f.name ?? f.field ?? "", f.display ?? f.value ?? ""] : ["", f]);
+  }
+  return Object.entries(facts).map(([key, value]) => [humanize(key),
+    value && typeof value === "object" ? value.display ?? value.value ?? JSON.stringify(value) : value]);
+}
+
+/** The result card from /call/result/format. */
+export function resultCard(card) {
+  const facts = factRows(card.extractedFacts).filter(([, v]) => v !== null && v !== undefined && v !== "");
+  return h("section", { class: "card result-card", "aria-labelledby": "result-title" },
+    h("p", { class: "card-eyebrow", text: "Result" }),
+    h("h2", { id: "result-title", class: "card-title", text: card.title }),
+    card.summary ? h("p", { class: "result-summary", text: card.summary }) : null,
+    card.bullets?.length ? h("ul", { class: "result-bullets", role: "list" },
+      card.bullets.map((b) => h("li", { text: b }))) : null,
+    facts.length ? h("dl", { class: "facts" }, facts.map(([k, v]) => h("div", { class: "fact" },
+      h("dt", { text: k }), h("dd", { text: String(v) })))) : null,
+    card.nextSteps?.length ? [h("h3", { class: "brief-heading", text: "Next steps" }),
+      h("ul", { class: "checklist", role: "list" }, card.nextSteps.map((s) =>
+        h("li", {}, icon(ICONS.chevron), h("span", { text: s }))))] : null,
+    h("div", { class: "card-actions" },
+      h("a", { class: "btn btn-primary", href: "#/" }, "Start another task"),
+      h("a", { class: "btn btn-secondary", href: "#/history" }, "History")));
+}

@@ -1,0 +1,105 @@
+// The confirmation card (exactly as the API sends it) and the brief with the start button.
+
+import { api, newId, withRetry } from "./api.js";
+import { h, icon, ICONS, showError, whenFull } from "./dom.js";
+
+/** The card on CONFIRM: title, lines as sent, confirm and change buttons. */
+export function renderConfirmCard(card, { onConfirm, onReject }) {
+  return h("section", { class: "card confirm-card", "aria-labelledby": "confirm-title",
+    "data-card-id": card.cardId ?? "" },
+  h("p", { class: "card-eyebrow", text: "Check the details" }),
+  h("h2", { id: "confirm-title", class: "card-title", text: card.title }),
+  h("ul", { class: "confirm-lines", role: "list" },
+    (card.lines ?? []).map(cardLine)),
+  h("div", { class: "card-actions" },
+    h("button", { class: "btn btn-primary", type: "button", onclick: onConfirm },
+      icon(ICONS.phone), h("span", { text: card.confirmLabel || "Confirm" })),
+    h("button", { class: "btn btn-secondary", type: "button", onclick: onReject },
+      card.rejectLabel || "Change something")));
+}
+
+/** One line exactly as sent; a leading "Label:" is only styled, its text is unchanged. */
+function cardLine(line) {
+  const match = /^([^:]{1,24}):\s(.+)$/s.exec(line);
+  if (!match) return h("li", { text: line });
+  return h("li", {}, h("span", { class: "line-label", text: `${match[1]}:` }), " ",
+    h("span", { class: "line-value", text: match[2] }));
+}
+
+function list(tag, items, cls) {
+  return h(tag, { class: cls, role: "list" }, (items ?? []).map((item) => h("li", { text: item })));
+}
+
+function startError(error) {
+  if (error.code === "destination_blocked") {
+    const reason = error.details?.reason ?? error.details;
+    return `I can't call that number. ${error.message}${typeof reason === "string" &&
+      !error.message.includes(reason) ? ` (${reason})` : ""}`;
+  }
+  if (error.code === "calls_paused") {
+    return "Calls are paused right now by the operator. Your task is saved — try again a bit later.";
+  }
+  return error.message;
+}
+
+/** After COMPLETE: the brief (objective, script, checklist) and the button that starts the call. */
+export function renderBrief(convo) {
+  const body = h("div", { class: "brief-body" },
+    h("p", { class: "muted", text: "Preparing the call…" }));
+  const status = h("div", { class: "brief-status", "aria-live": "polite" });
+  const section = h("section", { class: "card brief-card", "aria-labelledby": "brief-title" },
+    h("p", { class: "card-eyebrow", text: "Confirmed" }),
+    h("h2", { id: "brief-title", class: "card-title", text: "Here's the plan" }),
+    body, status);
+
+  const startButton = h("button", { class: "btn btn-primary btn-block", type: "button",
+    onclick: () => start() }, icon(ICONS.phone), h("span", { text: "Start call" }));
+
+  function showScheduled(call) {
+    status.replaceChildren(h("div", { class: "banner banner-info", role: "status" },
+      icon(ICONS.clock), h("span", { text: `Scheduled: I'll call on ${whenFull(call.scheduledFor)}. ` +
+        "Businesses only take calls while they're open." })),
+    h("a", { class: "btn btn-secondary btn-block", href: `#/call/${encodeURIComponent(call.callId)}` },
+      "View the scheduled call"));
+  }
+
+  async function start() {
+    convo.callKey ??= newId(); // the same key on every retry: one call per task
+    startButton.disabled = true;
+    status.replaceChildren(h("p", { class: "muted", text: "Starting the call…" }));
+    try {
+      const call = await withRetry(() => api.startCall({
+        conversationId: convo.id, idempotencyKey: convo.callKey }));
+      convo.callId = call.callId;
+      if (call.status === "scheduled") showScheduled(call);
+      else location.hash = `#/call/${encodeURIComponent(call.callId)}`;
+    } catch (error) {
+      startButton.disabled = false;
+      if (error.status === 401) return;
+      status.replaceChildren(h("div", { class: "banner banner-error", role: "alert",
+        "data-error-code": error.code }, icon(ICONS.alert), h("span", { text: startError(error) })));
+    }
+  }
+
+  (async () => {
+    try {
+      const brief = await api.brief(convo.id);
+      body.replaceChildren(
+        h("h3", { class: "brief-heading", text: "Goal" }),
+        h("p", { class: "brief-objective", text: brief.objective }),
+        h("h3", { class: "brief-heading", text: "What I'll say" }),
+        list("ol", brief.scriptPreview, "script-preview"),
+        h("h3", { class: "brief-heading", text: "I'll make sure to" }),
+        h("ul", { class: "checklist", role: "list" }, (brief.confirmationChecklist ?? []).map(
+          (item) => h("li", {}, icon(ICONS.check), h("span", { text: item })))),
+        convo.callId
+          ? h("a", { class: "btn btn-primary btn-block",
+            href: `#/call/${encodeURIComponent(convo.callId)}` }, "View the call")
+          : startButton);
+    } catch (error) {
+      body.replaceChildren(h("p", { class: "muted", text: "Couldn't load the call plan." }));
+      if (error.status !== 401) showError(error);
+    }
+  })();
+  return section;
+}
