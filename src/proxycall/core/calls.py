@@ -9,12 +9,11 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import date, time
-from decimal import Decimal, InvalidOperation
 from enum import StrEnum
 
 from proxycall.core.agents.spec import AgentSpec, InputType, OutcomeField, PhoneFlow
 from proxycall.core.parsers.result import Value
+from proxycall.core.render import render_value
 from proxycall.core.voice import AnsweredBy
 
 
@@ -169,7 +168,8 @@ def derive_outcome(
     known = {name: value for name, value in facts.items() if value not in ("", None)}
     human = reached_human(answered_by, callee_spoke)
     result = _task_result(spec, known, human, answered_by, end_reason, status)
-    return Outcome(result, dict(known), _summary(spec, known, human, end_reason, place_name))
+    summary = _summary(spec, known, human, end_reason, place_name, result)
+    return Outcome(result, dict(known), summary)
 
 
 def key_facts(spec: AgentSpec) -> tuple[OutcomeField, ...]:
@@ -238,8 +238,9 @@ def _summary(
     human: bool,
     end_reason: EndReason | None,
     place_name: str | None,
+    result: TaskResult,
 ) -> str:
-    parts = [_fact_phrase(f, facts[f.name]) for f in spec.outcome if f.name in facts]
+    parts = [_fact_phrase(spec, f, facts[f.name]) for f in spec.outcome if f.name in facts]
     not_reached = _NOT_REACHED.get(end_reason) if end_reason else None
     why = _ENDED_EARLY.get(end_reason) if end_reason else None
     if not parts:
@@ -249,58 +250,14 @@ def _summary(
             return "Spoke to someone but got no clear answer" + (f" ({why})." if why else ".")
         return "Nobody was reached" + (f" ({why})." if why else ".")
     line = "; ".join(parts)
-    if why and human:
+    if why and human and result is not TaskResult.SUCCESS:
         line += f" (ended early: {why})"
     prefix = f"{place_name}: " if place_name else ""
     return prefix + line[0].upper() + line[1:] + "."
 
 
-def _fact_phrase(outcome_field: OutcomeField, value: Value) -> str:
-    label = outcome_field.label
-    if outcome_field.type is InputType.YES_NO:
-        if value == "YES":
-            return label.lower()
-        if value == "NO":
-            return f"{label.lower()}: no"
-    return f"{label.lower()}: {display_value(outcome_field.type, value)}"
-
-
-def display_value(kind: InputType, value: Value) -> str:
-    """A canonical outcome value written for people ("$249.00", "Tuesday 1 December", "9 am")."""
-    text = str(value)
-    if kind is InputType.MONEY:
-        return display_money(value)
-    if kind is InputType.DATE:
-        return _display_date(text)
-    if kind is InputType.TIME:
-        return _display_time(text)
-    if kind is InputType.YES_NO:
-        return {"YES": "yes", "NO": "no"}.get(text, text)
-    return text
-
-
-def display_money(value: Value) -> str:
-    """Money as dollars and cents; an int is taken as cents, a string as dollars ("249.00")."""
-    try:
-        amount = Decimal(value) / 100 if isinstance(value, int) else Decimal(str(value))
-    except InvalidOperation:
-        return str(value)
-    return f"${amount:,.2f}"
-
-
-def _display_date(text: str) -> str:
-    try:
-        day = date.fromisoformat(text)
-    except ValueError:
-        return text
-    return f"{day:%A} {day.day} {day:%B}"
-
-
-def _display_time(text: str) -> str:
-    try:
-        moment = time.fromisoformat(text)
-    except ValueError:
-        return text
-    hour = moment.hour % 12 or 12
-    suffix = "am" if moment.hour < 12 else "pm"
-    return f"{hour} {suffix}" if moment.minute == 0 else f"{hour}:{moment.minute:02d} {suffix}"
+def _fact_phrase(spec: AgentSpec, outcome_field: OutcomeField, value: Value) -> str:
+    label = outcome_field.label.lower()
+    if outcome_field.type is InputType.YES_NO and value in ("YES", "NO"):
+        return label if value == "YES" else f"{label}: no"
+    return f"{label}: {render_value(spec, outcome_field.name, value)}"
