@@ -224,6 +224,8 @@ def decide(
         state.complete = True
         return _finish(spec, state, Decision(Action.COMPLETE, _complete_message(spec)))
     decision = _next(spec, state, problem, clarification, jump)
+    if problem is not None and decision.validation is None:
+        decision.validation = problem  # refused, but a value is kept: say so, ask what's next
     decision.changed = changed
     return _finish(spec, state, decision)
 

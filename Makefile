@@ -1,0 +1,51 @@
+# The two commands: `make run` (set up, then serve on 127.0.0.1:8000) and `make test`.
+SHELL := /bin/bash
+PYTHON ?= python3.11
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+PG_TEST_DB ?= proxycall_test
+PG_TEST_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/$(PG_TEST_DB)
+
+.PHONY: run test setup lint typecheck bench eval browser postgres clean
+
+$(STAMP): pyproject.toml
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV) || python3 -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[dev]'
+	@touch $(STAMP)
+
+setup: $(STAMP)
+
+run: setup
+	$(VENV)/bin/proxycall serve --host 127.0.0.1 --port 8000
+
+# Debian's Chromium for the browser tests (Playwright cannot download browsers here).
+browser:
+	@command -v chromium >/dev/null 2>&1 || { \
+	  echo "Installing Debian's chromium for the browser tests"; \
+	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null) \
+	  || echo "chromium could not be installed: browser tests will be skipped"; }
+
+# PostgreSQL for the at-scale tests: start it if it is not running, create the test database.
+postgres:
+	@scripts/ensure-postgres.sh "$(PG_TEST_DB)"
+
+test: setup browser
+	@if scripts/ensure-postgres.sh "$(PG_TEST_DB)"; then \
+	  export PROXYCALL_TEST_DATABASE_URL="$${PROXYCALL_TEST_DATABASE_URL:-$(PG_TEST_URL)}"; \
+	else echo "PostgreSQL unavailable: its tests will skip (they fail in CI)"; fi; \
+	$(PY) -m pytest -q -p no:cacheprovider
+
+lint: setup
+	$(VENV)/bin/ruff check src tests
+	$(VENV)/bin/mypy
+
+bench: setup
+	$(PY) bench/bench_engine.py
+
+eval: setup
+	$(PY) bench/eval_parsers.py
+
+clean:
+	rm -rf $(VENV) var test-artifacts .pytest_cache

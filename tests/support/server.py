@@ -1,0 +1,89 @@
+"""A real proxycall server for tests: uvicorn on a free loopback port, lifespan running."""
+
+from __future__ import annotations
+
+import socket
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import httpx
+import uvicorn
+
+from proxycall.adapters.db import migrate
+from proxycall.app import create_app
+from proxycall.config import load_settings
+
+STARTUP_TIMEOUT_SECONDS = 20
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@dataclass
+class LiveServer:
+    base_url: str
+    admin_token: str
+    app: Any
+    data_dir: Path
+
+    def client(self, token: str | None = None) -> httpx.Client:
+        headers = {"Authorization": f"Bearer {token or self.admin_token}"}
+        return httpx.Client(base_url=self.base_url, headers=headers, timeout=30)
+
+    def new_user(self, name: str = "Tester") -> str:
+        with self.client() as admin:
+            response = admin.post("/admin/users", json={"name": name})
+            assert response.status_code == 201, response.text
+            return str(response.json()["token"])
+
+    @property
+    def container(self) -> Any:
+        return self.app.state.container
+
+
+def reset_database(url: str) -> None:
+    """Drop everything and migrate again, so a PostgreSQL test run starts empty."""
+    migrate.downgrade(url, "base")
+    migrate.upgrade(url)
+
+
+@contextmanager
+def live_server(data_dir: Path, database_url: str | None = None,
+                **env: Any) -> Iterator[LiveServer]:
+    token = "test-admin-token-" + data_dir.name
+    overrides: dict[str, Any] = {
+        "PROXYCALL_DATA_DIR": data_dir, "PROXYCALL_ADMIN_TOKEN": token,
+        "PROXYCALL_SIMULATOR_PACE": 0, "PROXYCALL_RATE_LIMIT": "10000/minute",
+        **env,
+    }
+    if database_url:
+        overrides["PROXYCALL_DATABASE_URL"] = database_url
+    settings = load_settings(**overrides)
+    if database_url:
+        reset_database(settings.sqlalchemy_url)
+    port = free_port()
+    base_url = f"http://127.0.0.1:{port}"
+    app = create_app(settings, base_url=base_url, print_login_link=False)
+    config = uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning",
+                            lifespan="on")
+    server = uvicorn.Server(config)
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + STARTUP_TIMEOUT_SECONDS
+    while not server.started:
+        if not thread.is_alive() or time.monotonic() > deadline:
+            raise RuntimeError("test server did not start")
+        time.sleep(0.02)
+    try:
+        yield LiveServer(base_url, token, app, data_dir)
+    finally:
+        server.should_exit = True
+        thread.join(timeout=STARTUP_TIMEOUT_SECONDS)
