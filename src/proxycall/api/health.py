@@ -8,7 +8,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
 from sqlalchemy import text
 
-from proxycall.api.deps import container
+from proxycall.api.deps import CurrentUser, container
 from proxycall.api.errors import error_body
 
 router = APIRouter()
@@ -36,3 +36,8 @@ async def ready(request: Request) -> dict[str, Any] | JSONResponse:
         return JSONResponse(error_body("not_ready", "The database is not reachable."),
                             status_code=503)
     return {"status": "ready", "database": "ok"}
+
+
+@router.get("/me")
+async def me(user: CurrentUser) -> dict[str, Any]:
+    return {"userId": user.id, "name": user.name, "isAdmin": user.is_admin}
