@@ -305,9 +305,9 @@ def _read_typed(spec: AgentSpec, reading: _Reading, asked: SlotSpec | None,
             if slot_type is InputType.DATE and _RETURN_CUE.search(reading.low[:hit.start]):
                 target = _return_slot(spec, out)
             target = target or _target(spec, slot_type, asked, out, values, correcting)
+            reading.take(hit.start, hit.end)  # a value, even unused, is never part of a name
             if target is None:
                 continue
-            reading.take(hit.start, hit.end)
             out.put(_command(target, hit, reading.text, ctx))
     _read_choices(spec, reading, asked, values, correcting, out)
 
@@ -403,6 +403,8 @@ def _read_asked(slot: SlotSpec, reading: _Reading, ctx: ParseContext, out: _Outc
         if not out.commands:
             out.put(SlotRejected(slot.name, _reask(slot)))
         return
+    if slot.type is InputType.TEXT and slot.text_kind is not TextKind.FREE and reading.taken:
+        rest = re.split(r"\s*[,;]\s*|\s+(?:and|but)\s+", rest)[0]  # "Richard, shift is at 10"
     result = parse_slot(slot, rest, ctx)
     if isinstance(result, Parsed):
         out.put(SetSlot(slot.name, result.value))

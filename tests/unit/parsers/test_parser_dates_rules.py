@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from proxycall.core.parsers import Ambiguous, Parsed, ParseContext, parse_date
+from proxycall.core.parsers import Ambiguous, ParseContext, Parsed, parse_date
 
 WEEK = [date(2026, 11, 23) + timedelta(days=n) for n in range(7)]  # Monday .. Sunday
 NAMES = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]

@@ -13,8 +13,8 @@ from proxycall.core.agents.sick_caller import SPEC as SICK
 from proxycall.core.agents.spec import TextKind, TimeHint
 from proxycall.core.parsers import (
     Ambiguous,
-    Parsed,
     ParseContext,
+    Parsed,
     ParseResult,
     Rejected,
     is_bare_category,
