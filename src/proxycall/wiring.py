@@ -21,11 +21,13 @@ if TYPE_CHECKING:
 
 def build_places(settings: Settings, clock: Callable[[], datetime]) -> Places:
     if settings.google_places_api_key is not None:
-        from proxycall.adapters.places.google import GooglePlaces
+        import httpx
 
-        return GooglePlaces(  # type: ignore[no-any-return]
-            api_key=settings.google_places_api_key.get_secret_value(),
-            base_url=settings.google_places_base_url, clock=clock)
+        from proxycall.adapters.places.google import GOOGLE_PLACES_BASE_URL, GooglePlaces
+
+        return GooglePlaces(
+            settings.google_places_api_key.get_secret_value(), httpx.AsyncClient(), clock,
+            base_url=settings.google_places_base_url or GOOGLE_PLACES_BASE_URL)
     from proxycall.adapters.places.bundled import BundledPlaces
 
     return BundledPlaces(clock=clock)
