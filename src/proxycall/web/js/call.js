@@ -129,7 +129,8 @@ function factRows(facts) {
 /** The result card from /call/result/format. */
 export function resultCard(card) {
   const facts = factRows(card.extractedFacts).filter(([, v]) => v !== null && v !== undefined && v !== "");
-  return h("section", { class: "card result-card", "aria-labelledby": "result-title" },
+  return h("section", { class: "card result-card", "aria-labelledby": "result-title",
+    "data-testid": "result-card" },
     h("p", { class: "card-eyebrow", text: "Result" }),
     h("h2", { id: "result-title", class: "card-title", text: card.title }),
     card.summary ? h("p", { class: "result-summary", text: card.summary }) : null,

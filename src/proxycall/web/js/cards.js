@@ -6,6 +6,7 @@ import { h, icon, ICONS, showError, whenFull } from "./dom.js";
 /** The card on CONFIRM: title, lines as sent, confirm and change buttons. */
 export function renderConfirmCard(card, { onConfirm, onReject }) {
   return h("section", { class: "card confirm-card", "aria-labelledby": "confirm-title",
+    "data-testid": "confirmation-card",
     "data-card-id": card.cardId ?? "" },
   h("p", { class: "card-eyebrow", text: "Check the details" }),
   h("h2", { id: "confirm-title", class: "card-title", text: card.title }),
@@ -47,7 +48,8 @@ export function renderBrief(convo) {
   const body = h("div", { class: "brief-body" },
     h("p", { class: "muted", text: "Preparing the call…" }));
   const status = h("div", { class: "brief-status", "aria-live": "polite" });
-  const section = h("section", { class: "card brief-card", "aria-labelledby": "brief-title" },
+  const section = h("section", { class: "card brief-card", "aria-labelledby": "brief-title",
+    "data-testid": "brief" },
     h("p", { class: "card-eyebrow", text: "Confirmed" }),
     h("h2", { id: "brief-title", class: "card-title", text: "Here's the plan" }),
     body, status);

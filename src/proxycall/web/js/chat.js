@@ -52,6 +52,7 @@ function mountChat(convo, session) {
     alive: true,
     addItem(item) { log.append(renderItem(item)); scrollDown(); },
     setBusy(busy) {
+      screen.dataset.state = busy ? "busy" : "idle";
       typing.hidden = !busy;
       panel.inert = busy;
       panel.setAttribute("aria-busy", String(busy));
@@ -60,7 +61,13 @@ function mountChat(convo, session) {
       for (const chip of composerHost.querySelectorAll(".chip")) chip.disabled = busy;
       if (busy) scrollDown();
     },
-    showStep() { renderStep(convo, { panel, composerHost, send: (m) => send(convo, m) }); scrollDown(); },
+    showStep() {
+      // Observable progress for tests and assistive tech: responses received, current step.
+      screen.dataset.turns = String(convo.turns ?? 0);
+      screen.dataset.nextAction = convo.last?.nextAction ?? "";
+      renderStep(convo, { panel, composerHost, send: (m) => send(convo, m) });
+      scrollDown();
+    },
   };
   // New messages: show the end. A new panel taller than the view: show its top instead,
   // with the message that introduced it, so a card is read from its title.
@@ -71,14 +78,16 @@ function mountChat(convo, session) {
     scroller.scrollTop = tallPanel ? Math.min(end, Math.max(0, panelTop)) : end;
   });
 
-  mount(h("section", { class: "chat", "aria-labelledby": "chat-title" },
+  const screen = h("section", { class: "chat", "aria-labelledby": "chat-title",
+    dataset: { state: "idle", turns: String(convo.turns ?? 0), nextAction: convo.last?.nextAction ?? "" } },
     h("div", { class: "chat-head" },
       h("a", { class: "icon-button", href: "#/", "aria-label": "Back to tasks" }, icon(ICONS.back)),
       h("span", { class: "agent-icon agent-icon-small" }, icon(ICONS[convo.agentType] ?? ICONS.phone)),
       h("div", { class: "chat-head-text" },
         h("h1", { id: "chat-title", text: agent.title }),
         h("p", { class: "chat-head-desc", text: agent.description }))),
-    scroller, composerHost));
+    scroller, composerHost);
+  mount(screen);
 
   convo.view = view;
   for (const item of convo.items) log.append(renderItem(item));
@@ -161,6 +170,7 @@ async function deliver(convo, body) {
 
 function receive(convo, response) {
   convo.last = response;
+  convo.turns = (convo.turns ?? 0) + 1;
   const invalid = response.validationError?.message;
   if (invalid) push(convo, { kind: "invalid", text: invalid });
   const said = response.assistantMessage;

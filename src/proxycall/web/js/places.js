@@ -103,7 +103,8 @@ export function renderPlacePicker(params, onChoose) {
     h("button", { class: "btn btn-secondary btn-small", type: "submit" },
       icon(ICONS.search), h("span", { text: "Search" }))));
 
-  const card = h("section", { class: "card place-picker", "aria-labelledby": "place-title" },
+  const card = h("section", { class: "card place-picker", "aria-labelledby": "place-title",
+    "data-testid": "place-picker" },
     h("h2", { id: "place-title", class: "card-title", text: "Which one should I call?" }),
     form, results);
   if (query.value.trim()) queueMicrotask(search);
