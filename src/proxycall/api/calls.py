@@ -1,0 +1,91 @@
+"""POST /call/brief, /call/start, /call/result/format; GET /call/status/{callId}, /calls."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import TYPE_CHECKING, Annotated, Any
+
+from fastapi import APIRouter, Header, Path, Request
+from pydantic import BaseModel, ConfigDict, Field
+
+from proxycall.api.deps import CurrentUser, container
+from proxycall.api.schemas import CONVERSATION_ID
+from proxycall.errors import ProviderUnavailable
+from proxycall.services.calls import StartInput
+
+if TYPE_CHECKING:
+    from proxycall.services.calls import CallService
+
+router = APIRouter()
+CALL_ID = r"^[A-Za-z0-9_-]{1,40}$"
+
+
+class Disclosure(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+
+    nameShare: bool = True
+    phoneShare: bool = False
+
+
+class BriefRequest(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+
+    conversationId: str = Field(pattern=CONVERSATION_ID)
+    disclosure: Disclosure | None = None
+
+
+class StartRequest(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+
+    conversationId: str = Field(pattern=CONVERSATION_ID)
+    idempotencyKey: str | None = Field(None, min_length=1, max_length=128)
+    scheduledFor: datetime | None = None
+    retry: bool = False
+
+
+class ResultRequest(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+
+    callId: str = Field(pattern=CALL_ID)
+
+
+def _calls(request: Request) -> CallService:
+    service = container(request).calls
+    if service is None:
+        raise ProviderUnavailable("Calling is not available on this server.")
+    return service  # type: ignore[no-any-return]
+
+
+@router.post("/call/brief")
+async def brief(body: BriefRequest, request: Request, user: CurrentUser) -> dict[str, Any]:
+    disclosure = body.disclosure.model_dump() if body.disclosure else None
+    return await _calls(request).brief(user.id, body.conversationId, disclosure)
+
+
+@router.post("/call/start")
+async def start(
+    body: StartRequest, request: Request, user: CurrentUser,
+    idempotency_key: Annotated[str | None, Header(max_length=128)] = None,
+) -> dict[str, Any]:
+    return await _calls(request).start(user.id, StartInput(
+        conversation_id=body.conversationId,
+        idempotency_key=body.idempotencyKey or idempotency_key,
+        scheduled_for=body.scheduledFor, retry=body.retry,
+    ))
+
+
+@router.get("/call/status/{callId}")
+async def status(callId: Annotated[str, Path(pattern=CALL_ID)], request: Request,
+                 user: CurrentUser) -> dict[str, Any]:
+    return await _calls(request).status(user.id, callId)
+
+
+@router.post("/call/result/format")
+async def result_format(body: ResultRequest, request: Request,
+                        user: CurrentUser) -> dict[str, Any]:
+    return await _calls(request).result_card(user.id, body.callId)
+
+
+@router.get("/calls")
+async def list_calls(request: Request, user: CurrentUser) -> dict[str, Any]:
+    return await _calls(request).list_calls(user.id)

@@ -1,0 +1,186 @@
+"""The background worker: dials scheduled calls when due, and ends calls the provider went quiet on.
+
+Any number of processes may run it: a scheduled call is claimed atomically by one of them
+(CallStore.claim_due), and every status change goes through the same forward-only mutation as
+the webhooks. Each round is bounded (calls per round, a timeout per round), so a stuck provider
+cannot stall the loop, and the loop stops promptly when asked.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
+
+from proxycall import logs
+from proxycall.adapters.db.calls import Change, NewEvent, StoredCall
+from proxycall.core.calls import EndReason, is_terminal
+from proxycall.core.telephony import TelephonyError
+from proxycall.errors import ProxycallError
+from proxycall.services.call_common import (
+    CallDeps,
+    dial,
+    fail_call,
+    provider_extras,
+    status_change,
+)
+
+if TYPE_CHECKING:
+    from proxycall.services.calls import CallService
+
+MAX_CLAIMS_PER_TICK = 10
+MAX_CHECKS_PER_TICK = 50
+TICK_TIMEOUT_SECONDS = 60.0  # one round of the worker, provider requests included
+POLICY_REFUSALS = {"shift_started": EndReason.SHIFT_STARTED}
+
+
+async def tick(deps: CallDeps, worker_id: str) -> None:
+    """One round: dial the scheduled calls that are due, then check the quiet ones."""
+    if not await deps.switches.calls_paused_active():
+        for call in await deps.store.claim_due(worker_id, deps.clock(), MAX_CLAIMS_PER_TICK):
+            await _dial_claimed(deps, call, worker_id)
+    await watch(deps)
+
+
+async def _dial_claimed(deps: CallDeps, call: StoredCall, worker_id: str) -> None:
+    """Re-check the policy at the moment of dialing; dial, defer again, or refuse."""
+    from proxycall.services.calls import allowed_time, refuse_destination
+
+    stored = await deps.conversations.get_by_pk(call.conversation_pk)
+    spec = deps.spec(call.agent_type)
+    now = deps.clock()
+    try:
+        if stored is None:
+            raise ProxycallError("The conversation of this call is gone.", code="gone")
+        refuse_destination(deps, call.to_number)
+        at = allowed_time(deps, spec, stored, now)
+    except ProxycallError as exc:
+        reason = POLICY_REFUSALS.get(exc.code, EndReason.POLICY_BLOCKED)
+        logs.event("call_refused_at_dial", call_id=call.id, reason=exc.code)
+        await fail_call(deps, call, reason, {"refused": exc.code})
+        return
+    if at > now + timedelta(seconds=1):
+        await _reschedule(deps, call, worker_id, at, now)
+        return
+    try:
+        await dial(deps, call)
+    except ProxycallError as exc:  # the provider refused: dial() already failed the call
+        logs.warning("call_scheduled_dial_failed", call_id=call.id, error=exc.code)
+
+
+async def _reschedule(deps: CallDeps, call: StoredCall, worker_id: str, at: datetime,
+                      now: datetime) -> None:
+    def back(current: StoredCall) -> Change | None:
+        if current.status != "queued" or current.claimed_by != worker_id or current.provider_sid:
+            return None
+        return Change(
+            values={"status": "scheduled", "scheduled_for": at, "claimed_by": None,
+                    "updated_at": now},
+            events=[NewEvent(kind="note", at=now,
+                             payload={"event": "rescheduled", "scheduledFor": at.isoformat()})],
+        )
+
+    await deps.store.mutate(call.id, back)
+
+
+async def watch(deps: CallDeps, *, quiet_seconds: float | None = None) -> None:
+    """End calls the provider has been quiet about: ask it first, else `lost_contact`."""
+    limit = deps.config.lost_contact_seconds if quiet_seconds is None else quiet_seconds
+    now = deps.clock()
+    for call in (await deps.store.in_flight())[:MAX_CHECKS_PER_TICK]:
+        last = call.last_provider_event_at or call.updated_at
+        if (now - last).total_seconds() >= limit:
+            await check_with_provider(deps, call, now)
+
+
+async def reconcile(deps: CallDeps) -> None:
+    """At start-up: ask the provider about every call in flight; settle those that ended."""
+    await watch(deps, quiet_seconds=0.0)
+
+
+async def check_with_provider(deps: CallDeps, call: StoredCall, now: datetime) -> None:
+    """Take the provider's word for a quiet call; without one, end it as `lost_contact`."""
+    spec = deps.spec(call.agent_type)
+    if call.provider_sid is None:
+        if (now - call.updated_at).total_seconds() >= deps.config.lost_contact_seconds:
+            await fail_call(deps, call, EndReason.LOST_CONTACT, {"watchdog": "never dialed"})
+        return
+    try:
+        provider = await deps.telephony.fetch_call(call.provider_sid)
+    except TelephonyError as exc:
+        logs.warning("call_lost_contact", call_id=call.id, error=type(exc).__name__)
+        await fail_call(deps, call, EndReason.LOST_CONTACT, {"watchdog": type(exc).__name__})
+        return
+    overdue = (now - call.created_at).total_seconds() > (
+        deps.config.time_limit_seconds + deps.config.ring_timeout_seconds
+        + deps.config.lost_contact_seconds)
+    if not is_terminal(provider.status) and overdue:
+        await _hang_up(deps, call)
+        await fail_call(deps, call, EndReason.LOST_CONTACT, {"watchdog": "overdue"})
+        return
+
+    def apply(current: StoredCall) -> Change:
+        change = status_change(spec, current, provider.status, now, source="watchdog",
+                               extra=provider_extras(provider))
+        change.values["last_provider_event_at"] = now
+        return change
+
+    await deps.store.mutate(call.id, apply)
+
+
+async def _hang_up(deps: CallDeps, call: StoredCall) -> None:
+    if call.provider_sid is None:
+        return
+    try:
+        await deps.telephony.hang_up(call.provider_sid)
+    except TelephonyError as exc:
+        logs.warning("call_hang_up_failed", call_id=call.id, error=type(exc).__name__)
+
+
+async def run_call_worker(service: CallService, stop: asyncio.Event, *,
+                          interval_seconds: float = 1.0) -> None:
+    """Reconcile once, then tick every `interval_seconds` until `stop` is set."""
+    await _guarded(service.reconcile())
+    while not stop.is_set():
+        await _guarded(service.tick())
+        try:
+            await asyncio.wait_for(stop.wait(), timeout=interval_seconds)
+        except TimeoutError:
+            continue
+
+
+async def _guarded(work: object) -> None:
+    """Run one round within its timeout; a failure is logged and the next round tries again."""
+    try:
+        await asyncio.wait_for(work, TICK_TIMEOUT_SECONDS)  # type: ignore[arg-type]
+    except Exception as exc:  # the worker must outlive one bad round; logged, counted below
+        logs.warning("call_worker_round_failed", error=type(exc).__name__)
+
+
+class CallWorker:
+    """The worker as an object the lifespan starts and stops."""
+
+    def __init__(self, service: CallService, *, interval_seconds: float = 1.0) -> None:
+        self._service = service
+        self._interval = interval_seconds
+        self._stop = asyncio.Event()
+        self._task: asyncio.Task[None] | None = None
+
+    def start(self) -> None:
+        """Begin the loop on the running event loop."""
+        self._stop.clear()
+        self._task = asyncio.get_running_loop().create_task(
+            run_call_worker(self._service, self._stop, interval_seconds=self._interval),
+            name="proxycall-call-worker")
+
+    async def stop(self, timeout_seconds: float = 5.0) -> None:
+        """Ask the loop to stop and wait for it (cancelled after the timeout)."""
+        self._stop.set()
+        if self._task is None:
+            return
+        try:
+            await asyncio.wait_for(self._task, timeout_seconds)
+        except TimeoutError:
+            logs.warning("call_worker_stop_timeout")
+        self._task = None
+

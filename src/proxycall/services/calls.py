@@ -1,0 +1,314 @@
+"""The call use cases: brief, start (exactly once, after the policy), status, result, list.
+
+The webhooks live in call_flow.py and the background worker in call_watchdog.py; `CallService`
+is the one object the routes and the lifespan talk to.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from proxycall import logs
+from proxycall.adapters.db.calls import NewEvent, StoredCall
+from proxycall.adapters.db.conversations import StoredConversation
+from proxycall.core.agents.spec import AgentSpec, PhoneSource
+from proxycall.core.calls import CallStatus
+from proxycall.core.parsers.result import Value
+from proxycall.core.planner import missing_slots
+from proxycall.core.policy import (
+    OpeningHours,
+    check_destination,
+    next_allowed,
+    sick_call_allowed,
+)
+from proxycall.core.render import render_lines, render_template
+from proxycall.core.voice import Directive
+from proxycall.errors import CallsPaused, Conflict, DestinationBlocked, NotFound
+from proxycall.services import call_flow, call_views, call_watchdog
+from proxycall.services.call_common import CallDeps, dial
+
+RETRYABLE = frozenset({CallStatus.BUSY.value, CallStatus.NO_ANSWER.value})
+SCHEDULE_SLACK = timedelta(seconds=1)  # "now" give or take this is dialed at once
+_WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+
+
+@dataclass(frozen=True)
+class StartInput:
+    """A request to place the call of one confirmed conversation."""
+
+    conversation_id: str
+    idempotency_key: str | None = None
+    scheduled_for: datetime | None = None
+    retry: bool = False
+
+
+@dataclass(frozen=True)
+class _Plan:
+    """What the policy decided: the number, and when to dial (None: now)."""
+
+    number: str
+    timezone: str
+    at: datetime | None
+
+
+class CallService:
+    """Briefs, dials and reports calls; also answers the provider's webhooks."""
+
+    def __init__(self, deps: CallDeps) -> None:
+        self.deps = deps
+        self.worker_id = f"worker-{uuid.uuid4().hex[:12]}"
+
+    # --- Brief ---
+
+    async def brief(self, user_id: str, conversation_id: str,
+                    disclosure: dict[str, bool] | None = None) -> dict[str, Any]:
+        """The call brief from the confirmed state and the agent's templates (no LLM)."""
+        stored, spec = await self._confirmed(user_id, conversation_id)
+        values = _values(stored)
+        return {
+            "conversationId": conversation_id,
+            "agentType": spec.type,
+            "objective": render_template(spec.brief.objective, values, spec) or spec.title,
+            "scriptPreview": render_lines(spec.brief.script, values, spec),
+            "confirmationChecklist": render_lines(spec.brief.checklist, values, spec),
+            "normalizedPhoneE164": phone_number(spec, values),
+            "requiredFieldsMissing": [],
+            "phoneFlowMode": spec.flow.value,
+            "aiCallMade": False,
+            "disclosure": disclosure or {"nameShare": True, "phoneShare": False},
+        }
+
+    async def _confirmed(self, user_id: str,
+                         conversation_id: str) -> tuple[StoredConversation, AgentSpec]:
+        stored = await self.deps.conversations.load(user_id, conversation_id)
+        if stored is None:
+            raise NotFound("No such conversation.")
+        spec = self.deps.spec(stored.agent_type)
+        if stored.status != "COMPLETE":
+            values = _values(stored)
+            missing = missing_slots(spec, values)
+            if spec.phone.source is PhoneSource.PLACE and "place_id" not in values:
+                missing.append("place_id")
+            raise Conflict(
+                "The task is not confirmed yet; finish the conversation and confirm the card.",
+                code="not_confirmed", details={"requiredFieldsMissing": missing},
+            )
+        return stored, spec
+
+    # --- Start ---
+
+    async def start(self, user_id: str, request: StartInput) -> dict[str, Any]:
+        """Place (or schedule) the conversation's call exactly once; a repeat returns it."""
+        stored, spec = await self._confirmed(user_id, request.conversation_id)
+        existing = await self.deps.store.latest(stored.pk)
+        attempt = 1
+        if existing is not None:
+            if not request.retry or not await self._retry_allowed(existing, request):
+                return await self._view(existing, stored)
+            attempt = existing.attempt + 1
+        plan = await self._plan(spec, stored, request.scheduled_for)
+        call, created = await self._create(user_id, stored, spec, plan, attempt, request)
+        if created and call.status == CallStatus.QUEUED.value:
+            call = await dial(self.deps, call)
+        return await self._view(call, stored)
+
+    async def _retry_allowed(self, existing: StoredCall, request: StartInput) -> bool:
+        """A re-dial is explicit, after busy or no-answer, and once per idempotency key."""
+        if existing.status not in RETRYABLE:
+            if existing.status in (CallStatus.COMPLETED.value, CallStatus.FAILED.value,
+                                   CallStatus.CANCELED.value):
+                raise Conflict("Only a busy or unanswered call can be tried again.",
+                               code="retry_not_allowed", details={"callId": existing.id})
+            return False  # still in progress: the same call is the answer
+        if request.idempotency_key is None:
+            return True
+        events = await self.deps.store.events(existing.id)
+        created = next((e for e in events if e.kind == "note" and e.payload
+                        and e.payload.get("event") == "created"), None)
+        return not (created and created.payload
+                    and created.payload.get("idempotencyKey") == request.idempotency_key)
+
+    async def _plan(self, spec: AgentSpec, stored: StoredConversation,
+                    requested: datetime | None) -> _Plan:
+        """The dial-time policy: paused, destination, then hours (or the shift for a sick call)."""
+        if await self.deps.switches.calls_paused_active():
+            raise CallsPaused("Outbound calls are paused by an operator; try again later.")
+        values = _values(stored)
+        number = phone_number(spec, values)
+        refuse_destination(self.deps, number)
+        now = self.deps.clock()
+        timezone = callee_timezone(stored)
+        start = max(now, _aware(requested, timezone)) if requested else now
+        at = allowed_time(self.deps, spec, stored, start)
+        return _Plan(number, timezone, at if at > now + SCHEDULE_SLACK else None)
+
+    async def _create(self, user_id: str, stored: StoredConversation, spec: AgentSpec,
+                      plan: _Plan, attempt: int, request: StartInput) -> tuple[StoredCall, bool]:
+        now = self.deps.clock()
+        status = CallStatus.SCHEDULED if plan.at else CallStatus.QUEUED
+        row = StoredCall(
+            id=f"call_{uuid.uuid4().hex}", conversation_pk=stored.pk, user_id=user_id,
+            attempt=attempt, agent_type=spec.type, status=status.value,
+            to_number=plan.number, callee_timezone=plan.timezone,
+            provider=self.deps.config.provider, provider_sid=None, scheduled_for=plan.at,
+            claimed_by=None if plan.at else self.worker_id, answered_by=None, end_reason=None,
+            flow_state=None, values=_values(stored), outcome=None, llm_calls=0,
+            duration_seconds=None, cost=None, cost_currency=None, last_provider_event_at=None,
+            created_at=now, updated_at=now,
+        )
+        note = NewEvent(kind="note", at=now, payload={
+            "event": "created", "idempotencyKey": request.idempotency_key,
+            "scheduledFor": plan.at.isoformat() if plan.at else None})
+        call, created = await self.deps.store.create(row, [note])
+        if created:
+            logs.event("call_created", call_id=call.id, agent=spec.type, attempt=attempt,
+                       status=call.status)
+        return call, created
+
+    # --- Reading ---
+
+    async def status(self, user_id: str, call_id: str) -> dict[str, Any]:
+        """The call's status, outcome and transcript, for its owner only."""
+        call = await self._owned(user_id, call_id)
+        return await self._view(call, None)
+
+    async def result_card(self, user_id: str, call_id: str) -> dict[str, Any]:
+        """The deterministic result card of a call the user owns."""
+        call = await self._owned(user_id, call_id)
+        events = await self.deps.store.events(call.id)
+        return call_views.result_card(self.deps.spec(call.agent_type), call, events)
+
+    async def list_calls(self, user_id: str, limit: int = 50) -> dict[str, Any]:
+        """The user's calls, newest first."""
+        calls = await self.deps.store.list_for_user(user_id, limit)
+        ids: dict[int, str] = {}
+        for call in calls:
+            if call.conversation_pk not in ids:
+                conversation = await self.deps.conversations.get_by_pk(call.conversation_pk)
+                ids[call.conversation_pk] = conversation.client_id if conversation else ""
+        return {"calls": [call_views.list_item(call, ids[call.conversation_pk])
+                          for call in calls]}
+
+    async def _owned(self, user_id: str, call_id: str) -> StoredCall:
+        call = await self.deps.store.get(call_id)
+        if call is None or call.user_id != user_id:
+            raise NotFound("No such call.")
+        return call
+
+    async def _view(self, call: StoredCall, stored: StoredConversation | None) -> dict[str, Any]:
+        if stored is None:
+            stored = await self.deps.conversations.get_by_pk(call.conversation_pk)
+        events = await self.deps.store.events(call.id)
+        body = call_views.status_body(call, stored.client_id if stored else "", events)
+        if call.status == CallStatus.SCHEDULED.value and call.scheduled_for:
+            body["message"] = call_views.scheduled_message(call)
+        return body
+
+    # --- Webhooks and the background worker (see call_flow.py, call_watchdog.py) ---
+
+    @property
+    def signing_token(self) -> str:
+        """The token the provider signs webhooks with (Twilio's auth token, or the simulator's)."""
+        return self.deps.config.signing_token
+
+    def gather_url(self, call_id: str) -> str:
+        """Where a <Gather> posts what it heard."""
+        return self.deps.webhook_url("/twilio/gather", call_id)
+
+    def public_url(self, path_and_query: str) -> str | None:
+        """The URL the provider signed, when WEBHOOK_BASE_URL says where it reaches us."""
+        base = self.deps.config.webhook_base_url
+        return f"{base.rstrip('/')}{path_and_query}" if base else None
+
+    async def on_status(self, call_id: str, form: dict[str, str]) -> None:
+        """A /twilio/status callback."""
+        await call_flow.on_status(self.deps, call_id, form)
+
+    async def on_voice(self, call_id: str, form: dict[str, str]) -> list[Directive]:
+        """A /twilio/voice webhook (the call was answered): what to say and do."""
+        return await call_flow.on_voice(self.deps, call_id, form)
+
+    async def on_gather(self, call_id: str, form: dict[str, str]) -> list[Directive]:
+        """A /twilio/gather webhook (the callee spoke, pressed keys, or stayed silent)."""
+        return await call_flow.on_gather(self.deps, call_id, form)
+
+    async def tick(self) -> None:
+        """One round of the background worker: dial due calls, end silent ones."""
+        await call_watchdog.tick(self.deps, self.worker_id)
+
+    async def reconcile(self) -> None:
+        """At start-up: settle every call left in flight by a previous process."""
+        await call_watchdog.reconcile(self.deps)
+
+
+# --- Policy helpers, shared with the worker that dials scheduled calls. ---
+
+
+def _values(stored: StoredConversation) -> dict[str, Value]:
+    return dict(stored.state.get("values") or {})
+
+
+def phone_number(spec: AgentSpec, values: dict[str, Value]) -> str:
+    """The number to dial, from the confirmed values only (never from a request)."""
+    if spec.phone.source is PhoneSource.DIRECT_SLOT and spec.phone.direct_slot:
+        number = values.get(spec.phone.direct_slot) or values.get("place_phone")
+    else:
+        number = values.get("place_phone")
+    if not number:
+        raise Conflict("The confirmed task has no phone number to call.", code="no_phone")
+    return str(number)
+
+
+def refuse_destination(deps: CallDeps, number: str) -> None:
+    """Raise DestinationBlocked when the destination policy refuses the number."""
+    config = deps.config
+    decision = check_destination(number, allowed_countries=config.allowed_countries,
+                                 own_numbers=config.own_numbers, blocked=config.blocked_numbers)
+    if not decision.allowed:
+        raise DestinationBlocked(decision.message, details={"reason": decision.reason})
+
+
+def callee_timezone(stored: StoredConversation) -> str:
+    """The callee's timezone: the place's when known, else the conversation's."""
+    place = stored.state.get("place") or {}
+    return str(place.get("timezone") or stored.timezone)
+
+
+def opening_hours(stored: StoredConversation) -> OpeningHours | None:
+    """The place's opening hours in the policy's shape, or None when unknown."""
+    hours = (stored.state.get("place") or {}).get("openingHours")
+    if not hours:
+        return None
+    return {
+        index: [(str(p["open"]), str(p["close"])) for p in hours.get(day) or ()]
+        for index, day in enumerate(_WEEKDAYS)
+    }
+
+
+def allowed_time(deps: CallDeps, spec: AgentSpec, stored: StoredConversation,
+                 start: datetime) -> datetime:
+    """The first instant from `start` the call may be made; Conflict if there is none."""
+    values = _values(stored)
+    if spec.phone.source is PhoneSource.DIRECT_SLOT:
+        if values.get("shift_date") and values.get("shift_start_time"):
+            decision = sick_call_allowed(start, str(values["shift_date"]),
+                                         str(values["shift_start_time"]), stored.timezone)
+            if not decision.allowed:
+                raise Conflict(decision.message, code=decision.reason)
+        return start
+    config = deps.config
+    at = next_allowed(start, callee_timezone(stored), config.call_window,
+                      opening_hours(stored), config.check_opening_hours)
+    if at is None:
+        raise Conflict("There is no time in the next two weeks when this place can be called.",
+                       code="no_call_time")
+    return at
+
+
+def _aware(moment: datetime, timezone: str) -> datetime:
+    return moment if moment.tzinfo else moment.replace(tzinfo=ZoneInfo(timezone))
+
