@@ -180,6 +180,9 @@ def key_facts(spec: AgentSpec) -> tuple[OutcomeField, ...]:
     return tuple(f for f in spec.outcome if not f.optional)
 
 
+_EMPTY: tuple[Value, ...] = ("NO", 0, "0", "0.00")
+
+
 def _task_result(
     spec: AgentSpec,
     facts: Mapping[str, Value],
@@ -196,7 +199,12 @@ def _task_result(
     negative = [f for f in needed if f.type is InputType.YES_NO and facts.get(f.name) == "NO"]
     if needed and not missing and not negative:
         return TaskResult.SUCCESS
-    extras = [name for name in facts if name not in {f.name for f in needed} and name != "notes"]
+    # Something useful besides the no: an offered time, a restock date (not a "no fee").
+    extras = [
+        name
+        for name, value in facts.items()
+        if name not in {f.name for f in needed} and name != "notes" and value not in _EMPTY
+    ]
     if negative:
         return TaskResult.PARTIAL if extras else TaskResult.FAILED
     if facts:

@@ -6,9 +6,9 @@ from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
-from conftest import load
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from tests.unit.calls.tables import load
 
 from proxycall.core.policy import (
     DEFAULT_CALL_WINDOW,

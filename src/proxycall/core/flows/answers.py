@@ -83,7 +83,9 @@ def read_answer(
         if not holds(other.when, merged):
             continue
         value = reader.read(other, heard, whole=False)
-        if value is not None and not _echoes(reader, other.expects, value):
+        if value is not None and not (
+            _offers_alternative(other) and _echoes(reader, other.expects, value)
+        ):
             found[other.field] = value
             merged[other.field] = value
     if found:
@@ -115,6 +117,11 @@ def _infer_from_follow_ups(reader: _Reader, step: DialogStep, text: str) -> dict
         return {}
     side, follow_ups = next(iter(sides.items()))
     return {step.field: side, **follow_ups}
+
+
+def _offers_alternative(step: DialogStep) -> bool:
+    """A step asked only after a no: what it hears must differ from what we asked for."""
+    return step.when is not None and step.when.kind == "equals" and step.when.values == ("NO",)
 
 
 def _echoes(reader: _Reader, kind: InputType, value: Value) -> bool:

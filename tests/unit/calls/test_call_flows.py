@@ -1,0 +1,77 @@
+"""Whole conversations for every agent and every kind of callee, from the data table."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from tests.unit.calls.simulate import Call, ends_with_hangup, listen_timeouts, run_call
+from tests.unit.calls.tables import load
+
+from proxycall.core.calls import reached_human
+from proxycall.core.voice import AnsweredBy
+
+TABLE = load("conversations.yaml")
+VALUES: dict[str, dict[str, Any]] = TABLE["values"]
+
+
+def _play(case: dict[str, Any]) -> Call:
+    values = VALUES[case.get("values", case["agent"])]
+    answered = AnsweredBy(case.get("answered_by", "human"))
+    return run_call(case["agent"], values, case["callee"], answered_by=answered,
+                    llm=case.get("llm"))  # fmt: skip
+
+
+@pytest.mark.parametrize("case", TABLE["calls"], ids=lambda c: c["name"])
+def test_conversation(case: dict[str, Any]) -> None:
+    call = _play(case)
+    expect = case["expect"]
+    assert call.last.finished, call.said()
+    assert ends_with_hangup(call)
+    if "end" in expect:
+        assert call.last.end_reason is not None
+        assert call.last.end_reason.value == expect["end"]
+    if "facts" in expect:
+        assert call.last.facts == expect["facts"]
+    place = VALUES[case.get("values", case["agent"])].get("place_name")
+    outcome = call.outcome(place_name=place)
+    if "result" in expect:
+        assert outcome.task_result.value == expect["result"]
+    if "summary" in expect:
+        assert outcome.summary == expect["summary"]
+    said = " ".join(call.said())
+    for phrase in expect.get("said", []):
+        assert phrase in said
+    for phrase in expect.get("not_said", []):
+        assert phrase not in said
+    for phrase, times in expect.get("said_times", {}).items():
+        assert said.count(phrase) == times
+    if "interpretations" in expect:
+        assert call.interpretations == expect["interpretations"]
+    if "listen_timeouts" in expect:
+        assert listen_timeouts(call) == expect["listen_timeouts"]
+    if "turns" in expect:
+        assert call.last.state.turns == expect["turns"]
+    if "reached_human" in expect:
+        human = reached_human(_answered(call), call.last.state.callee_spoke)
+        assert human == expect["reached_human"]
+
+
+@pytest.mark.parametrize("case", TABLE["calls"], ids=lambda c: c["name"])
+def test_no_callee_utterance_is_lost(case: dict[str, Any]) -> None:
+    call = _play(case)
+    spoken = [a if not a.startswith("#") else f"(pressed {a[1:]})"
+              for a in case["callee"][: call.events] if a is not None]  # fmt: skip
+    assert call.heard() == [a.strip() for a in spoken]
+
+
+def test_the_sick_script_never_asks_for_an_llm() -> None:
+    for case in TABLE["calls"]:
+        if case["agent"] == "SICK_CALLER":
+            call = _play(case)
+            assert call.interpretations == 0
+            assert all(step.needs_interpretation is None for step in call.steps)
+
+
+def _answered(call: Call) -> AnsweredBy:
+    return AnsweredBy(call.last.state.answered_by)
