@@ -27,8 +27,8 @@ from proxycall.core.agents.spec import InputType, SlotSpec, TextKind, TimeHint  
 from proxycall.core.conversation import SetSlot  # noqa: E402
 from proxycall.core.parsers import (  # noqa: E402
     Ambiguous,
-    Parsed,
     ParseContext,
+    Parsed,
     ParseResult,
     Rejected,
     parse_slot,

@@ -197,21 +197,27 @@ def _slot_words(slot: SlotSpec) -> set[str]:
     return words
 
 
-def slot_named(spec: AgentSpec, ref: str) -> SlotSpec | None:
-    """The slot a person means by a few words ("the time", "my name", "the shop"), or None."""
+def slots_named(spec: AgentSpec, ref: str) -> list[SlotSpec]:
+    """The slots a person may mean by a few words ("the shift"), best match first."""
     ref_words = [w for w in re.split(r"\s+", fold(ref).strip()) if w not in ("the", "my", "a")]
     if not ref_words or len(ref_words) > 4:
-        return None
+        return []
     phrase = " ".join(ref_words)
-    best: tuple[int, int] = (0, 0)
-    chosen: SlotSpec | None = None
+    ranked = []
     for index, slot in enumerate(spec.slots):
         words = _slot_words(slot)
         score = sum(2 if w in words else 0 for w in ref_words) + (3 if phrase in words else 0)
-        rank = (score, -index if slot.asked else -100 - index)
-        if score and rank > best:
-            best, chosen = rank, slot
-    return chosen
+        if score:
+            ranked.append(((score, -index if slot.asked else -100 - index), slot))
+    ranked.sort(key=lambda pair: pair[0], reverse=True)
+    top = ranked[0][0][0] if ranked else 0
+    return [slot for rank, slot in ranked if rank[0] == top]
+
+
+def slot_named(spec: AgentSpec, ref: str) -> SlotSpec | None:
+    """The slot a person means by a few words ("the time", "my name", "the shop"), or None."""
+    named = slots_named(spec, ref)
+    return named[0] if named else None
 
 
 def _explicit_change(spec: AgentSpec, text: str, ctx: ParseContext) -> list[Command] | None:
@@ -221,12 +227,17 @@ def _explicit_change(spec: AgentSpec, text: str, ctx: ParseContext) -> list[Comm
         return None
     ref = match.group("ref") or match.group("ref2") or match.group("ref3") or ""
     value_span = match.span("val") if match.group("val") else match.span("val2")
-    target = slot_named(spec, ref)
-    if target is None:
+    named = slots_named(spec, ref)
+    if not named:
         return None
+    target = named[0]
     if value_span[0] < 0:
         return [ChangeRequested(target.name)]
-    result = parse_slot(target, text[value_span[0]:value_span[1]], ctx)
+    value = text[value_span[0]:value_span[1]]
+    results = [(slot, parse_slot(slot, value, ctx)) for slot in named]
+    # "the shift is at 9am" names two slots; the value decides which one is meant
+    target, result = next(((s, r) for s, r in results if not isinstance(r, Rejected)),
+                          results[0])
     if isinstance(result, Parsed):
         return [SetSlot(target.name, result.value)]
     if isinstance(result, Ambiguous):

@@ -66,7 +66,8 @@ def _run(text: str, low: str, start: int, max_words: int, stops: frozenset[str])
 
 _BUSINESS_STRONG = re.compile(
     r"(?:^|\b(?:can you|could you|pls|please|need you to|want you to|need to|want to|"
-    r"i'd like to|id like to|help me)\s+)(?:call|ring|phone|contact|try)\s+(?:up\s+)?(?=\S)"
+    r"i'd like to|id like to|help me)\s+)(?:call|ring|phone|contact|try|book|reserve)\s+"
+    r"(?:up\s+|in\s+(?:at\s+)?)?(?=\S)"
     r"|\b(?:check|see|find out|ask)\s+(?:if|whether)\s+(?=\S)"
     r"|\b(?:does|do|did|has|have)\s+(?=\S)"
     r"|\b(?:i work at|i work for|i work in|my (?:manager|boss|work|job|supervisor) (?:at|from))\s+"
