@@ -38,6 +38,7 @@ class Settings(BaseSettings):
     allowed_countries: str = Field("AU", alias="PROXYCALL_ALLOWED_COUNTRIES")
     blocked_numbers: str = Field("", alias="PROXYCALL_BLOCKED_NUMBERS")
     rate_limit: str = Field("120/minute", alias="PROXYCALL_RATE_LIMIT")
+    prometheus_multiproc_dir: str | None = Field(None, alias="PROMETHEUS_MULTIPROC_DIR")
     simulator_pace: float = Field(0.4, alias="PROXYCALL_SIMULATOR_PACE", ge=0)
 
     openai_api_key: SecretStr | None = Field(None, alias="OPENAI_API_KEY")

@@ -83,5 +83,6 @@ async def list_records(request: Request, _admin: AdminUser,
 
 
 @router.get("/metrics")
-async def prometheus(_admin: AdminUser) -> Response:
-    return Response(render_metrics(), media_type=CONTENT_TYPE_LATEST)
+async def prometheus(request: Request, _admin: AdminUser) -> Response:
+    directory = container(request).settings.prometheus_multiproc_dir
+    return Response(render_metrics(directory), media_type=CONTENT_TYPE_LATEST)

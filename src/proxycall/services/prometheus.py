@@ -1,15 +1,14 @@
-"""Prometheus exposition, aggregated across processes when PROMETHEUS_MULTIPROC_DIR is set."""
+"""Prometheus exposition, aggregated across processes in multiprocess mode."""
 
 from __future__ import annotations
-
-import os
 
 from prometheus_client import REGISTRY, CollectorRegistry, generate_latest, multiprocess
 
 
-def render_metrics() -> bytes:
-    if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+def render_metrics(multiprocess_dir: str | None) -> bytes:
+    """With PROMETHEUS_MULTIPROC_DIR set, every worker's counters are summed."""
+    if multiprocess_dir:
         registry = CollectorRegistry()
-        multiprocess.MultiProcessCollector(registry)  # type: ignore[no-untyped-call]
+        multiprocess.MultiProcessCollector(registry, path=multiprocess_dir)  # type: ignore[no-untyped-call]
         return generate_latest(registry)
     return generate_latest(REGISTRY)
