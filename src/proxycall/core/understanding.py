@@ -101,6 +101,7 @@ _KIND_ALIASES: dict[TextKind, tuple[str, ...]] = {
     TextKind.PRODUCT: ("product", "item", "thing"),
     TextKind.PLACE_AREA: ("area", "suburb", "location", "where"),
 }
+_JOINING = cues.STOP | {"because", "cos", "sick", "in", "need", "want"}
 # Text parsing never looks at the date; a fixed context keeps `parse_slot`'s signature.
 _NO_CTX = ParseContext(today=date(2000, 1, 1), now=time(0, 0))
 _SLOT_WORD_NOISE = frozenset({"name", "your", "the", "of", "a"})
@@ -396,7 +397,7 @@ def _read_text(spec: AgentSpec, reading: _Reading, asked: SlotSpec | None,
     if area_slot is not None and business is not None:
         put(area_slot, cues.find_area(reading.text, reading.masked, business.end))
     product_slot = target(TextKind.PRODUCT)
-    if product_slot is not None and product_slot is not asked:
+    if product_slot is not None:  # a cue ("have you got X") is sharper than the whole reply
         put(product_slot, cues.find_product(reading.text, reading.masked))
     person_slot = target(TextKind.PERSON_NAME)
     if person_slot is not None and person_slot is not asked:
@@ -410,6 +411,9 @@ def _read_text(spec: AgentSpec, reading: _Reading, asked: SlotSpec | None,
 
 def _read_asked(slot: SlotSpec, reading: _Reading, ctx: ParseContext, out: _Outcome) -> None:
     rest = reading.rest() if reading.taken else reading.text
+    words = re.findall(r"[\w']+", fold(rest))
+    if slot.type is InputType.TEXT and words and all(w in _JOINING for w in words):
+        rest = ""  # only task or joining words left ("I need to", "because")
     if not rest or is_filler(rest):
         if not out.commands:
             out.put(SlotRejected(slot.name, _reask(slot)))

@@ -189,7 +189,7 @@ def find_sentence_after(text: str, masked: str, cue: re.Pattern[str]) -> Hit | N
     if stop:
         end = match.end() + stop.start()
     value = text[match.end():end].strip(" ,")
-    return Hit(value, match.end(), end) if value else None
+    return Hit(value, match.start(), end) if value else None  # the span includes the cue
 
 
 def find_note(text: str, masked: str) -> Hit | None:

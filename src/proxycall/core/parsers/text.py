@@ -16,14 +16,14 @@ from proxycall.core.parsers._lex import fold
 from proxycall.core.parsers.phone import find_phone
 from proxycall.core.parsers.product import canonical_business, capitalise_brands
 from proxycall.core.parsers.result import Parsed, ParseResult, Rejected
-from proxycall.core.parsers.yes_no import is_unsure
+from proxycall.core.parsers.yes_no import is_unsure, only_unsure, scan_yes_no
 
 UNSURE_VALUE = "not sure"
 MAX_NAME_WORDS = 5
 MAX_TEXT = 200
 
 _FILLER = re.compile(
-    r"(?:um+|uh+|er+m?|hmm+|h+m+|ah+|eh|idk|dunno|nothing|n/?a|none|nil|na|no|yes|ok|okay|"
+    r"(?:um+|uh+|er+m?|hmm+|h+m+|ah+|eh|idk|dunno|nothing|n/?a|none|nil|"
     r"test|asdf+|qwerty|lol|huh|what|\W)*",
 )
 _LEAD_COMMON = (
@@ -118,7 +118,7 @@ def parse_text(text: str, kind: TextKind = TextKind.FREE) -> ParseResult:
     raw = text.strip()
     if len(raw) > MAX_TEXT and kind is not TextKind.FREE:
         return Rejected("That's quite long — just the name, please.")
-    if kind in (TextKind.PRODUCT, TextKind.FREE) and is_unsure(raw) and len(raw) < 40:
+    if kind in (TextKind.PRODUCT, TextKind.FREE) and only_unsure(raw):
         return Parsed(UNSURE_VALUE)
     if is_filler(raw):
         return Rejected(_EMPTY.get(kind, "Sorry, I didn't catch that."))
@@ -142,6 +142,9 @@ def _finish(cleaned: str, kind: TextKind) -> ParseResult:
             return Rejected("That looks like a number, not a name — what's the name?")
         if kind is not TextKind.BUSINESS_NAME and is_unsure(cleaned):
             return Rejected(_EMPTY[kind])
+        answer = scan_yes_no(cleaned)
+        if answer and answer[0].start == 0 and answer[-1].end >= len(cleaned.strip(" .!")):
+            return Rejected(_EMPTY[kind])  # "yes" or "no" is not a name
     if kind is TextKind.PERSON_NAME:
         if len(cleaned.split()) > MAX_NAME_WORDS or not re.search(r"[^\W\d_]", cleaned):
             return Rejected("Just the name, please — for example \"Sam Lee\".")

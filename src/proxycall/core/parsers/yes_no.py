@@ -64,6 +64,21 @@ def is_unsure(text: str) -> bool:
                           or _INDIFFERENT_RE.search(low) is not None)
 
 
+_NOISE = re.compile(
+    r"\b(?:i'?m|i|am|really|mate|sorry|is|fine|ok|okay|brand|model|size|kind|type|the|about|of|"
+    r"it|that|honestly|to|be|no|just|all|good|whichever|one|will|do|'ll|'s)\b"
+)
+
+
+def only_unsure(text: str) -> bool:
+    """Whether a reply is nothing but "I don't know" ("not sure", "any is fine", "idk mate")."""
+    low = _clean(text)
+    if not is_unsure(low):
+        return False
+    rest = _NOISE.sub(" ", _INDIFFERENT_RE.sub(" ", _UNSURE_RE.sub(" ", low)))
+    return not rest.strip(" '")
+
+
 def _unsure(text: str) -> bool:
     return _UNSURE_RE.search(_clean(text)) is not None
 
