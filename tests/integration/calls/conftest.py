@@ -1,0 +1,286 @@
+"""A live proxycall server with calls on the built-in Twilio simulator (pace 0), over real HTTP.
+
+The server is the app from `create_app`, run by uvicorn on a free loopback port with its lifespan.
+If the app's own wiring has not built the call service, `_WithCalls` wires it right after the
+app's start-up (inside the server's event loop): a Twilio simulator on its own loopback port,
+the twilio SDK pointed at it, the call service and its background worker.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import socket
+import threading
+import time
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+import uvicorn
+
+from proxycall.adapters.telephony.simulator import TwilioSimulator, create_simulator_app
+from proxycall.adapters.telephony.twilio_client import TwilioTelephony
+from proxycall.app import create_app
+from proxycall.config import load_settings
+from proxycall.services.call_setup import build_call_service, start_call_worker
+from tests.conftest import PG_ENV, postgres_url
+from tests.support.server import reset_database
+
+STARTUP_TIMEOUT_SECONDS = 20
+POLL_TIMEOUT_SECONDS = 20.0  # a whole simulated call at pace 0 takes well under a second
+WORKER_INTERVAL_SECONDS = 0.05
+SIM_TOKEN = "calls-test-simulator-token"
+
+# Simulator personas by number (see adapters/telephony/simulator/personas.py); ACMA fiction.
+ACKNOWLEDGES = "0491 570 006"
+REPEAT_ASKER = "0491 570 157"
+REPEAT_PRESSER = "0491 571 491"
+VOICEMAIL = "0491 570 158"
+BUSY = "0491 570 159"
+NO_ANSWER = "0491 570 110"
+HANGS_UP = "0491 570 313"
+NEVER_CLEAR = "0491 570 737"
+
+
+class MovableClock:
+    """Real time plus an offset the tests may move (the server and its worker read it)."""
+
+    def __init__(self) -> None:
+        self.offset = timedelta()
+
+    def __call__(self) -> datetime:
+        return datetime.now(UTC) + self.offset
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+class _WithCalls:
+    """ASGI wrapper: after the app's start-up, wire the call service if the app did not."""
+
+    def __init__(self, app: Any, base_url: str, settings: Any, lost_contact: float) -> None:
+        self.app = app
+        self.base_url = base_url
+        self.settings = settings
+        self.lost_contact = lost_contact
+        self.simulator: TwilioSimulator | None = None
+        self._sim_server: uvicorn.Server | None = None
+        self._sim_task: asyncio.Task[None] | None = None
+
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        if scope["type"] != "lifespan":
+            await self.app(scope, receive, send)
+            return
+
+        async def wrapped_send(message: dict[str, Any]) -> None:
+            if message["type"] == "lifespan.startup.complete":
+                await self._wire()
+            await send(message)
+
+        async def wrapped_receive() -> dict[str, Any]:
+            message: dict[str, Any] = await receive()
+            if message["type"] == "lifespan.shutdown":
+                await self._unwire()
+            return message
+
+        await self.app(scope, wrapped_receive, wrapped_send)
+
+    async def _wire(self) -> None:
+        container = self.app.state.container
+        if container.calls is not None:
+            self.simulator = getattr(self.app.state, "simulator", None)
+            return
+        simulator = TwilioSimulator(SIM_TOKEN, pace=0.0)
+        sock = socket.socket()
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+        server = uvicorn.Server(uvicorn.Config(create_simulator_app(simulator), ws="none",
+                                               log_level="warning", lifespan="on"))
+        self._sim_task = asyncio.create_task(server.serve(sockets=[sock]))
+        for _ in range(500):
+            if server.started:
+                break
+            await asyncio.sleep(0.01)  # bounded wait for the local simulator to listen
+        self._sim_server = server
+        telephony = TwilioTelephony(simulator.account_sid, SIM_TOKEN,
+                                    base_url=f"http://127.0.0.1:{port}")
+        from proxycall.adapters.db.database import session_factory
+
+        service = build_call_service(
+            settings=self.settings, sessions=session_factory(container.engine),
+            dialect=container.engine.dialect.name, conversations=container.conversation_store,
+            registry=container.registry, switches=container.switches, telephony=telephony,
+            extractor=container.extractor, clock=container.clock,
+            public_base_url=self.base_url, signing_token=SIM_TOKEN,
+            lost_contact_seconds=self.lost_contact,
+        )
+        container.calls, container.telephony = service, telephony
+        container.background.append(start_call_worker(
+            service, interval_seconds=WORKER_INTERVAL_SECONDS))
+        self.simulator = simulator
+
+    async def _unwire(self) -> None:
+        if self._sim_server is not None and self._sim_task is not None:
+            self._sim_server.should_exit = True
+            await asyncio.wait_for(self._sim_task, 10)
+
+
+@dataclass
+class CallServer:
+    base_url: str
+    admin_token: str
+    app: Any
+    wrapper: _WithCalls
+    clock: MovableClock
+    database_url: str
+
+    def client(self, token: str | None = None) -> httpx.Client:
+        headers = {"Authorization": f"Bearer {token or self.admin_token}"}
+        return httpx.Client(base_url=self.base_url, headers=headers, timeout=30)
+
+    def new_user(self, name: str = "Caller") -> str:
+        with self.client() as admin:
+            response = admin.post("/admin/users", json={"name": name})
+            assert response.status_code == 201, response.text
+            return str(response.json()["token"])
+
+    @property
+    def simulator(self) -> TwilioSimulator:
+        assert self.wrapper.simulator is not None, "no simulator is wired"
+        return self.wrapper.simulator
+
+    @property
+    def signing_token(self) -> str:
+        return str(self.app.state.container.calls.signing_token)
+
+
+@contextmanager
+def call_server(data_dir: Path, database_url: str | None = None, *,
+                lost_contact: float = 120.0, **env: Any) -> Iterator[CallServer]:
+    """Start the app with calls on the simulator; stops it (and the simulator) afterwards."""
+    token = "calls-admin-" + uuid.uuid4().hex[:8]
+    overrides: dict[str, Any] = {
+        "PROXYCALL_DATA_DIR": data_dir, "PROXYCALL_ADMIN_TOKEN": token,
+        "PROXYCALL_SIMULATOR_PACE": 0, "PROXYCALL_RATE_LIMIT": "100000/minute", **env,
+    }
+    if database_url:
+        overrides["PROXYCALL_DATABASE_URL"] = database_url
+    settings = load_settings(**overrides)
+    if database_url:
+        reset_database(settings.sqlalchemy_url)
+    port = free_port()
+    base_url = f"http://127.0.0.1:{port}"
+    clock = MovableClock()
+    app = create_app(settings, base_url=base_url, clock=clock, print_login_link=False)
+    wrapper = _WithCalls(app, base_url, settings, lost_contact)
+    server = uvicorn.Server(uvicorn.Config(wrapper, host="127.0.0.1", port=port,
+                                           log_level="warning", lifespan="on", ws="none"))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + STARTUP_TIMEOUT_SECONDS
+    while not server.started:
+        if not thread.is_alive() or time.monotonic() > deadline:
+            raise RuntimeError("test server did not start")
+        time.sleep(0.02)
+    try:
+        yield CallServer(base_url, token, app, wrapper, clock, settings.sqlalchemy_url)
+    finally:
+        server.should_exit = True
+        thread.join(timeout=STARTUP_TIMEOUT_SECONDS)
+
+
+def _database(kind: str) -> str | None:
+    if kind == "sqlite":
+        return None
+    url = postgres_url()
+    if url is None:
+        pytest.skip(f"PostgreSQL not configured: set {PG_ENV}")
+    return url
+
+
+@pytest.fixture(scope="session", params=[
+    pytest.param("sqlite", id="sqlite"),
+    pytest.param("postgres", id="postgres", marks=pytest.mark.postgres),
+])
+def calls_server(request: pytest.FixtureRequest,
+                 tmp_path_factory: pytest.TempPathFactory) -> Iterator[CallServer]:
+    """Calls in any hours (window `always`), on SQLite and again on PostgreSQL."""
+    url = _database(request.param)
+    with call_server(tmp_path_factory.mktemp(f"calls-{request.param}"), url,
+                     PROXYCALL_CALL_WINDOW="always", PROXYCALL_CHECK_OPENING_HOURS="false") as live:
+        yield live
+
+
+@pytest.fixture(scope="session")
+def sqlite_calls_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[CallServer]:
+    """The same on SQLite only, for tests whose subject is not the database."""
+    with call_server(tmp_path_factory.mktemp("calls-sqlite-only"),
+                     PROXYCALL_CALL_WINDOW="always",
+                     PROXYCALL_CHECK_OPENING_HOURS="false") as live:
+        yield live
+
+
+# --- Driving a task to COMPLETE, and a call to its end, over HTTP. ---
+
+
+def turn(client: httpx.Client, cid: str, agent: str, **fields: Any) -> dict[str, Any]:
+    response = client.post("/v2/conversation/next",
+                           json={"conversationId": cid, "agentType": agent, **fields})
+    assert response.status_code == 200, response.text
+    return dict(response.json())
+
+
+def confirm_sick_call(client: httpx.Client, phone: str = ACKNOWLEDGES, *,
+                      name: str = "Richard") -> str:
+    """A confirmed SICK_CALLER task to `phone`; returns its conversationId."""
+    cid = f"sick-{uuid.uuid4().hex[:10]}"
+    slots = {"employer_name": "Bunnings", "employer_phone": phone, "caller_name": name,
+             "shift_date": "tomorrow", "shift_start_time": "9am", "reason_category": "SICK"}
+    body = turn(client, cid, "SICK_CALLER", userMessage="", slots=slots,
+                timezone="Australia/Brisbane")
+    assert body["nextAction"] == "CONFIRM", body
+    done = turn(client, cid, "SICK_CALLER", clientAction="CONFIRM")
+    assert done["nextAction"] == "COMPLETE", done
+    return cid
+
+
+def confirm_stock_check(client: httpx.Client, place_id: str = "bundled:jb-hifi-chermside") -> str:
+    """A confirmed STOCK_CHECKER task at a bundled place; returns its conversationId."""
+    cid = f"stock-{uuid.uuid4().hex[:10]}"
+    slots = {"retailer_name": "JB Hi-Fi", "product_name": "Sony WH-1000XM5 headphones",
+             "product_details": "black", "quantity": 1}
+    body = turn(client, cid, "STOCK_CHECKER", userMessage="", slots=slots,
+                timezone="Australia/Brisbane")
+    assert body["nextAction"] == "FIND_PLACE", body
+    body = turn(client, cid, "STOCK_CHECKER", slots={"place_id": place_id})
+    assert body["nextAction"] == "CONFIRM", body
+    done = turn(client, cid, "STOCK_CHECKER", clientAction="CONFIRM")
+    assert done["nextAction"] == "COMPLETE", done
+    return cid
+
+
+def start_call(client: httpx.Client, cid: str, **fields: Any) -> httpx.Response:
+    return client.post("/call/start", json={"conversationId": cid, **fields})
+
+
+def wait_terminal(client: httpx.Client, call_id: str,
+                  timeout: float = POLL_TIMEOUT_SECONDS) -> dict[str, Any]:
+    """Poll /call/status until the call is terminal (bounded)."""
+    deadline = time.monotonic() + timeout
+    while True:
+        response = client.get(f"/call/status/{call_id}")
+        assert response.status_code == 200, response.text
+        body = dict(response.json())
+        if body["terminal"]:
+            return body
+        assert time.monotonic() < deadline, f"call never ended: {body['status']}"
+        time.sleep(0.02)  # polling a condition, bounded by the deadline above
