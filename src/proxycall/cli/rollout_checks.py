@@ -187,7 +187,7 @@ def lost_keys(responses: Sequence[JsonObject]) -> list[str]:
     previous: set[str] = set()
     for response in responses:
         keys = {k for k, v in extracted(response).items() if v not in (None, "")}
-        lost.extend(sorted(previous - keys))
+        lost.extend(k for k in sorted(previous - keys) if k not in lost)
         previous = keys | previous
     return lost
 
