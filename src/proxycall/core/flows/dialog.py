@@ -99,7 +99,7 @@ def advance_dialog(
     turn = _Turn(spec, _dialog(spec), values, state, Reply(now), now)
     interpretation: Interpretation | None = None
     if isinstance(event, Heard) and (event.speech.strip() or event.digits.strip()):
-        interpretation = _on_heard(turn, event.speech.strip() or event.digits.strip())
+        interpretation = _on_heard(turn, event)
     elif isinstance(event, Heard | HeardNothing):
         _on_silence(turn)
     elif isinstance(event, Interpreted):
@@ -185,9 +185,11 @@ def _end(turn: _Turn, reason: EndReason) -> None:
 # --- Events ---
 
 
-def _on_heard(turn: _Turn, text: str) -> Interpretation | None:
+def _on_heard(turn: _Turn, event: Heard) -> Interpretation | None:
     state = turn.state
-    turn.reply.heard(text)
+    digits = event.digits.strip()
+    text = event.speech.strip() or digits  # keys are read like words ("5" for how many)
+    turn.reply.heard(event.speech.strip() or f"(pressed {digits})")
     state.turns += 1
     state.silences = 0
     state.callee_spoke = True
