@@ -4,8 +4,17 @@ from __future__ import annotations
 
 import re
 
+import pytest
+
 from tests.integration.calls.conftest import (
     ACKNOWLEDGES,
+    BUSY,
+    HANGS_UP,
+    NEVER_CLEAR,
+    NO_ANSWER,
+    REPEAT_ASKER,
+    REPEAT_PRESSER,
+    VOICEMAIL,
     CallServer,
     confirm_sick_call,
     start_call,
@@ -41,3 +50,52 @@ def test_sick_call_end_to_end(calls_server: CallServer) -> None:
     said = " ".join(line["text"] for line in status["transcript"])
     assert "automated assistant" in said and "Richard" in said
     assert not re.search(r"\d{4}-\d{2}-\d{2}", said), "dates are spoken, never ISO"
+
+
+SICK_CALLEES = [
+    # (number, status, answeredBy, reachedHuman, taskResult, endReason)
+    (ACKNOWLEDGES, "completed", "human", True, "SUCCESS", "completed"),
+    (REPEAT_ASKER, "completed", "human", True, "SUCCESS", "completed"),
+    (REPEAT_PRESSER, "completed", "human", True, "SUCCESS", "completed"),
+    (VOICEMAIL, "completed", "machine", False, "SUCCESS", "voicemail_left"),
+    (BUSY, "busy", None, False, "FAILED", "busy"),
+    (NO_ANSWER, "no-answer", None, False, "FAILED", "no_answer"),
+]
+
+
+@pytest.mark.parametrize(("number", "status", "answered_by", "human", "result", "reason"),
+                         SICK_CALLEES, ids=lambda value: str(value))
+def test_sick_call_against_each_callee(sqlite_calls_server: CallServer, number: str,
+                                       status: str, answered_by: str | None, human: bool,
+                                       result: str, reason: str) -> None:
+    token = sqlite_calls_server.new_user()
+    with sqlite_calls_server.client(token) as client:
+        cid = confirm_sick_call(client, number)
+        started = start_call(client, cid)
+        assert started.status_code == 200, started.text
+        body = wait_terminal(client, started.json()["callId"])
+    assert body["status"] == status
+    assert body["answeredBy"] == answered_by
+    assert body["reachedHuman"] is human
+    assert body["outcome"]["taskResult"] == result
+    assert body["endReason"] == reason
+    assert body["llmCalls"] == 0
+
+
+def test_sick_call_makes_no_llm_call_whatever_the_callee_says(
+        sqlite_calls_server: CallServer) -> None:
+    """Every scripted callee, including the ones that never answer clearly: llmCalls stays 0."""
+    numbers = [ACKNOWLEDGES, REPEAT_ASKER, REPEAT_PRESSER, VOICEMAIL, HANGS_UP, NEVER_CLEAR,
+               "(07) 7010 1234", "0491 572 549"]
+    token = sqlite_calls_server.new_user()
+    with sqlite_calls_server.client(token) as client:
+        results = []
+        for number in numbers:
+            cid = confirm_sick_call(client, number)
+            started = start_call(client, cid)
+            assert started.status_code == 200, started.text
+            results.append(wait_terminal(client, started.json()["callId"]))
+    assert [r["llmCalls"] for r in results] == [0] * len(numbers)
+    assert all(r["terminal"] and r["endReason"] for r in results)
+    heard = [r for r in results if any(t["speaker"] == "callee" for t in r["transcript"])]
+    assert len(heard) >= 5, "most callees said something that reached the transcript"
