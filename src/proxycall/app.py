@@ -159,3 +159,4 @@ async def _shutdown(services: Container) -> None:
     if places_closer is not None:
         await places_closer()
     await services.engine.dispose()
+    logs.close_file_handlers()

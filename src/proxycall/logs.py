@@ -36,6 +36,14 @@ def setup_logging(log_file: Path | None = None, level: int = logging.INFO) -> No
         log.addHandler(handler)
 
 
+def close_file_handlers() -> None:
+    """At shutdown: stop writing to the log file (tests start many servers in one process)."""
+    for handler in list(log.handlers):
+        if isinstance(handler, logging.FileHandler):
+            log.removeHandler(handler)
+            handler.close()
+
+
 def mask_phone(text: str) -> str:
     """"+61412345678" -> "+6141****678"; applied to anything that looks like a number."""
     def _mask(match: re.Match[str]) -> str:

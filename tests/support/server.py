@@ -5,9 +5,10 @@ from __future__ import annotations
 import socket
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -56,8 +57,8 @@ def reset_database(url: str) -> None:
 
 
 @contextmanager
-def live_server(data_dir: Path, database_url: str | None = None,
-                **env: Any) -> Iterator[LiveServer]:
+def live_server(data_dir: Path, database_url: str | None = None, *,
+                clock: Callable[[], datetime] | None = None, **env: Any) -> Iterator[LiveServer]:
     token = "test-admin-token-" + data_dir.name
     overrides: dict[str, Any] = {
         "PROXYCALL_DATA_DIR": data_dir, "PROXYCALL_ADMIN_TOKEN": token,
@@ -71,7 +72,8 @@ def live_server(data_dir: Path, database_url: str | None = None,
         reset_database(settings.sqlalchemy_url)
     port = free_port()
     base_url = f"http://127.0.0.1:{port}"
-    app = create_app(settings, base_url=base_url, print_login_link=False)
+    extra = {"clock": clock} if clock is not None else {}
+    app = create_app(settings, base_url=base_url, print_login_link=False, **extra)
     config = uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning",
                             lifespan="on")
     server = uvicorn.Server(config)
