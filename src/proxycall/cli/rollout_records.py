@@ -20,7 +20,7 @@ Record = Mapping[str, Any]
 class ReportInputs:
     """Everything the report is written from, fetched from the server."""
 
-    records: list[Record]
+    records: Sequence[Record]
     startup: Mapping[str, Any] | None = None
     metrics: Mapping[str, Any] | None = None
     metrics_24h: Mapping[str, Any] | None = None

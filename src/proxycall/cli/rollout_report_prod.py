@@ -6,7 +6,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from proxycall.cli import rollout_records as rec
-from proxycall.cli.rollout_records import BLANK, Record, ReportInputs, cell, check, code_block
+from proxycall.cli.rollout_records import Record, ReportInputs, cell, check, code_block
 from proxycall.cli.rollout_watch import FALLBACK_RATE_LIMIT, SICK_LLM_RATE_LIMIT
 
 WATCH_METRICS = (("[V2-ANOMALY] count", "0"), ("llm_rate %", "<25% for SICK_CALLER"),
@@ -92,7 +92,7 @@ def initial_deployment(inputs: ReportInputs) -> list[str]:
                      note))
     out += ["", "**Log snippet**:"]
     out += code_block(list((startup or {}).get("lines", [])), "(paste startup log lines here)")
-    return out + [""]
+    return [*out, ""]
 
 
 def kill_switch_flip(inputs: ReportInputs) -> list[str]:
@@ -160,7 +160,7 @@ def watch_period(inputs: ReportInputs) -> list[str]:
         noted = [f"none ({body.get('samples', '?')} samples from {body.get('source', '?')})"]
     out += ["", "**Anomalies observed**:"]
     out += code_block(noted or None, "(list any anomalies and actions taken)")
-    return out + ["", "---", ""]
+    return [*out, "", "---", ""]
 
 
 def rollbacks(inputs: ReportInputs) -> list[str]:
@@ -184,7 +184,7 @@ def rollbacks(inputs: ReportInputs) -> list[str]:
         out += code_block([str(body["actions"])] if body.get("actions") else None,
                           "(describe what happened and resolution)")
         out += [""]
-    return out + ["---", ""]
+    return [*out, "---", ""]
 
 
 def _check_table(record: Record | None) -> list[str]:
@@ -198,13 +198,15 @@ def _check_table(record: Record | None) -> list[str]:
     sick = figures.get("sick_llm_rate", 0.0)
     fallback = figures.get("fallback_rate", 0.0)
     anomalies = figures.get("anomalies", 0)
-    return out + [
+    return [
+        *out,
         f"| Total v2 requests | {overall.get('total', figures.get('total', ''))} | OK |",
         f"| llm_rate % | {overall.get('llmRate', '')}% overall, {sick}% SICK_CALLER | "
         f"{'OK' if sick < SICK_LLM_RATE_LIMIT else 'BREACH'} |",
         f"| fallback_rate % | {fallback}% | "
         f"{'OK' if fallback < FALLBACK_RATE_LIMIT else 'BREACH'} |",
-        f"| Errors/anomalies | {anomalies} | {'OK' if anomalies == 0 else 'BREACH'} |"]
+        f"| Errors/anomalies | {anomalies} | {'OK' if anomalies == 0 else 'BREACH'} |",
+    ]
 
 
 def _live(label: str, metrics: Mapping[str, Any] | None) -> str | None:
@@ -243,4 +245,4 @@ def sign_off(inputs: ReportInputs) -> list[str]:
         name = cell(rec.data(record).get(key, "")) if record else ""
         date = rec.local_date(rec.when(record)) if record else ""
         out.append(f"| {role} | {name} | {date or ''} | |")
-    return out + ["", "---", ""]
+    return [*out, "", "---", ""]

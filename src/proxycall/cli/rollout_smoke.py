@@ -7,6 +7,7 @@ import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
+from functools import partial
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -177,10 +178,9 @@ class SmokeRun:
     def _add(self, scenario: str, turn: str, input_: str, expected: str,
              conv: Conversation, response: JsonObject | None,
              check: Callable[[JsonObject], tuple[bool, str]]) -> bool:
-        problem = self._failed(conv, response)
-        ok, actual = (False, problem) if problem or response is None else check(response)
-        self.rows.append(row(scenario, turn, input_, expected, ok, actual))
-        return ok
+        added = self._row_for(scenario, turn, input_, expected, conv, response, check)
+        self.rows.append(added)
+        return added.passed
 
     def _shot(self, scenario: str, conv: Conversation, response: JsonObject | None) -> None:
         if self._on_card is None or response is None or response.get("nextAction") != "CONFIRM":
@@ -251,7 +251,7 @@ class SmokeRun:
                 else SICK_VALUES[slot]
             if with_rows:
                 self._add("sick", str(index), f'"{text}"', slot, conv, response,
-                          lambda r, s=slot, e=expected: checks.slot_check(r, s, e))
+                          partial(checks.slot_check, slot=slot, expected=expected))
         return response
 
     def _sick_values(self, response: JsonObject | None) -> dict[str, tuple[str, Any]]:
@@ -330,8 +330,9 @@ class SmokeRun:
                  conv: Conversation, response: JsonObject | None,
                  check: Callable[[JsonObject], tuple[bool, str]]) -> Row:
         problem = self._failed(conv, response)
-        ok, actual = (False, problem) if problem or response is None else check(response)
-        return row(scenario, turn, input_, expected, ok, actual)
+        if problem is not None or response is None:
+            return row(scenario, turn, input_, expected, False, problem or "no response")
+        return row(scenario, turn, input_, expected, *check(response))
 
     # --- artifact rows and acceptance criteria ---
 

@@ -126,7 +126,7 @@ def test_a_card_with_every_value_passes() -> None:
 
 
 def test_a_card_missing_a_slot_fails_naming_it() -> None:
-    card = dict(SICK_CARD, lines=SICK_CARD["lines"][:2] + ["Reason: I'm sick"])
+    card = dict(SICK_CARD, lines=[*SICK_CARD["lines"][:2], "Reason: I'm sick"])
     ok, actual = checks.card_check({"confirmationCard": card}, SICK_VALUES)
     assert not ok
     assert "missing shift_date" in actual
