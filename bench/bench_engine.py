@@ -17,7 +17,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from tests.support.server import live_server  # noqa: E402
+from tests.support.server import live_server
 
 SICK = ["Call in sick to Bunnings", "+61412345678", "Richard", "tomorrow", "9am", "SICK"]
 CONVERSATIONS = 40

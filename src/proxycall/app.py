@@ -18,8 +18,8 @@ from proxycall.adapters.db.conversations import ConversationStore, EventStore, U
 from proxycall.adapters.db.database import create_engine, session_factory
 from proxycall.adapters.db.switches import RecordStore, SwitchStore
 from proxycall.api import admin, conversation, health
-from proxycall.api import places as places_routes
 from proxycall.api import errors as api_errors
+from proxycall.api import places as places_routes
 from proxycall.api.middleware import BodyLimitMiddleware
 from proxycall.config import ADMIN_TOKEN_FILE, Settings, read_or_create_secret
 from proxycall.container import Container, utc_now

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from proxycall.adapters.llm.fake_openai import FakeMode, run_fake_openai
 from tests.api.test_conversation_seed import SICK_TURNS
 from tests.support.server import live_server
+
+from proxycall.adapters.llm.fake_openai import FakeMode, run_fake_openai
 
 
 def send(client, cid: str, message: str) -> dict:

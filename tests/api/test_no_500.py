@@ -6,7 +6,6 @@ import uuid
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-
 from tests.support.server import LiveServer
 
 AGENTS = st.sampled_from(["SICK_CALLER", "STOCK_CHECKER", "RESTAURANT_RESERVATION",

@@ -6,7 +6,6 @@ import time
 import uuid
 
 import httpx
-
 from tests.support.server import LiveServer
 
 SWITCH_VISIBLE_WITHIN_SECONDS = 2.0

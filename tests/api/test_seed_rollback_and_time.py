@@ -7,7 +7,6 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
-
 from tests.api.test_conversation_seed import SICK_TURNS
 from tests.support.server import LiveServer, live_server
 

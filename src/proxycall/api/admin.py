@@ -45,7 +45,7 @@ async def put_calls_paused(body: CallsPausedRequest, request: Request,
 
 @router.get("/admin/metrics")
 async def metrics(request: Request, _admin: AdminUser,
-                  windowMinutes: float | None = Query(None, gt=0, le=60 * 24 * 90),  # noqa: N803
+                  windowMinutes: float | None = Query(None, gt=0, le=60 * 24 * 90),
                   ) -> dict[str, Any]:
     services = container(request)
     figures = await services.telemetry.figures(windowMinutes)

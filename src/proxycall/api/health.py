@@ -32,7 +32,7 @@ async def ready(request: Request) -> dict[str, Any] | JSONResponse:
     try:
         async with container(request).engine.connect() as connection:
             await connection.execute(text("SELECT 1"))
-    except Exception:  # noqa: BLE001 - any failure means not ready
+    except Exception:
         return JSONResponse(error_body("not_ready", "The database is not reachable."),
                             status_code=503)
     return {"status": "ready", "database": "ok"}

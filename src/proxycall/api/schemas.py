@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from typing import Any, Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 CONVERSATION_ID = r"^[A-Za-z0-9._:-]{1,128}$"
 

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from proxycall.core.agents.spec import AgentSpec, PhoneSource, SlotSpec
 from proxycall.core.conversation import Action, ConversationState
 from proxycall.core.parsers import parse_slot
-from proxycall.core.parsers.result import Parsed, ParseContext
+from proxycall.core.parsers.result import ParseContext, Parsed
 from proxycall.core.render import render_lines
 
 

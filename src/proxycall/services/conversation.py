@@ -135,7 +135,7 @@ class ConversationService:
             return await run_v1(spec, state, request, turn, ctx, timezone, self._deps)
         try:
             return await run_v2(spec, state, request, turn, ctx, timezone, self._deps)
-        except Exception as exc:  # noqa: BLE001 - the degraded path: v1 answers, counted
+        except Exception as exc:
             logs.warning("engine_v2_failed", id=request.conversation_id,
                          error=type(exc).__name__)
             fresh = state_from_json(stored.state)

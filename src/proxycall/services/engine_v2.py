@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -17,7 +18,7 @@ from proxycall.core.conversation import (
 )
 from proxycall.core.llm import Extractor, LlmUnavailable
 from proxycall.core.parsers import parse_slot
-from proxycall.core.parsers.result import Ambiguous, Parsed, ParseContext, Rejected
+from proxycall.core.parsers.result import Ambiguous, ParseContext, Parsed, Rejected
 from proxycall.core.places import Places, PlacesUnavailable
 from proxycall.core.planner import (
     ClientAction,
@@ -188,18 +189,18 @@ async def _read_message(
     commands = understand(spec, message, state.asked_slot, dict(state.values), ctx)
     reading.raw.extend(_describe(command) for command in commands)
     rejected = [c for c in commands if isinstance(c, SlotRejected)]
-    understood = [c for c in commands if not isinstance(c, SlotRejected)]
+    understood: list[Command] = [c for c in commands if not isinstance(c, SlotRejected)]
     if rejected and deps.extractor is not None and not _asked_filled(understood, state):
         llm_commands = await _ask_llm(spec, state, message, ctx, deps, reading)
-        if any(isinstance(c, SetSlot) and c.slot == state.asked_slot for c in llm_commands):
-            commands = understood + llm_commands
+        if any(c.slot == state.asked_slot for c in llm_commands):
+            commands = [*understood, *llm_commands]
         else:
-            commands = commands + [c for c in llm_commands if c.slot != state.asked_slot]
+            commands = [*commands, *(c for c in llm_commands if c.slot != state.asked_slot)]
     reading.commands.extend(commands)
     return False
 
 
-def _asked_filled(commands: list[Command], state: ConversationState) -> bool:
+def _asked_filled(commands: Sequence[Command], state: ConversationState) -> bool:
     return any(isinstance(c, SetSlot) and c.slot == state.asked_slot for c in commands)
 
 

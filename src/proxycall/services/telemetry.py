@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 from prometheus_client import Counter, Histogram
 
 from proxycall import logs
-from proxycall.adapters.db.conversations import EventStore
+from proxycall.adapters.db.conversations import EventStore, RequestCounts
 from proxycall.adapters.db.models import EngineEvent
 from proxycall.core.agents.spec import AgentSpec
 
@@ -32,38 +32,33 @@ TURN_SECONDS = Histogram("proxycall_v2_turn_seconds", "Time to answer one conver
                          ["engine"], buckets=(0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5))
 
 
-def summarise(rows: Iterable[EngineEvent]) -> dict[str, Any]:
-    """The [V2-METRICS] figures, overall and per agent, from stored events."""
+def summarise(counts: Iterable[RequestCounts], anomaly_counts: dict[str, int],
+              anomalies: Iterable[EngineEvent]) -> dict[str, Any]:
+    """The [V2-METRICS] figures, overall and per agent, from counts made in the database."""
     overall = _empty()
     agents: dict[str, dict[str, Any]] = {}
-    anomalies: list[dict[str, Any]] = []
-    for row in rows:
-        if row.kind == "anomaly":
-            for figures in (overall, agents.setdefault(row.agent_type, _empty())):
-                figures["anomalies"] += 1
-            anomalies.append({"kind": (row.detail or {}).get("kind"), "conversationId":
-                              row.conversation_id, "agentType": row.agent_type,
-                              "at": row.at.isoformat(), "detail": row.detail})
-            continue
+    for row in counts:
         for figures in (overall, agents.setdefault(row.agent_type, _empty())):
-            _count(figures, row)
+            figures["total"] += row.requests
+            figures["llmCalls"] += row.llm
+            figures["fallbacks"] += row.fallbacks
+            figures["idempotencyHits"] += row.replays
+            if row.action in figures["actions"]:
+                figures["actions"][row.action] += row.requests
+    for agent, count in anomaly_counts.items():
+        agents.setdefault(agent, _empty())["anomalies"] += count
+        overall["anomalies"] += count
     for figures in (overall, *agents.values()):
         _rates(figures)
-    return {"overall": overall, "agents": agents, "anomalies": anomalies}
+    listed = [{"kind": (row.detail or {}).get("kind"), "conversationId": row.conversation_id,
+               "agentType": row.agent_type, "at": row.at.isoformat(), "detail": row.detail}
+              for row in anomalies]
+    return {"overall": overall, "agents": agents, "anomalies": listed}
 
 
 def _empty() -> dict[str, Any]:
     return {"total": 0, "llmCalls": 0, "llmRate": 0.0, "fallbacks": 0, "fallbackRate": 0.0,
             "idempotencyHits": 0, "anomalies": 0, "actions": dict.fromkeys(ACTIONS, 0)}
-
-
-def _count(figures: dict[str, Any], row: EngineEvent) -> None:
-    figures["total"] += 1
-    figures["llmCalls"] += int(row.ai_used)
-    figures["fallbacks"] += int(row.fallback)
-    figures["idempotencyHits"] += int(row.replay)
-    if row.action in figures["actions"]:
-        figures["actions"][row.action] += 1
 
 
 def _rates(figures: dict[str, Any]) -> None:
@@ -152,12 +147,17 @@ class Telemetry:
         await self._events.add(events)
         self._seen += 1
         if self._seen % self._every == 0:
-            logs.emit(metrics_line(summarise(await self._events.rows_since(None))))
+            logs.emit(metrics_line(await self._summary_since(None)))
+
+    async def _summary_since(self, since: datetime | None) -> dict[str, Any]:
+        return summarise(await self._events.request_counts(since),
+                         await self._events.anomaly_counts(since),
+                         await self._events.anomalies(since))
 
     async def figures(self, window_minutes: float | None) -> dict[str, Any]:
         now = self._clock()
         since = now - timedelta(minutes=window_minutes) if window_minutes else None
-        summary = summarise(await self._events.rows_since(since))
+        summary = await self._summary_since(since)
         summary["window"] = {"from": since.isoformat() if since else None,
                              "to": now.isoformat(), "minutes": window_minutes}
         return summary

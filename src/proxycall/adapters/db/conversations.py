@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func, select, update
+from sqlalchemy import Integer, cast, func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
@@ -39,6 +39,16 @@ class TurnRecord:
     ai_used: bool
     fallback: bool
     duration_ms: float
+
+
+@dataclass(frozen=True)
+class RequestCounts:
+    agent_type: str
+    action: str | None
+    requests: int
+    llm: int
+    fallbacks: int
+    replays: int
 
 
 @dataclass(frozen=True)
@@ -153,12 +163,38 @@ class EventStore:
         async with self._sessions.begin() as session:
             session.add_all(events)
 
-    async def rows_since(self, since: datetime | None) -> list[EngineEvent]:
+    async def request_counts(self, since: datetime | None) -> list[RequestCounts]:
+        """Per agent and action: requests, LLM use, fallbacks, replays (counted in SQL)."""
+        as_int = Integer()
+        query = select(
+            EngineEvent.agent_type, EngineEvent.action, func.count(EngineEvent.id),
+            func.sum(cast(EngineEvent.ai_used, as_int)),
+            func.sum(cast(EngineEvent.fallback, as_int)),
+            func.sum(cast(EngineEvent.replay, as_int)),
+        ).where(EngineEvent.kind == "request").group_by(EngineEvent.agent_type,
+                                                       EngineEvent.action)
+        if since is not None:
+            query = query.where(EngineEvent.at >= since)
         async with self._sessions() as session:
-            query = select(EngineEvent).order_by(EngineEvent.id)
-            if since is not None:
-                query = query.where(EngineEvent.at >= since)
-            return list(await session.scalars(query))
+            rows = (await session.execute(query)).all()
+        return [RequestCounts(agent, action, int(n), int(llm or 0), int(fb or 0), int(rp or 0))
+                for agent, action, n, llm, fb, rp in rows]
+
+    async def anomalies(self, since: datetime | None, limit: int = 200) -> list[EngineEvent]:
+        query = select(EngineEvent).where(EngineEvent.kind == "anomaly")
+        if since is not None:
+            query = query.where(EngineEvent.at >= since)
+        async with self._sessions() as session:
+            return list(await session.scalars(query.order_by(EngineEvent.id.desc())
+                                              .limit(limit)))
+
+    async def anomaly_counts(self, since: datetime | None) -> dict[str, int]:
+        query = select(EngineEvent.agent_type, func.count(EngineEvent.id)).where(
+            EngineEvent.kind == "anomaly").group_by(EngineEvent.agent_type)
+        if since is not None:
+            query = query.where(EngineEvent.at >= since)
+        async with self._sessions() as session:
+            return {agent: int(n) for agent, n in (await session.execute(query)).all()}
 
     async def count(self) -> int:
         async with self._sessions() as session:

@@ -89,7 +89,8 @@ class SlotSpec:
 @dataclass(frozen=True)
 class CardSpec:
     title: str
-    lines: tuple[str, ...]  # "Shift: {shift_date} at {shift_start_time}"; dropped if a value is missing
+    # "Shift: {shift_date} at {shift_start_time}"; a line naming a missing value is dropped
+    lines: tuple[str, ...]
     confirm_label: str = "Make the call"
     reject_label: str = "Change something"
 

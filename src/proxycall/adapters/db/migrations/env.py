@@ -12,7 +12,7 @@ target_metadata = Base.metadata
 
 
 def run_migrations() -> None:
-    url = config.get_main_option("sqlalchemy.url")
+    url = config.get_main_option("sqlalchemy.url") or ""
     connectable = config.attributes.get("connection")
     if connectable is not None:
         _run(connectable)

@@ -4,10 +4,10 @@ Revision ID: 0001
 Revises: 
 Create Date: 2026-11-27 07:58:33.390673
 """
-from alembic import op
 import sqlalchemy as sa
-import proxycall.adapters.db.models
+from alembic import op
 
+import proxycall.adapters.db.models
 
 revision = '0001'
 down_revision = None
