@@ -6,7 +6,7 @@ Numbers are from ACMA's ranges reserved for fiction (or the seed's own example):
 |----------------|-------------------------|-------------------------------------------------------|
 | +61412345678   | manager-acknowledges    | the seed's number: "no worries, I'll let the team..." |
 | 0491 570 006   | manager-acknowledges    | as above                                              |
-| 0491 570 157   | repeat-asker            | "sorry, can you say that again?", then acknowledges   |
+| 0491 571 804   | repeat-asker            | "sorry, can you say that again?", then acknowledges   |
 | 0491 571 491   | repeat-presser          | presses 1 to hear it again, then acknowledges         |
 | 0491 570 158   | voicemail               | answering machine (AnsweredBy machine_*), silent      |
 | 0491 570 159   | busy                    | status busy, no webhook                               |
@@ -132,7 +132,7 @@ DEFAULT_PERSONA = PERSONAS["acknowledger"]
 NUMBERS: Mapping[str, str] = {
     "+61412345678": "manager-acknowledges",
     "+61491570006": "manager-acknowledges",
-    "+61491570157": "repeat-asker",
+    "+61491571804": "repeat-asker",
     "+61491571491": "repeat-presser",
     "+61491570158": "voicemail",
     "+61491570159": "busy",
