@@ -187,6 +187,7 @@ def _end(turn: _Turn, reason: EndReason) -> None:
 
 def _on_heard(turn: _Turn, event: Heard) -> Interpretation | None:
     state = turn.state
+    state.pending_answer = None  # an interpretation never sent is abandoned, not misapplied
     digits = event.digits.strip()
     text = event.speech.strip() or digits  # keys are read like words ("5" for how many)
     turn.reply.heard(event.speech.strip() or f"(pressed {digits})")

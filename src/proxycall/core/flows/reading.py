@@ -30,6 +30,11 @@ from proxycall.core.parsers.times import parse_time
 from proxycall.core.parsers.yes_no import find_yes_no, is_unsure
 
 DEFAULT_TIMEZONE = "Australia/Sydney"
+# On the phone a request is granted with these as often as with a yes.
+_DONE = re.compile(
+    r"^(?:that's |thats |it's |its |all |that is )?(?:done|sorted|taken care of|can do|"
+    r"no dramas|easy|consider it done)\b"
+)
 _ZERO = re.compile(r"\b(?:none|nothing|zero|nil|no stock|not any|sold out|all gone)\b")
 _NO_CHARGE = re.compile(
     r"\b(?:no|without a|without any|free of|not a|isn't a|isn't any|won't be a|won't be any)"
@@ -123,6 +128,8 @@ def read_yes_no(text: str, label: str = "") -> ParseResult:
         by_label = _label_answer(low, stem)
         if by_label is not None:
             return Parsed(by_label)
+        if _DONE.search(low):
+            return Parsed("YES")
     return Rejected("Is that a yes or a no?")
 
 
