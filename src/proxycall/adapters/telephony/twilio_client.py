@@ -144,13 +144,14 @@ def _provider_call(instance: Any) -> ProviderCall:
     status = call_status_from_twilio(instance.status)
     if status is None:
         raise TelephonyError(f"Twilio reported an unknown call status {instance.status!r}")
+    cost = _cost(instance.price)
     return ProviderCall(
         sid=str(instance.sid),
         status=status,
         answered_by=answered_by_from_twilio(instance.answered_by),
         duration_seconds=_int_or_none(instance.duration),
-        cost=_cost(instance.price),
-        cost_currency=instance.price_unit or None,
+        cost=cost,
+        cost_currency=(instance.price_unit or None) if cost is not None else None,
         started_at=instance.start_time,
         ended_at=instance.end_time,
     )
