@@ -35,7 +35,6 @@ from proxycall.wiring import (
     build_calls,
     build_extractor,
     build_places,
-    has_call_routes,
     startup_report,
 )
 
@@ -58,8 +57,6 @@ def create_app(
         services = await _build(settings, base_url, clock, places, extractor,
                                 print_login_link)
         app.state.container = services
-        if services.telephony is not None and hasattr(services.telephony, "asgi_app"):
-            app.state.simulator = services.telephony
         try:
             yield
         finally:
@@ -78,8 +75,6 @@ def create_app(
 
 
 def _include_calls(app: FastAPI) -> None:
-    if not has_call_routes():
-        return
     from proxycall.api import calls, twilio
 
     app.include_router(calls.router)
@@ -125,7 +120,7 @@ async def _build(
         switches=switches, telemetry=telemetry, places=places, extractor=extractor,
         rate_limiter=RateLimiter(settings.rate_limit), public_base_url=base_url, clock=clock,
     )
-    await build_calls(services, sessions)
+    await build_calls(services, sessions, engine.dialect.name)
     services.startup_lines = await startup_report(services)
     if print_login_link:
         _print_login(base_url, token, generated, settings)
@@ -152,6 +147,8 @@ async def _shutdown(services: Container) -> None:
         stop = getattr(task, "stop", None)
         if stop is not None:
             await stop()
+    if services.simulator is not None:
+        await services.simulator.aclose()
     closer: Any = getattr(services.extractor, "aclose", None)
     if closer is not None:
         await closer()

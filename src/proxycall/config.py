@@ -39,6 +39,8 @@ class Settings(BaseSettings):
     blocked_numbers: str = Field("", alias="PROXYCALL_BLOCKED_NUMBERS")
     rate_limit: str = Field("120/minute", alias="PROXYCALL_RATE_LIMIT")
     prometheus_multiproc_dir: str | None = Field(None, alias="PROMETHEUS_MULTIPROC_DIR")
+    worker_interval_seconds: float = Field(1.0, alias="PROXYCALL_WORKER_INTERVAL_SECONDS",
+                                           gt=0, le=60)
     simulator_pace: float = Field(0.4, alias="PROXYCALL_SIMULATOR_PACE", ge=0)
 
     openai_api_key: SecretStr | None = Field(None, alias="OPENAI_API_KEY")

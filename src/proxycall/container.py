@@ -46,5 +46,6 @@ class Container:
     started_at: datetime = field(default_factory=utc_now)
     calls: Any = None  # the call service (services/calls.py)
     telephony: Any = None
+    simulator: Any = None  # the built-in Twilio simulator, when no Twilio credentials are set
     telephony_label: str = ""
     background: list[Any] = field(default_factory=list)

@@ -11,7 +11,9 @@ from pathlib import Path
 LOGGER_NAME = "proxycall"
 log = logging.getLogger(LOGGER_NAME)
 
-_PHONE = re.compile(r"\+?\d[\d\s().-]{6,}\d")
+# A phone-like run of digits that is not part of a longer word (ids are hex: left alone).
+_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+_PHONE = re.compile(r"(?<![\w+])\+?\(?\d[\d\s().-]{6,}\d(?!\w)")
 
 
 def setup_logging(log_file: Path | None = None, level: int = logging.INFO) -> None:
@@ -47,6 +49,8 @@ def close_file_handlers() -> None:
 def mask_phone(text: str) -> str:
     """"+61412345678" -> "+6141****678"; applied to anything that looks like a number."""
     def _mask(match: re.Match[str]) -> str:
+        if _ISO_DATE.fullmatch(match.group()):
+            return match.group()
         digits = re.sub(r"\D", "", match.group())
         plus = "+" if match.group().startswith("+") else ""
         if len(digits) < 7:

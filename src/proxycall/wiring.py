@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import importlib.util
 from collections.abc import Callable
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
@@ -11,7 +10,7 @@ from fastapi import FastAPI
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from proxycall import logs
-from proxycall.config import Settings
+from proxycall.config import SIMULATOR_TOKEN_FILE, Settings, read_or_create_secret
 from proxycall.core.llm import Extractor
 from proxycall.core.places import Places
 
@@ -42,17 +41,69 @@ def build_extractor(settings: Settings) -> Extractor | None:
                            base_url=settings.openai_base_url, model=settings.openai_model)
 
 
-def has_call_routes() -> bool:
-    return importlib.util.find_spec("proxycall.api.calls") is not None
+SIMULATOR_PATH = "/_twilio_sim"
 
 
-async def build_calls(services: Container, sessions: async_sessionmaker[AsyncSession]) -> None:
-    """Telephony (Twilio or the built-in simulator) and the call service."""
-    services.telephony_label = "none"
+async def build_calls(services: Container, sessions: async_sessionmaker[AsyncSession],
+                      dialect: str) -> None:
+    """Telephony (Twilio, or the built-in simulator) and the call service with its worker."""
+    from proxycall.adapters.telephony.twilio_client import TwilioTelephony
+    from proxycall.services.call_setup import build_call_service, start_call_worker
+
+    settings = services.settings
+    if settings.uses_real_twilio and settings.twilio_auth_token is not None:
+        token = settings.twilio_auth_token.get_secret_value()
+        telephony = TwilioTelephony(str(settings.twilio_account_sid), token)
+        sid = str(settings.twilio_account_sid)
+        services.telephony_label = f"twilio (account {sid[:4]}****{sid[-4:]})"
+    else:
+        from proxycall.adapters.telephony.simulator import TwilioSimulator
+
+        token, _ = read_or_create_secret(settings.data_dir, SIMULATOR_TOKEN_FILE)
+        simulator = TwilioSimulator(token, pace=settings.simulator_pace)
+        services.simulator = simulator
+        telephony = TwilioTelephony(simulator.account_sid, token,
+                                    base_url=services.public_base_url + SIMULATOR_PATH)
+        services.telephony_label = (f"built-in Twilio simulator at {SIMULATOR_PATH} "
+                                    f"(pace {settings.simulator_pace}s)")
+    services.telephony = telephony
+    services.calls = build_call_service(
+        settings=settings, sessions=sessions, dialect=dialect,
+        conversations=services.conversation_store, registry=services.registry,
+        switches=services.switches, telephony=telephony, extractor=services.extractor,
+        clock=services.clock, public_base_url=services.public_base_url, signing_token=token)
+    services.background.append(start_call_worker(
+        services.calls, interval_seconds=settings.worker_interval_seconds))
+
+
+class _SimulatorMount:
+    """Forwards /_twilio_sim to the simulator built in the lifespan (404 with real Twilio)."""
+
+    def __init__(self, app: FastAPI) -> None:
+        self._app = app
+        self._asgi: Any = None
+
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        container = getattr(self._app.state, "container", None)
+        simulator = getattr(container, "simulator", None)
+        if simulator is None:
+            from starlette.responses import JSONResponse
+
+            await JSONResponse({"error": {"code": "not_found", "message": "No simulator.",
+                                          "details": None}}, status_code=404)(
+                scope, receive, send)
+            return
+        if self._asgi is None or getattr(self._asgi, "_simulator", None) is not simulator:
+            from proxycall.adapters.telephony.simulator import create_simulator_app
+
+            self._asgi = create_simulator_app(simulator)
+            self._asgi._simulator = simulator
+        await self._asgi(scope, receive, send)
 
 
 def simulator_mount(app: FastAPI) -> None:
     """The simulator's fake Twilio REST API lives in the same app under /_twilio_sim."""
+    app.mount(SIMULATOR_PATH, _SimulatorMount(app))
 
 
 async def startup_report(services: Container) -> list[str]:

@@ -63,6 +63,7 @@ def live_server(data_dir: Path, database_url: str | None = None, *,
     overrides: dict[str, Any] = {
         "PROXYCALL_DATA_DIR": data_dir, "PROXYCALL_ADMIN_TOKEN": token,
         "PROXYCALL_SIMULATOR_PACE": 0, "PROXYCALL_RATE_LIMIT": "10000/minute",
+        "PROXYCALL_WORKER_INTERVAL_SECONDS": 0.05,
         **env,
     }
     if database_url:

@@ -1,0 +1,30 @@
+"""Log lines: exact seed prefixes, phone numbers masked, ids and dates left readable."""
+
+from __future__ import annotations
+
+import pytest
+
+from proxycall.logs import mask_phone, summary_line
+
+
+@pytest.mark.parametrize(
+    ("text", "masked"),
+    [
+        ("to=+61412345678", "to=+6141****678"),
+        ("0412 345 678", "0412***678"),
+        ("(07) 5550 1234", "0755***234"),
+        ("call_id=call_b9297633995043a88c6f5a42bf41a3b0", None),
+        ("shift 2026-11-28", None),
+        ("turn=12 slots_filled=3", None),
+    ],
+)
+def test_mask_phone(text: str, masked: str | None) -> None:
+    assert mask_phone(text) == (masked if masked is not None else text)
+
+
+def test_summary_line_has_the_seed_prefix_and_no_values() -> None:
+    line = summary_line("c1", "SICK_CALLER", "ASK_QUESTION", "caller_name", 2, False, turn=2)
+    assert line == ("[V2-SUMMARY] id=c1 agent=SICK_CALLER action=ASK_QUESTION "
+                    "question=caller_name slots_filled=2 ai_used=false turn=2")
+    assert summary_line("c1", "X", "CONFIRM", None, 6, True).endswith(
+        "question=none slots_filled=6 ai_used=true")
