@@ -16,7 +16,6 @@ from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from proxycall.cli import rollout_render as render
 from proxycall.cli.rollout_client import RolloutClient, RolloutHttpError
 from proxycall.cli.rollout_ops import (
-    WATCH_METRICS_MAX_FAILURES,
     MetricsSampler,
     check_data,
     rollback,
@@ -120,7 +119,7 @@ def watch(
             source = f"/admin/metrics?windowMinutes={max(1, math.ceil(minutes))}"
         outcome = _watch_live(sampler.sample, minutes * 60, interval, auto_rollback)
         failures = getattr(sampler, "failures", 0)
-        if failures >= WATCH_METRICS_MAX_FAILURES and outcome.samples == failures:
+        if failures and failures >= outcome.samples:
             console.print("[red]No figures: every metrics request failed.[/]")
             raise typer.Exit(2)
         console.print(render.watch_table(outcome.rows))

@@ -21,7 +21,6 @@ from proxycall.cli.rollout_watch import (
     figures_from_metrics,
 )
 
-WATCH_METRICS_MAX_FAILURES = 3  # reported when every sample of a watch failed
 RECOVERY_ATTEMPTS = 5  # re-runs of the stock scenario expecting v1 after a rollback
 RECOVERY_WAIT_SECONDS = 1.0  # the runtime switch reaches every process within 2 s
 

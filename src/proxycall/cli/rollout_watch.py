@@ -57,7 +57,9 @@ class MetricRow:
 
 def evaluate(figures: WatchFigures) -> list[MetricRow]:
     """The seed's watch table for these figures, with OK/BREACH per row."""
-    sick = f"{figures.sick_llm_rate:.1f}% (of {figures.sick_total} SICK_CALLER requests)"
+    sick = f"{figures.sick_llm_rate:.1f}%"
+    if figures.sick_total:
+        sick += f" (of {figures.sick_total} SICK_CALLER requests)"
     return [
         MetricRow("[V2-ANOMALY] count", str(figures.anomalies), str(ANOMALY_LIMIT),
                   OK if figures.anomalies <= ANOMALY_LIMIT else BREACH),
@@ -165,7 +167,8 @@ class LogFigures:
                             hits, total, self.sick_total, tuple(self.anomaly_kinds))
 
     def _metrics_sick_rate(self) -> float | None:
-        match = re.search(r"SICK_CALLER[=:]\s*(\d+(?:\.\d+)?)%?", self.last_metrics_line)
+        # the server writes llm_rate[SICK_CALLER]=12.0%; SICK_CALLER=12.0% is read as well
+        match = re.search(r"SICK_CALLER\]?[=:]\s*(\d+(?:\.\d+)?)%?", self.last_metrics_line)
         return float(match[1]) if match else None
 
 

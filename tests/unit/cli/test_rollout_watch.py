@@ -66,6 +66,18 @@ def test_metrics_line_alone_gives_the_sick_caller_rate() -> None:
     assert figures.total == 10
 
 
+def test_metrics_line_as_the_server_writes_it() -> None:
+    line = (f"{PREFIX}[V2-METRICS] total=100 llm_rate=3.0% fallback_rate=1.0% "
+            "idempotency_hits=2 actions={ASK_QUESTION=60, FIND_PLACE=10, CONFIRM=20, COMPLETE=10} "
+            "llm_rate[SICK_CALLER]=30.0% llm_rate[STOCK_CHECKER]=1.0%")
+    figures = figures_from_lines([line])
+    assert figures.sick_llm_rate == 30.0
+    assert figures.fallback_rate == 1.0
+    assert figures.idempotency_hits == 2
+    assert breaches(evaluate(figures)) == [
+        "llm_rate % 30.0% (threshold <25% for SICK_CALLER)"]
+
+
 def test_anomaly_lines_are_counted_with_their_kinds() -> None:
     lines = [f"{PREFIX}[V2-ANOMALY] kind=llm_failure conversationId=c1",
              f"{PREFIX}[V2-ANOMALY] kind=repeated_question conversationId=c2 slot=caller_name"]
