@@ -1,14 +1,12 @@
 """A live proxycall server with calls on the built-in Twilio simulator (pace 0), over real HTTP.
 
-The server is the app from `create_app`, run by uvicorn on a free loopback port with its lifespan.
-If the app's own wiring has not built the call service, `_WithCalls` wires it right after the
-app's start-up (inside the server's event loop): a Twilio simulator on its own loopback port,
-the twilio SDK pointed at it, the call service and its background worker.
+The server is the app from `create_app` with its own wiring: the simulator mounted at
+/_twilio_sim, the twilio SDK pointed at it, the call service and its background worker; uvicorn
+runs it on a free loopback port with the lifespan.
 """
 
 from __future__ import annotations
 
-import asyncio
 import socket
 import threading
 import time
@@ -23,19 +21,16 @@ from typing import Any
 import httpx
 import pytest
 import uvicorn
-
-from proxycall.adapters.telephony.simulator import TwilioSimulator, create_simulator_app
-from proxycall.adapters.telephony.twilio_client import TwilioTelephony
-from proxycall.app import create_app
-from proxycall.config import load_settings
-from proxycall.services.call_setup import build_call_service, start_call_worker
 from tests.conftest import PG_ENV, postgres_url
 from tests.support.server import reset_database
+
+from proxycall.adapters.telephony.simulator import TwilioSimulator
+from proxycall.app import create_app
+from proxycall.config import load_settings
 
 STARTUP_TIMEOUT_SECONDS = 20
 POLL_TIMEOUT_SECONDS = 20.0  # a whole simulated call at pace 0 takes well under a second
 WORKER_INTERVAL_SECONDS = 0.05
-SIM_TOKEN = "calls-test-simulator-token"
 
 # Simulator personas by number (see adapters/telephony/simulator/personas.py); ACMA fiction.
 ACKNOWLEDGES = "0491 570 006"
@@ -64,82 +59,11 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-class _WithCalls:
-    """ASGI wrapper: after the app's start-up, wire the call service if the app did not."""
-
-    def __init__(self, app: Any, base_url: str, settings: Any, lost_contact: float) -> None:
-        self.app = app
-        self.base_url = base_url
-        self.settings = settings
-        self.lost_contact = lost_contact
-        self.simulator: TwilioSimulator | None = None
-        self._sim_server: uvicorn.Server | None = None
-        self._sim_task: asyncio.Task[None] | None = None
-
-    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
-        if scope["type"] != "lifespan":
-            await self.app(scope, receive, send)
-            return
-
-        async def wrapped_send(message: dict[str, Any]) -> None:
-            if message["type"] == "lifespan.startup.complete":
-                await self._wire()
-            await send(message)
-
-        async def wrapped_receive() -> dict[str, Any]:
-            message: dict[str, Any] = await receive()
-            if message["type"] == "lifespan.shutdown":
-                await self._unwire()
-            return message
-
-        await self.app(scope, wrapped_receive, wrapped_send)
-
-    async def _wire(self) -> None:
-        container = self.app.state.container
-        if container.calls is not None:
-            self.simulator = getattr(self.app.state, "simulator", None)
-            return
-        simulator = TwilioSimulator(SIM_TOKEN, pace=0.0)
-        sock = socket.socket()
-        sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]
-        server = uvicorn.Server(uvicorn.Config(create_simulator_app(simulator), ws="none",
-                                               log_level="warning", lifespan="on"))
-        self._sim_task = asyncio.create_task(server.serve(sockets=[sock]))
-        for _ in range(500):
-            if server.started:
-                break
-            await asyncio.sleep(0.01)  # bounded wait for the local simulator to listen
-        self._sim_server = server
-        telephony = TwilioTelephony(simulator.account_sid, SIM_TOKEN,
-                                    base_url=f"http://127.0.0.1:{port}")
-        from proxycall.adapters.db.database import session_factory
-
-        service = build_call_service(
-            settings=self.settings, sessions=session_factory(container.engine),
-            dialect=container.engine.dialect.name, conversations=container.conversation_store,
-            registry=container.registry, switches=container.switches, telephony=telephony,
-            extractor=container.extractor, clock=container.clock,
-            public_base_url=self.base_url, signing_token=SIM_TOKEN,
-            lost_contact_seconds=self.lost_contact,
-        )
-        container.calls, container.telephony = service, telephony
-        container.background.append(start_call_worker(
-            service, interval_seconds=WORKER_INTERVAL_SECONDS))
-        self.simulator = simulator
-
-    async def _unwire(self) -> None:
-        if self._sim_server is not None and self._sim_task is not None:
-            self._sim_server.should_exit = True
-            await asyncio.wait_for(self._sim_task, 10)
-
-
 @dataclass
 class CallServer:
     base_url: str
     admin_token: str
     app: Any
-    wrapper: _WithCalls
     clock: MovableClock
     database_url: str
 
@@ -154,23 +78,29 @@ class CallServer:
             return str(response.json()["token"])
 
     @property
+    def container(self) -> Any:
+        return self.app.state.container
+
+    @property
     def simulator(self) -> TwilioSimulator:
-        assert self.wrapper.simulator is not None, "no simulator is wired"
-        return self.wrapper.simulator
+        simulator = getattr(self.container, "simulator", None)
+        assert simulator is not None, "the server runs without the simulator"
+        return simulator  # type: ignore[no-any-return]
 
     @property
     def signing_token(self) -> str:
-        return str(self.app.state.container.calls.signing_token)
+        return str(self.container.calls.signing_token)
 
 
 @contextmanager
-def call_server(data_dir: Path, database_url: str | None = None, *,
-                lost_contact: float = 120.0, **env: Any) -> Iterator[CallServer]:
+def call_server(data_dir: Path, database_url: str | None = None,
+                **env: Any) -> Iterator[CallServer]:
     """Start the app with calls on the simulator; stops it (and the simulator) afterwards."""
     token = "calls-admin-" + uuid.uuid4().hex[:8]
     overrides: dict[str, Any] = {
         "PROXYCALL_DATA_DIR": data_dir, "PROXYCALL_ADMIN_TOKEN": token,
-        "PROXYCALL_SIMULATOR_PACE": 0, "PROXYCALL_RATE_LIMIT": "100000/minute", **env,
+        "PROXYCALL_SIMULATOR_PACE": 0, "PROXYCALL_RATE_LIMIT": "100000/minute",
+        "PROXYCALL_WORKER_INTERVAL_SECONDS": WORKER_INTERVAL_SECONDS, **env,
     }
     if database_url:
         overrides["PROXYCALL_DATABASE_URL"] = database_url
@@ -181,8 +111,7 @@ def call_server(data_dir: Path, database_url: str | None = None, *,
     base_url = f"http://127.0.0.1:{port}"
     clock = MovableClock()
     app = create_app(settings, base_url=base_url, clock=clock, print_login_link=False)
-    wrapper = _WithCalls(app, base_url, settings, lost_contact)
-    server = uvicorn.Server(uvicorn.Config(wrapper, host="127.0.0.1", port=port,
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port,
                                            log_level="warning", lifespan="on", ws="none"))
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
@@ -192,7 +121,7 @@ def call_server(data_dir: Path, database_url: str | None = None, *,
             raise RuntimeError("test server did not start")
         time.sleep(0.02)
     try:
-        yield CallServer(base_url, token, app, wrapper, clock, settings.sqlalchemy_url)
+        yield CallServer(base_url, token, app, clock, settings.sqlalchemy_url)
     finally:
         server.should_exit = True
         thread.join(timeout=STARTUP_TIMEOUT_SECONDS)

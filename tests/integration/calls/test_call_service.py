@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from tests.conftest import postgres_url
 
 from proxycall.adapters.db import migrate
 from proxycall.adapters.db.calls import CallStore, StoredCall
@@ -33,7 +34,6 @@ from proxycall.errors import DestinationBlocked, ProviderUnavailable
 from proxycall.services.call_setup import build_call_service
 from proxycall.services.calls import CallService, StartInput
 from proxycall.services.switches import Switches
-from tests.conftest import postgres_url
 
 SUNDAY_3AM_BRISBANE = datetime(2026, 11, 29, 3, 0, tzinfo=UTC) - timedelta(hours=10)
 MONDAY_9AM_BRISBANE = datetime(2026, 11, 29, 23, 0, tzinfo=UTC)

@@ -6,7 +6,6 @@ import uuid
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
-
 from tests.integration.calls.conftest import (
     ACKNOWLEDGES,
     BUSY,

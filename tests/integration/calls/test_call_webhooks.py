@@ -1,4 +1,4 @@
-"""The /twilio/* webhooks over real HTTP: signatures, duplicates, late and out-of-order callbacks."""
+"""The /twilio/* webhooks over real HTTP: signatures, duplicates, late and stale callbacks."""
 
 from __future__ import annotations
 
@@ -10,12 +10,12 @@ from typing import TypeVar
 from urllib.parse import urlencode
 
 import httpx
+from tests.integration.calls.conftest import CallServer, confirm_sick_call
 
 from proxycall.adapters.db.calls import CallStore, StoredCall, StoredEvent
 from proxycall.adapters.db.conversations import ConversationStore
 from proxycall.adapters.db.database import create_engine, session_factory
 from proxycall.adapters.telephony.signature import SIGNATURE_HEADER, sign
-from tests.integration.calls.conftest import CallServer, confirm_sick_call
 
 T = TypeVar("T")
 
