@@ -98,3 +98,29 @@ def mask(text: str, spans: list[tuple[int, int]], fill: str = "|") -> str:
         for i in range(max(start, 0), min(end, len(chars))):
             chars[i] = fill
     return "".join(chars)
+
+
+# "not tomorrow", "isn't at 9": the value after it is the one the person rules out.
+_NEGATED = re.compile(r"\b(?:not|isn'?t|wasn'?t|no longer)\s+(?:on\s+|at\s+|for\s+|the\s+)?$")
+# A correction between two values of one type: the later value replaces the earlier one.
+_CORRECTION = re.compile(
+    r"\b(?:no|nah|nope|sorry|actually|i mean|i meant|wait|hang on|make (?:it|that)|or rather|"
+    r"rather|correction|scratch that|instead|oops)\b(?!\s+(?:worries|problem|probs|idea|clue))"
+)
+
+
+def negated(low: str, start: int) -> bool:
+    """Whether the value starting at `start` is ruled out by a "not" just before it."""
+    return _NEGATED.search(low[max(0, start - 24):start]) is not None
+
+
+def settle(low: str, hits: list[Hit]) -> list[Hit]:
+    """Drop values the person ruled out ("not tomorrow, Friday") or corrected ("9, no 10")."""
+    kept = [hit for hit in hits if not negated(low, hit.start)]
+    out = []
+    for index, hit in enumerate(kept):
+        later = kept[index + 1:]
+        if later and _CORRECTION.search(low[hit.end:later[0].start]):
+            continue
+        out.append(hit)
+    return out

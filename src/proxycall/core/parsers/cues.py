@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 
 from proxycall.core.parsers._lex import Hit
+from proxycall.core.parsers.names import NOT_NAMES, not_a_name, plausible_name
 from proxycall.core.parsers.product import business_in
 
 
@@ -29,18 +30,7 @@ ask book cancel call ring phone get got be been being just also too not no yes y
 okay of as than then store shop branch one today's tomorrow's instead actually
 """)
 # Words that are never the start of a person's name ("I'm sick", "I'm after", "I'm not").
-COMMON = _words("""
-sick ill unwell crook not feeling going calling after looking trying hoping wondering
-running late sorry afraid unable able so very really just also here there home back out off
-sure good fine well ok okay tired stuck busy free available heading working at in on the a
-an with from for to of and or but booked booking hoping keen happy glad after done about
-gonna wanting needing needs want need calling ringing asking checking cancelling canceling
-meant supposed due down up over under having getting got had has have can cant can't could
-couldn't would wouldn't will won't should shouldn't the this that these those it its it's
-what who where when why how which yes yeah yep nah no nope my your our their his her him
-them us me we you they he she i i'm im not stressed stressing burnt burned anxious exhausted
-pregnant injured hurt vomiting throwing coughing feverish contagious recovering
-""")
+COMMON = NOT_NAMES
 _RUN = re.compile(r"[^\W_][\w'&.+\-]*(?: [^\W_][\w'&.+\-]*)*")
 
 
@@ -131,23 +121,28 @@ def find_area(text: str, masked: str, after: int) -> Hit | None:
     return None
 
 
+# A strong cue names a name outright; a weak one ("I'm", "this is") is mostly followed by a
+# state ("I'm rostered on"), so the word after it must look like a name.
 _PERSON = re.compile(
-    r"\b(?:i'm|i am|im|my name is|my name's|my names|name's|name is|this is|it's|its|"
-    r"under(?: the name)?(?: of)?|booking for|book it for|i'm called|call me)\s+(?=\S)"
+    r"\b(?:(?P<strong>my name is|my name's|my names|name's|name is|i'm called|im called|"
+    r"call me|under the name(?: of)?|put it under|book it under)"
+    r"|(?P<weak>i'm|i am|im|this is|under)"
+    r"|(?P<caps>it's|its|booking for|book it for))\s+(?=\S)"
 )
-_PERSON_CAPITALISED_ONLY = ("it's", "its", "booking for", "book it for")
 
 
 def find_person(text: str, masked: str) -> Hit | None:
-    """A person's name after "I'm", "my name is", "this is", "under"; never "I'm sick"."""
+    """A person's name after "my name is", "I'm", "this is", "under"; never "I'm rostered"."""
     low = masked
     for match in _PERSON.finditer(low):
         start = match.end()
         word = re.match(r"[\w'\-]+", low[start:])
-        if word is None or word.group(0) in COMMON or word.group(0) in STOP:
+        if word is None or word.group(0) in STOP or not_a_name(word.group(0)):
             continue
-        cue = re.sub(r"\s+", " ", match.group(0)).strip()
-        if any(cue.startswith(c) for c in _PERSON_CAPITALISED_ONLY) and not text[start].isupper():
+        typed = text[start:word.end() + start]
+        if match.group("weak") and not plausible_name(typed, text):
+            continue
+        if match.group("caps") and not typed[:1].isupper():
             continue
         hit = _run(text, low, start, 3, STOP | COMMON)
         if hit is not None:
@@ -172,9 +167,10 @@ def find_product(text: str, masked: str) -> Hit | None:
     return None
 
 
+# Not a bare "say" or "note": "may I say tomorrow", "note the time" are not messages.
 _NOTE = re.compile(
-    r"\b(?:tell them|let them know|pass on|can you say|please say|say|mention|note)"
-    r"(?:\s+that)?\s*[:,-]?\s+(?=\S)"
+    r"\b(?:tell them|let them know|pass on|can you say|could you say|please say|say that|"
+    r"mention|note:|note -|and say)(?:\s+that)?\s*[:,-]?\s+(?=\S)"
 )
 _REASON = re.compile(r"\b(?:because|cos|coz|cause|'cause|since|due to|the reason is)\s+(?=\S)")
 
@@ -189,6 +185,8 @@ def find_sentence_after(text: str, masked: str, cue: re.Pattern[str]) -> Hit | N
     if stop:
         end = match.end() + stop.start()
     value = text[match.end():end].strip(" ,")
+    if not re.search(r"[a-z]{2,}", masked[match.end():end]):
+        return None  # everything after the cue was already read as a value
     return Hit(value, match.start(), end) if value else None  # the span includes the cue
 
 

@@ -34,7 +34,7 @@ import calendar
 import re
 from datetime import date, timedelta
 
-from proxycall.core.parsers._lex import ORDINALS, UNITS, Hit, fold, words_value
+from proxycall.core.parsers._lex import ORDINALS, UNITS, Hit, fold, settle, words_value
 from proxycall.core.parsers.result import Ambiguous, ParseContext, Parsed, ParseResult, Rejected
 
 MONTHS = {
@@ -58,6 +58,12 @@ _ORD_WORD = "(?:" + "|".join(sorted(ORDINALS, key=len, reverse=True)) + ")"
 _DAYNUM = (rf"(?:(?P<d>\d{{1,2}})(?:st|nd|rd|th)?"
            rf"|(?P<dw>(?:twenty|thirty)[ -]?{_ORD_WORD}|{_ORD_WORD}))")
 _YEAR = r"(?:,?\s*(?P<y>\d{4}))?"
+# "may 2 people come", "mar 3 kids": a count after a month-like word, not a day of the month
+_COUNTED = (r"\s+(?:people|persons|guests|of\b|kids|more|or\b|minutes|mins|hours|hrs|days|"
+            r"weeks|units|items|boxes|packs)")
+# "the one after today", "sometime before friday": relative to a day, not that day
+_RELATIVE_TO = re.compile(r"\b(?:after|before|since|other than|except|besides|apart from)\s+"
+                          r"(?:the\s+|this\s+|next\s+)?$")
 
 _PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("iso", re.compile(r"\b(?P<y>\d{4})-(?P<m>\d{1,2})-(?P<d>\d{1,2})\b")),
@@ -68,7 +74,8 @@ _PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("day_month", re.compile(
         rf"\b(?:the\s+)?{_DAYNUM}(?:\s+of)?\s+(?P<mon>{_MONTH})\b\.?{_YEAR}")),
     ("month_day", re.compile(
-        rf"\b(?P<mon>{_MONTH})\.?\s+(?:the\s+)?{_DAYNUM}(?![\d:]|\s?(?:am|pm)\b){_YEAR}\b")),
+        rf"\b(?P<mon>{_MONTH})\.?\s+(?:the\s+)?{_DAYNUM}(?![\d:]|\s?(?:am|pm)\b|{_COUNTED})"
+        rf"{_YEAR}\b")),
     ("relative", re.compile(
         rf"\b(?P<rel>(?:the\s+)?day\s+after\s+{_TOMORROW}|overmorrow|{_TOMORROW}|today|tonight|"
         r"tonite|this\s+(?:morning|arvo|afternoon|evening)|yesterday|"
@@ -243,7 +250,9 @@ def _plausible(kind: str, match: re.Match[str], low: str) -> bool:
     if word not in _AMBIGUOUS_SHORT:
         return True
     if kind == "weekday":
-        return bool(groups.get("mod")) or low.strip(" .!?") == match.group(0)
+        alone = low.strip(" .!?") == match.group(0)
+        period = re.match(r"\s+(?:arvo|morning|night|afternoon|evening)\b", low[match.end():])
+        return bool(groups.get("mod")) or alone or period is not None
     return True if word != "may" else bool(groups.get("d") or groups.get("dw"))
 
 
@@ -254,6 +263,8 @@ def scan_dates(text: str, ctx: ParseContext) -> list[Hit]:
     for kind, pattern in _PATTERNS:
         for match in pattern.finditer(low):
             if not _plausible(kind, match, low):
+                continue
+            if kind in ("relative", "weekday") and _RELATIVE_TO.search(low[:match.start()]):
                 continue
             hit = _resolve(kind, match, ctx.today)
             if hit is not None:
@@ -266,7 +277,7 @@ def scan_dates(text: str, ctx: ParseContext) -> list[Hit]:
                 kept[-1] = hit
             continue
         kept.append(hit)
-    return _merge_weekday_with_date(kept, low)
+    return settle(low, _merge_weekday_with_date(kept, low))
 
 
 def _merge_weekday_with_date(hits: list[Hit], low: str) -> list[Hit]:

@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import re
 
-from proxycall.core.parsers._lex import NUMBER_WORDS_RE, Hit, fold, words_value
+from proxycall.core.parsers._lex import NUMBER_WORDS_RE, Hit, fold, settle, words_value
+from proxycall.core.parsers.phone import without_phones
 from proxycall.core.parsers.result import Ambiguous, Parsed, ParseResult, Rejected
 
 MAX_COUNT = 999
@@ -26,6 +27,7 @@ _IDIOMS: tuple[tuple[str, int], ...] = (
      r"(?:my|the) (?:wife|husband|partner) and (?:me|i)", 2),
     (r"just me|only me|myself|by myself|just myself|solo|a single|single", 1),
     (r"a few", 0),  # vague: refused below, never guessed
+    (r"no one|noone|nobody|none", 0),  # "no one" is not one
 )
 _IDIOM_RE = re.compile(
     "|".join(rf"(?P<i{n}>\b(?:{pat})\b)" for n, (pat, _) in enumerate(_IDIOMS))
@@ -73,10 +75,14 @@ def _number_hits(low: str) -> list[tuple[Hit, bool]]:
 
 
 def _all_hits(low: str) -> list[tuple[Hit, bool]]:
+    """Every count in a folded message (phone numbers blanked), minus ruled-out ones."""
+    low = without_phones(low)
     idioms = _idiom_hits(low)
     plain = [(h, neg) for h, neg in _number_hits(low)
              if not any(i.start <= h.start < i.end for i in idioms)]
-    return sorted([(h, False) for h in idioms] + plain, key=lambda pair: pair[0].start)
+    found = sorted([(h, False) for h in idioms] + plain, key=lambda pair: pair[0].start)
+    kept = settle(low, [hit for hit, _ in found])
+    return [(hit, neg) for hit, neg in found if hit in kept]
 
 
 def parse_number(text: str) -> ParseResult:

@@ -118,6 +118,14 @@ def scan_phones(text: str, region: str = "AU") -> list[Hit]:
     return hits
 
 
+def without_phones(text: str, region: str = "AU") -> str:
+    """The text with every phone number blanked, so its digits are never a count or a time."""
+    chars = list(text)
+    for hit in scan_phones(text, region):
+        chars[hit.start:hit.end] = " " * (hit.end - hit.start)
+    return "".join(chars)
+
+
 def find_phone(text: str, region: str = "AU") -> Hit | None:
     """The first callable phone number inside a message, with its span, or None."""
     hits = scan_phones(text, region)

@@ -13,6 +13,7 @@ import re
 
 from proxycall.core.agents.spec import TextKind
 from proxycall.core.parsers._lex import fold
+from proxycall.core.parsers.names import not_a_name
 from proxycall.core.parsers.phone import find_phone
 from proxycall.core.parsers.product import canonical_business, capitalise_brands
 from proxycall.core.parsers.result import Parsed, ParseResult, Rejected
@@ -148,6 +149,8 @@ def _finish(cleaned: str, kind: TextKind) -> ParseResult:
     if kind is TextKind.PERSON_NAME:
         if len(cleaned.split()) > MAX_NAME_WORDS or not re.search(r"[^\W\d_]", cleaned):
             return Rejected("Just the name, please — for example \"Sam Lee\".")
+        if not_a_name(cleaned.split()[0]):  # "I'm working" → "working" is not a name
+            return Rejected(_EMPTY[kind])
         return Parsed(capitalise_name(cleaned))
     if kind is TextKind.BUSINESS_NAME:
         return Parsed(_title_business(cleaned))

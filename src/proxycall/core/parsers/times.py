@@ -15,8 +15,14 @@ from __future__ import annotations
 import re
 
 from proxycall.core.agents.spec import TimeHint
-from proxycall.core.parsers._lex import NUMBER_WORDS_RE, UNITS, Hit, fold, words_value
+from proxycall.core.parsers._lex import NUMBER_WORDS_RE, UNITS, Hit, fold, settle, words_value
+from proxycall.core.parsers.phone import without_phones
 from proxycall.core.parsers.result import Ambiguous, ParseContext, Parsed, ParseResult, Rejected
+
+
+def _words(text: str) -> frozenset[str]:
+    return frozenset(text.split())
+
 
 _HOUR = r"(?:\d{1,2}|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)"
 _AMPM = r"(?P<ap>a\.?\s?m\b\.?|p\.?\s?m\b\.?|(?<=\d)[ap]\b)"
@@ -46,6 +52,21 @@ _CUE_BEFORE = re.compile(
     r"(?:\bat|\bfrom|\bby|\baround|\babout|\bstarts?|\bstarting|\bbefore|\buntil|\btill|"
     r"@)\s*$"
 )
+# "at one of the shops", "about 2 kids": a number followed by a noun is not an hour
+_NOT_AN_HOUR = re.compile(
+    r"\s*(?:of|or|more|another|else|other|days?|weeks?|kids?|child|children|people|persons?|"
+    r"guests|things?|times|bit|way|minutes?|mins?|hours?|hrs|secs?|seconds?|years?|months?|"
+    r"dollars?|bucks|items?|units?|boxes|packs?|pieces?|x)\b|\s*(?:%|\$|km|kg)"
+)
+# Words that may surround a bare hour in a short, time-like reply ("about 8ish thanks").
+_AROUND_AN_HOUR = _words("""
+at about around approx approximately roughly say like it's its it is starts start starting from
+usually normally maybe probably ish please pls thanks thank you ta cheers mate sharp on the dot
+i think reckon by yeah yep ok okay um hmm just shift my our we it'll be ah oh er s'posed to
+tomorrow tmrw today tonight morning arvo afternoon evening night monday tuesday wednesday
+thursday friday saturday sunday mon tue tues wed thu thur thurs fri sat sun o'clock oclock
+actually sorry no make and then same as usual always every
+""")
 _IMPOSSIBLE = "That time doesn't exist — what time do you mean, like 9am or 2:30pm?"
 
 
@@ -177,7 +198,7 @@ def _explicit(kind: str, m: re.Match[str]) -> bool:
     """Whether a match is a time even without a cue word before it."""
     g = m.groupdict()
     if kind in ("named", "past_to", "half", "clock"):
-        return kind != "clock" or bool(g.get("hrs") or g.get("ap") or g.get("per")) or True
+        return True
     return bool(g.get("ap") or g.get("per") or g.get("oc"))
 
 
@@ -188,7 +209,7 @@ def scan_times(text: str, hint: TimeHint = TimeHint.BUSINESS_HOURS,
     raw: list[Hit] = []
     for kind, pattern in _PATTERNS:
         for m in pattern.finditer(low):
-            if not (whole or _explicit(kind, m) or _CUE_BEFORE.search(low[: m.start()])):
+            if not _counts(kind, m, low, whole):
                 continue
             hit = _resolve(kind, m, hint)
             if hit is not None:
@@ -201,7 +222,21 @@ def scan_times(text: str, hint: TimeHint = TimeHint.BUSINESS_HOURS,
                 kept[-1] = hit
             continue
         kept.append(hit)
-    return kept
+    return settle(low, kept)
+
+
+def _counts(kind: str, m: re.Match[str], low: str, whole: bool) -> bool:
+    """Whether a match is a time: explicit, cued, or a bare hour in a short time-like reply."""
+    if _explicit(kind, m):
+        return True
+    if _NOT_AN_HOUR.match(low, m.end()):
+        return False
+    if _CUE_BEFORE.search(low[: m.start()]):
+        return True
+    if not whole:
+        return False
+    around = re.findall(r"[a-z']+", low[: m.start()] + " " + low[m.end():])
+    return all(word in _AROUND_AN_HOUR for word in around)
 
 
 def _question(options: tuple[str | int, ...]) -> str:
@@ -217,6 +252,7 @@ def _question(options: tuple[str | int, ...]) -> str:
 def parse_time(text: str, ctx: ParseContext | None = None,
                hint: TimeHint = TimeHint.BUSINESS_HOURS) -> ParseResult:
     """A whole reply as one HH:MM time; a bare hour uses the hint, and may be asked."""
+    text = without_phones(text, ctx.region if ctx else "AU")
     low = fold(text).strip()
     four = re.fullmatch(r"(?:at\s+)?(\d{2})(\d{2})\s*(?:hrs|hours|h)?[.!]?", low)
     if four:
