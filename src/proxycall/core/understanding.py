@@ -21,12 +21,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
 from datetime import date, time
 
 from proxycall.core.agents.spec import AgentSpec, InputType, SlotSpec, TextKind
 from proxycall.core.conversation import (
-    ChangeRequested,
     Command,
     DontKnow,
     KeepValue,
@@ -51,100 +49,23 @@ from proxycall.core.parsers import (
 )
 from proxycall.core.parsers._lex import Hit, fold
 from proxycall.core.parsers.text import is_filler
+from proxycall.core.understanding_cues import (
+    CORRECTING,
+    DONT_KNOW_ASKED,
+    DONT_KNOW_VOLUNTEERED,
+    JOINING,
+    KEEP,
+    RETURN_CUE,
+    RETURN_WORDS,
+    Outcome,
+    Reading,
+)
+from proxycall.core.understanding_slots import explicit_change, slot_named, slots_named
 
-_KEEP = re.compile(
-    r"(?:ok(?:ay)?[ ,]*|yep[ ,]*|yes[ ,]*|no[ ,]*)?"
-    r"(?:keep|keep it|keep that|keep this|keep the same|"
-    r"same|same as before|the same|that's fine|thats fine|it's fine|its fine|fine|leave it|"
-    r"leave it as is|leave that|no change|no changes|unchanged|as is|that's right|thats right|"
-    r"that's correct|correct|all good|still the same|don't change|dont change)"
-    r"(?: (?:it|that|one|please|thanks))*"
-)
-_DONT_KNOW_ASKED = re.compile(
-    r"\b(?:don'?t know|dont know|do not know|dunno|not sure|no idea|idk|no clue|can'?t remember|"
-    r"forgot|forget|look (?:it|them|that) up|look up|find (?:it|them|the number|their number)|"
-    r"search|google|don'?t have|haven'?t got|have no|no number)\b"
-)
-_DONT_KNOW_VOLUNTEERED = re.compile(
-    r"\b(?:don'?t|do not|dont) (?:know|have) (?:the|their|its|his|her|the phone|a) ?(?:phone )?"
-    r"(?:number|phone)|(?:look|find) (?:up )?(?:the|their) (?:number|phone)"
-)
-_CORRECTING = re.compile(
-    r"^\W*(?:no|nope|nah|sorry|oops|wait|hang on|actually|correction)\b|\b(?:actually|make it|"
-    r"change|instead|not \w+ but|i meant|i mean|should be|rather)\b"
-)
-_CHANGE = re.compile(
-    r"\b(?:change|update|fix|correct|edit|switch|swap|alter|amend)\s+(?:the|my|our|that|this)?\s*"
-    r"(?P<ref>[a-z' ]+?)(?:\s+(?:to|into|for|as|so it'?s|so its)\s+(?P<val>.+?))?\s*[.!?]*$"
-    r"|^\W*(?:(?:no|actually|sorry)[, ]+)*(?:the|my|our)\s+(?P<ref2>[a-z' ]+?)\s+"
-    r"(?:is|should be|'s|was meant to be|needs to be)\s+(?:actually\s+)?(?P<val2>.+?)\s*[.!?]*$"
-    r"|\b(?:wrong|incorrect)\s+(?P<ref3>[a-z' ]+?)\s*[.!?]*$"
-)
-_CONNECT_BEFORE = re.compile(r"(?:\b(?:on|at|for|by|from|is|it's|its|make it)\s*)$")
-_RETURN_CUE = re.compile(
-    r"\b(?:back|return|returning|returns|until|till|til|off till|off until|be in)\W+(?:on\W+)?"
-    r"(?:by\W+)?$"
-)
-_RETURN_WORDS = ("return", "back")
-_TYPE_ALIASES: dict[InputType, tuple[str, ...]] = {
-    InputType.TIME: ("time", "start", "starts", "starting", "o'clock", "hour"),
-    InputType.DATE: ("date", "day", "when"),
-    InputType.PHONE: ("number", "phone", "mobile", "contact", "phone number"),
-    InputType.NUMBER: ("number", "quantity", "amount", "people", "guests", "many", "size",
-                       "party", "how many", "count"),
-    InputType.CHOICE: ("reason", "option"),
-}
-_KIND_ALIASES: dict[TextKind, tuple[str, ...]] = {
-    TextKind.PERSON_NAME: ("name", "my name", "person"),
-    TextKind.BUSINESS_NAME: ("place", "business", "shop", "store", "workplace", "work",
-                             "employer", "restaurant", "company", "boss", "manager", "clinic"),
-    TextKind.PRODUCT: ("product", "item", "thing"),
-    TextKind.PLACE_AREA: ("area", "suburb", "location", "where"),
-}
-_JOINING = cues.STOP | {"because", "cos", "sick", "in", "need", "want"}
+__all__ = ["slot_named", "slots_named", "understand"]
+
 # Text parsing never looks at the date; a fixed context keeps `parse_slot`'s signature.
 _NO_CTX = ParseContext(today=date(2000, 1, 1), now=time(0, 0))
-_SLOT_WORD_NOISE = frozenset({"name", "your", "the", "of", "a"})
-
-
-@dataclass
-class _Reading:
-    """A message being read: the original, its folded copy, and what is already taken."""
-
-    text: str
-    low: str
-    taken: list[tuple[int, int]] = field(default_factory=list)
-
-    @property
-    def masked(self) -> str:
-        chars = list(self.low)
-        for start, end in self.taken:
-            for i in range(start, end):
-                chars[i] = "|"
-        return "".join(chars)
-
-    def take(self, start: int, end: int) -> None:
-        before = _CONNECT_BEFORE.search(self.low[:start])
-        self.taken.append((before.start() if before else start, end))
-
-    def rest(self) -> str:
-        """The message with taken parts blanked and leftover joining words dropped."""
-        pairs = zip(self.masked, self.text, strict=True)
-        masked = "".join(" " if m == "|" else c for m, c in pairs)
-        masked = re.sub(r"\s+", " ", masked).strip()
-        edge = r"(?:and|but|also|so|then|on|at|for|the|is|my|with|to|it's|its|please|,|\.|-)"
-        for _ in range(3):
-            masked = re.sub(rf"^(?:{edge}\s*)+|(?:\s*{edge})+$", "", masked,
-                            flags=re.IGNORECASE).strip()
-        return masked
-
-
-@dataclass
-class _Outcome:
-    commands: dict[str, Command] = field(default_factory=dict)
-
-    def put(self, command: Command) -> None:
-        self.commands.setdefault(command.slot, command)
 
 
 def understand(spec: AgentSpec, message: str, asked: str | None,
@@ -158,13 +79,13 @@ def understand(spec: AgentSpec, message: str, asked: str | None,
     control = _control(spec, slot, low, values)
     if control is not None:
         return control
-    changed = _explicit_change(spec, text, ctx)
+    changed = explicit_change(spec, text, ctx)
     if changed is not None:
         return changed
-    reading = _Reading(text, fold(text))
+    reading = Reading(text, fold(text))
     _mask_task_phrase(spec, reading)
-    out = _Outcome()
-    correcting = _CORRECTING.search(reading.low) is not None
+    out = Outcome()
+    correcting = CORRECTING.search(reading.low) is not None
     _read_typed(spec, reading, slot, values, correcting, ctx, out)
     _read_text(spec, reading, slot, values, correcting, out)
     if slot is not None and slot.name not in out.commands:
@@ -180,73 +101,15 @@ def _control(spec: AgentSpec, slot: SlotSpec | None, low: str,
              values: Mapping[str, Value]) -> list[Command] | None:
     bare = re.sub(r"[^\w' ]+", " ", low)
     bare = re.sub(r"\s+", " ", bare).strip()
-    if slot is not None and slot.name in values and _KEEP.fullmatch(bare):
+    if slot is not None and slot.name in values and KEEP.fullmatch(bare):
         return [KeepValue(slot.name)]
     if (slot is not None and slot.type is InputType.PHONE and slot.unknown_finds_place
-            and _DONT_KNOW_ASKED.search(low) and not scan_phones(low)):
+            and DONT_KNOW_ASKED.search(low) and not scan_phones(low)):
         return [DontKnow(slot.name)]
     return None
 
 
-def _slot_words(slot: SlotSpec) -> set[str]:
-    words = set(slot.name.split("_")) | set(fold(slot.label).split())
-    if slot.type is not InputType.TEXT or slot.text_kind is not TextKind.PERSON_NAME:
-        words -= _SLOT_WORD_NOISE
-    words |= set(_TYPE_ALIASES.get(slot.type, ()))
-    if slot.type is InputType.TEXT:
-        words |= set(_KIND_ALIASES.get(slot.text_kind, ()))
-    return words
-
-
-def slots_named(spec: AgentSpec, ref: str) -> list[SlotSpec]:
-    """The slots a person may mean by a few words ("the shift"), best match first."""
-    ref_words = [w for w in re.split(r"\s+", fold(ref).strip()) if w not in ("the", "my", "a")]
-    if not ref_words or len(ref_words) > 4:
-        return []
-    phrase = " ".join(ref_words)
-    ranked = []
-    for index, slot in enumerate(spec.slots):
-        words = _slot_words(slot)
-        score = sum(2 if w in words else 0 for w in ref_words) + (3 if phrase in words else 0)
-        if score:
-            ranked.append(((score, -index if slot.asked else -100 - index), slot))
-    ranked.sort(key=lambda pair: pair[0], reverse=True)
-    top = ranked[0][0][0] if ranked else 0
-    return [slot for rank, slot in ranked if rank[0] == top]
-
-
-def slot_named(spec: AgentSpec, ref: str) -> SlotSpec | None:
-    """The slot a person means by a few words ("the time", "my name", "the shop"), or None."""
-    named = slots_named(spec, ref)
-    return named[0] if named else None
-
-
-def _explicit_change(spec: AgentSpec, text: str, ctx: ParseContext) -> list[Command] | None:
-    low = fold(text)
-    match = _CHANGE.search(low)
-    if match is None:
-        return None
-    ref = match.group("ref") or match.group("ref2") or match.group("ref3") or ""
-    value_span = match.span("val") if match.group("val") else match.span("val2")
-    named = slots_named(spec, ref)
-    if not named:
-        return None
-    target = named[0]
-    if value_span[0] < 0:
-        return [ChangeRequested(target.name)]
-    value = text[value_span[0]:value_span[1]]
-    results = [(slot, parse_slot(slot, value, ctx)) for slot in named]
-    # "the shift is at 9am" names two slots; the value decides which one is meant
-    target, result = next(((s, r) for s, r in results if not isinstance(r, Rejected)),
-                          results[0])
-    if isinstance(result, Parsed):
-        return [SetSlot(target.name, result.value)]
-    if isinstance(result, Ambiguous):
-        return [NeedsClarification(target.name, result.question, result.options)]
-    return [SlotRejected(target.name, result.reason)]
-
-
-def _mask_task_phrase(spec: AgentSpec, reading: _Reading) -> None:
+def _mask_task_phrase(spec: AgentSpec, reading: Reading) -> None:
     """Blank the agent's own task words ("call in sick", "book a table") so they aren't values."""
     words = fold(spec.title).split()
     if not words:
@@ -278,7 +141,7 @@ def _scanner(slot_type: InputType, spec: AgentSpec, ctx: ParseContext) -> Scanne
     return None
 
 
-def _target(spec: AgentSpec, slot_type: InputType, asked: SlotSpec | None, out: _Outcome,
+def _target(spec: AgentSpec, slot_type: InputType, asked: SlotSpec | None, out: Outcome,
             values: Mapping[str, Value], correcting: bool) -> SlotSpec | None:
     if asked is not None and asked.type is slot_type and asked.name not in out.commands:
         return asked
@@ -291,30 +154,31 @@ def _target(spec: AgentSpec, slot_type: InputType, asked: SlotSpec | None, out: 
     return None
 
 
-def _return_slot(spec: AgentSpec, out: _Outcome) -> SlotSpec | None:
+def _return_slot(spec: AgentSpec, out: Outcome) -> SlotSpec | None:
     for slot in spec.slots:
         words = slot.name + " " + fold(slot.label)
-        if slot.type is InputType.DATE and any(w in words for w in _RETURN_WORDS):
+        if slot.type is InputType.DATE and any(w in words for w in RETURN_WORDS):
             return slot if slot.name not in out.commands else None
     return None
 
 
-def _read_typed(spec: AgentSpec, reading: _Reading, asked: SlotSpec | None,
+def _read_typed(spec: AgentSpec, reading: Reading, asked: SlotSpec | None,
                 values: Mapping[str, Value], correcting: bool, ctx: ParseContext,
-                out: _Outcome) -> None:
-    if _DONT_KNOW_VOLUNTEERED.search(reading.low):
+                out: Outcome) -> None:
+    if DONT_KNOW_VOLUNTEERED.search(reading.low):
         for slot in spec.slots:
             if slot.type is InputType.PHONE and slot.unknown_finds_place:
                 out.put(DontKnow(slot.name))
     for slot_type in (InputType.PHONE, InputType.TIME, InputType.DATE, InputType.NUMBER):
-        if not any(s.type is slot_type for s in spec.slots):
+        # a phone number is read even without a phone slot: its digits are never a count
+        if slot_type is not InputType.PHONE and not any(s.type is slot_type for s in spec.slots):
             continue
         scan = _scanner(slot_type, spec, ctx)
         if scan is None:
             continue
         for hit in scan(reading.masked):
             target = None
-            if slot_type is InputType.DATE and _RETURN_CUE.search(reading.low[:hit.start]):
+            if slot_type is InputType.DATE and RETURN_CUE.search(reading.low[:hit.start]):
                 target = _return_slot(spec, out)
             target = target or _target(spec, slot_type, asked, out, values, correcting)
             reading.take(hit.start, hit.end)  # a value, even unused, is never part of a name
@@ -335,8 +199,8 @@ def _command(slot: SlotSpec, hit: Hit, text: str, ctx: ParseContext) -> Command:
     return NeedsClarification(slot.name, "Which do you mean?", hit.options)
 
 
-def _read_choices(spec: AgentSpec, reading: _Reading, asked: SlotSpec | None,
-                  values: Mapping[str, Value], correcting: bool, out: _Outcome) -> None:
+def _read_choices(spec: AgentSpec, reading: Reading, asked: SlotSpec | None,
+                  values: Mapping[str, Value], correcting: bool, out: Outcome) -> None:
     for slot in spec.slots:
         if slot.type is not InputType.CHOICE or slot.name in out.commands:
             continue
@@ -357,7 +221,7 @@ def _read_choices(spec: AgentSpec, reading: _Reading, asked: SlotSpec | None,
             out.put(NeedsClarification(slot.name, question, options))
 
 
-def _text_slot(spec: AgentSpec, kind: TextKind, asked: SlotSpec | None, out: _Outcome,
+def _text_slot(spec: AgentSpec, kind: TextKind, asked: SlotSpec | None, out: Outcome,
                values: Mapping[str, Value], correcting: bool,
                words: tuple[str, ...] = ()) -> SlotSpec | None:
     if asked is not None and asked.type is InputType.TEXT and asked.text_kind is kind and (
@@ -377,8 +241,8 @@ def _text_slot(spec: AgentSpec, kind: TextKind, asked: SlotSpec | None, out: _Ou
     return None
 
 
-def _read_text(spec: AgentSpec, reading: _Reading, asked: SlotSpec | None,
-               values: Mapping[str, Value], correcting: bool, out: _Outcome) -> None:
+def _read_text(spec: AgentSpec, reading: Reading, asked: SlotSpec | None,
+               values: Mapping[str, Value], correcting: bool, out: Outcome) -> None:
     def put(slot: SlotSpec | None, hit: Hit | None) -> None:
         if slot is None or hit is None:
             return
@@ -409,10 +273,10 @@ def _read_text(spec: AgentSpec, reading: _Reading, asked: SlotSpec | None,
             put(free_slot, finder(reading.text, reading.masked))
 
 
-def _read_asked(slot: SlotSpec, reading: _Reading, ctx: ParseContext, out: _Outcome) -> None:
+def _read_asked(slot: SlotSpec, reading: Reading, ctx: ParseContext, out: Outcome) -> None:
     rest = reading.rest() if reading.taken else reading.text
     words = re.findall(r"[\w']+", fold(rest))
-    if slot.type is InputType.TEXT and words and all(w in _JOINING for w in words):
+    if slot.type is InputType.TEXT and words and all(w in JOINING for w in words):
         rest = ""  # only task or joining words left ("I need to", "because")
     if not rest or is_filler(rest):
         if not out.commands:
