@@ -7,13 +7,14 @@ facts the flow collected, never from the telephony status alone.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
 
 from proxycall.core.agents.spec import AgentSpec, InputType, OutcomeField, PhoneFlow
 from proxycall.core.parsers.result import Value
-from proxycall.core.render import render_value
+from proxycall.core.render import render_template, render_value
 from proxycall.core.voice import AnsweredBy
 
 
@@ -163,13 +164,42 @@ def derive_outcome(
     *,
     callee_spoke: bool = False,
     place_name: str | None = None,
+    values: Mapping[str, Value] | None = None,
 ) -> Outcome:
     """The task result and summary from what was actually said, for any agent."""
     known = {name: value for name, value in facts.items() if value not in ("", None)}
     human = reached_human(answered_by, callee_spoke)
     result = _task_result(spec, known, human, answered_by, end_reason, status)
-    summary = _summary(spec, known, human, end_reason, place_name, result)
+    summary = _declared_summary(spec, known, values or {}, place_name, human)
+    if summary is None:
+        summary = _summary(spec, known, human, end_reason, place_name, result)
     return Outcome(result, dict(known), summary)
+
+
+_SENTENCE_END = re.compile(r"(?<=[.?!])\s+")
+
+
+def _declared_summary(
+    spec: AgentSpec, facts: Mapping[str, Value], values: Mapping[str, Value],
+    place_name: str | None, human: bool,
+) -> str | None:
+    """The agent's own wording for the result ("JB Hi-Fi Chermside has 5 in stock")."""
+    if not facts:
+        return None
+    merged: dict[str, Value] = {**values, **facts}
+    if place_name and "place_name" not in merged:
+        merged["place_name"] = place_name
+    for summary in spec.summaries:
+        when = summary.when
+        if when is not None and str(facts.get(when.slot)) not in when.values:
+            continue
+        lead = _SENTENCE_END.split(summary.template.strip())[0]
+        if render_template(lead, merged, spec) is None:
+            continue  # the lead sentence carries the news: without it, try the next wording
+        rendered = render_template(summary.template, merged, spec)
+        if rendered:
+            return rendered
+    return None
 
 
 def key_facts(spec: AgentSpec) -> tuple[OutcomeField, ...]:

@@ -4,6 +4,7 @@ from proxycall.core.agents.spec import (
     AgentSpec,
     BriefSpec,
     CardSpec,
+    Condition,
     DialogSpec,
     DialogStep,
     InputType,
@@ -12,6 +13,7 @@ from proxycall.core.agents.spec import (
     PhoneSource,
     PhoneSpec,
     SlotSpec,
+    SummarySpec,
     TextKind,
 )
 
@@ -127,4 +129,11 @@ SPEC = AgentSpec(
     ),
     on_behalf_of_slot="customer_name",
     success_facts=("cancelled",),
+    summaries=(
+        SummarySpec("Cancelled {customer_name}'s appointment at {place_name} on "
+                    "{appointment_day} at {appointment_time}. Cancellation fee: {fee_mentioned}.",
+                    Condition("equals", "cancelled", ("YES",))),
+        SummarySpec("{place_name} did not cancel the appointment on {appointment_day}.",
+                    Condition("equals", "cancelled", ("NO",))),
+    ),
 )

@@ -13,6 +13,7 @@ from proxycall.core.agents.spec import (
     PhoneSource,
     PhoneSpec,
     SlotSpec,
+    SummarySpec,
     TextKind,
     TimeHint,
 )
@@ -129,4 +130,12 @@ SPEC = AgentSpec(
     ),
     on_behalf_of_slot="booking_name",
     success_facts=("booked",),
+    summaries=(
+        SummarySpec("Booked a table for {party_size} at {place_name} on {date} at {time}, "
+                    "under {booking_name}.", Condition("equals", "booked", ("YES",))),
+        SummarySpec("{place_name} couldn't do {time}, but offered {booked_time}.",
+                    Condition("equals", "booked", ("NO",))),
+        SummarySpec("{place_name} couldn't take a booking for {party_size} on {date} at {time}.",
+                    Condition("equals", "booked", ("NO",))),
+    ),
 )

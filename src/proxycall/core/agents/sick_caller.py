@@ -5,6 +5,7 @@ from proxycall.core.agents.spec import (
     BriefSpec,
     CardSpec,
     Choice,
+    Condition,
     InputType,
     OutcomeField,
     PhoneFlow,
@@ -12,6 +13,7 @@ from proxycall.core.agents.spec import (
     PhoneSpec,
     ScriptSpec,
     SlotSpec,
+    SummarySpec,
     TextKind,
     TimeHint,
 )
@@ -186,4 +188,14 @@ SPEC = AgentSpec(
         OutcomeField("acknowledged", InputType.YES_NO, "Acknowledged", optional=True),
     ),
     on_behalf_of_slot="caller_name",
+    summaries=(
+        SummarySpec("Told {employer_name} that {caller_name} won't make the shift on {shift_date} "
+                    "at {shift_start_time}, and they acknowledged it.",
+                    Condition("equals", "acknowledged", ("YES",))),
+        SummarySpec("Told {employer_name} that {caller_name} won't make the shift on {shift_date} "
+                    "at {shift_start_time}.", Condition("equals", "delivered_to", ("person",))),
+        SummarySpec("Left a voicemail for {employer_name}: {caller_name} won't make the shift on "
+                    "{shift_date} at {shift_start_time}.",
+                    Condition("equals", "delivered_to", ("voicemail",))),
+    ),
 )

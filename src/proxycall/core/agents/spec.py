@@ -150,6 +150,19 @@ class OutcomeField:
 
 
 @dataclass(frozen=True)
+class SummarySpec:
+    """One way to say a call's result: the first whose condition holds over the facts wins.
+
+    The template may name slots, place values and outcome facts. Its first sentence is the
+    news: if a value it names is missing, this wording is skipped; a later sentence naming a
+    missing value is dropped.
+    """
+
+    template: str
+    when: Condition | None = None
+
+
+@dataclass(frozen=True)
 class AgentSpec:
     type: str
     title: str
@@ -164,6 +177,7 @@ class AgentSpec:
     dialog: DialogSpec | None = None
     on_behalf_of_slot: str | None = None  # whose name the call gives
     success_facts: tuple[str, ...] = field(default_factory=tuple)
+    summaries: tuple[SummarySpec, ...] = ()
 
     def slot(self, name: str) -> SlotSpec:
         for slot in self.slots:

@@ -13,6 +13,7 @@ from proxycall.core.agents.spec import (
     PhoneSource,
     PhoneSpec,
     SlotSpec,
+    SummarySpec,
     TextKind,
 )
 
@@ -155,4 +156,12 @@ SPEC = AgentSpec(
         OutcomeField("notes", InputType.TEXT, "Notes", optional=True),
     ),
     success_facts=("in_stock",),
+    summaries=(
+        SummarySpec("{place_name} has {quantity_available} in stock. They're {price} each.",
+                    Condition("equals", "in_stock", ("YES",))),
+        SummarySpec("{place_name} has {product_name} in stock. They're {price} each.",
+                    Condition("equals", "in_stock", ("YES",))),
+        SummarySpec("{place_name} doesn't have {product_name} in stock. More are expected on "
+                    "{restock_date}.", Condition("equals", "in_stock", ("NO",))),
+    ),
 )
