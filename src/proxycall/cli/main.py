@@ -42,6 +42,27 @@ def serve(
     uvicorn.run(application, host=host, port=port, log_level="warning", access_log=False)
 
 
+@app.command("simulator")
+def simulator(
+    host: Annotated[str, typer.Option(help="Interface to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port to listen on.")] = 8010,
+    pace: Annotated[float, typer.Option(help="Real seconds per simulated step.")] = 0.3,
+) -> None:
+    """Run the Twilio simulator as its own process (the service embeds one by default).
+
+    Point a proxycall at it with TWILIO_ACCOUNT_SID / TWILIO_AUTH_TOKEN from the data dir and
+    the SDK base URL; the personas (who answers which number) are listed in the README.
+    """
+    from proxycall.adapters.telephony.simulator.app import run_simulator
+    from proxycall.config import SIMULATOR_TOKEN_FILE, read_or_create_secret
+
+    settings = settings_or_exit()
+    token, _ = read_or_create_secret(settings.data_dir, SIMULATOR_TOKEN_FILE)
+    typer.echo(f"Twilio simulator on http://{host}:{port} (auth token in "
+               f"{settings.data_dir / SIMULATOR_TOKEN_FILE})")
+    run_simulator(host, port, auth_token=token, pace=pace)
+
+
 @app.command("login-link")
 def login_link(
     base_url: Annotated[str, typer.Option(help="Where the service runs.")] =
