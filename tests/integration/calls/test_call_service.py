@@ -24,6 +24,7 @@ from proxycall.adapters.db.switches import SwitchStore
 from proxycall.config import load_settings
 from proxycall.core.agents import default_registry
 from proxycall.core.calls import CallStatus
+from proxycall.core.llm import AnswerReading
 from proxycall.core.telephony import (
     CallNotFound,
     CallRequest,
@@ -115,7 +116,8 @@ PLACE = {"timezone": "Australia/Brisbane", "openingHours": {**HOURS, "sun": []}}
 
 
 @asynccontextmanager
-async def _world(url: str, data_dir: Path, **env: str) -> AsyncIterator[World]:
+async def _world(url: str, data_dir: Path, extractor: Any = None,
+                 **env: str) -> AsyncIterator[World]:
     settings = load_settings(PROXYCALL_DATA_DIR=data_dir, **env)
     await asyncio.to_thread(migrate.upgrade, url)
     engine = create_engine(url)
@@ -126,7 +128,7 @@ async def _world(url: str, data_dir: Path, **env: str) -> AsyncIterator[World]:
     service = build_call_service(
         settings=settings, sessions=sessions, dialect=engine.dialect.name,
         conversations=ConversationStore(sessions), registry=default_registry(),
-        switches=switches, telephony=telephony, extractor=None, clock=clock,
+        switches=switches, telephony=telephony, extractor=extractor, clock=clock,
         public_base_url="http://127.0.0.1:9", signing_token="t",
         lost_contact_seconds=LOST_CONTACT)
     try:
@@ -276,3 +278,61 @@ async def test_scheduled_calls_are_claimed_once_by_two_workers_postgres(tmp_path
         pytest.skip("PostgreSQL not configured: set PROXYCALL_TEST_DATABASE_URL")
     await _race_claims(load_settings(PROXYCALL_DATABASE_URL=url,
                                      PROXYCALL_DATA_DIR=tmp_path).sqlalchemy_url, tmp_path)
+
+
+class CountingExtractor:
+    """An LLM that restates every answer as `text`, counting how often it is asked."""
+
+    model = "counting"
+
+    def __init__(self, text: str | None) -> None:
+        self.text = text
+        self.asked: list[str] = []
+
+    async def extract(self, *args: Any, **kwargs: Any) -> Any:
+        raise AssertionError("calls never ask the LLM to extract slots")
+
+    async def read_answer(self, question: str, answer: str, field: str,
+                          expects: Any) -> AnswerReading:
+        self.asked.append(answer)
+        return AnswerReading(field, self.text, self.model)
+
+
+async def _answered(world: World, agent: str, values: dict[str, Any],
+                    place: dict[str, Any] | None = None) -> tuple[str, dict[str, str]]:
+    world.clock.now = MONDAY_9AM_BRISBANE + timedelta(hours=1)
+    cid = await world.confirmed(agent, values, place)
+    call_id = (await world.service.start(world.user_id, StartInput(cid)))["callId"]
+    form = {"CallSid": "CA" + "0" * 31 + "1", "CallStatus": "in-progress", "AnsweredBy": "human"}
+    directives = await world.service.on_voice(call_id, form)
+    assert directives, "the flow opens the call"
+    return call_id, form
+
+
+async def test_only_an_unreadable_business_answer_goes_to_the_llm(tmp_path: Path) -> None:
+    llm = CountingExtractor("yes")
+    url = f"sqlite+aiosqlite:///{tmp_path / 'llm.db'}"
+    async with _world(url, tmp_path, extractor=llm) as world:
+        call_id, form = await _answered(world, "STOCK_CHECKER", STOCK_VALUES, PLACE)
+        await world.service.on_gather(call_id, {**form, "SpeechResult": "yeah we've got five"})
+        assert llm.asked == [] and (await world.store.get(call_id)).llm_calls == 0  # type: ignore[union-attr]
+        await world.service.on_gather(
+            call_id, {**form, "SpeechResult": "the shipment got held up at the depot"})
+        status = await world.service.status(world.user_id, call_id)
+    assert llm.asked == ["the shipment got held up at the depot"]
+    assert status["llmCalls"] == 1
+    assert status["outcome"]["facts"]["quantity_available"] == 5
+
+
+async def test_the_sick_script_never_asks_the_llm(tmp_path: Path) -> None:
+    llm = CountingExtractor("yes")
+    url = f"sqlite+aiosqlite:///{tmp_path / 'sick.db'}"
+    async with _world(url, tmp_path, extractor=llm) as world:
+        values = {**SICK_VALUES, "shift_date": "2026-12-01"}
+        call_id, form = await _answered(world, "SICK_CALLER", values)
+        for said in ("the shipment got held up at the depot", "who is this?", "hmm",
+                     "blue ones are out the back somewhere", "", "sorry?", "what"):
+            await world.service.on_gather(call_id, {**form, "SpeechResult": said})
+        status = await world.service.status(world.user_id, call_id)
+    assert llm.asked == []
+    assert status["llmCalls"] == 0
