@@ -183,3 +183,13 @@ def test_json_error_body_shape_for_404(sqlite_server: LiveServer) -> None:
         response = client.get("/no/such/route")
     assert response.status_code == 404
     assert set(json.loads(response.text)["error"]) == {"code", "message", "details"}
+
+
+def test_a_debug_replay_is_identical_including_the_summary_line(server: LiveServer) -> None:
+    cid = f"dbg-{uuid.uuid4().hex[:8]}"
+    payload = body(cid, userMessage="Call in sick to Bunnings", idempotencyKey="d", debug=True)
+    with server.client() as client:
+        first = client.post("/v2/conversation/next", json=payload).json()
+        again = client.post("/v2/conversation/next", json=payload).json()
+    assert first["debugPayload"]["summaryLine"].startswith("[V2-SUMMARY]")
+    assert again == first

@@ -104,9 +104,10 @@ class ConversationService:
                 fallback=result.fallback, duration_ms=elapsed_ms,
             )
             status = "COMPLETE" if result.state.complete else "ACTIVE"
+            events = self._telemetry.prepare(request, spec, result, via)
             committed = await self._store.commit_turn(
                 stored, state_to_json(result.state), status, result.timezone, record,
-                self._clock(),
+                self._clock(), events,
             )
             if committed:
                 await self._telemetry.turn_done(request, spec, result, via, elapsed_ms)

@@ -78,6 +78,19 @@ def metrics_line(summary: dict[str, Any]) -> str:
     return f"{line} {per_agent}" if per_agent else line
 
 
+def _summary_line(request: TurnInput, spec: AgentSpec, body: dict[str, Any], ai_used: bool,
+                  *, replay: bool, fallback: bool) -> str:
+    question = (body.get("question") or {}).get("field")
+    return logs.summary_line(
+        request.conversation_id, spec.type, body["nextAction"], question,
+        len(body.get("extractedData") or {}), ai_used,
+        turn=body.get("turn"), engine=body.get("engineVersion"),
+        client_action=request.client_action or "none",
+        replay=str(replay).lower(), fallback=str(fallback).lower(),
+        validation_error=str(body.get("validationError") is not None).lower(),
+    )
+
+
 class Telemetry:
     def __init__(self, events: EventStore, clock: Callable[[], datetime],
                  metrics_every: int) -> None:
@@ -86,65 +99,68 @@ class Telemetry:
         self._every = metrics_every
         self._seen = 0
 
+    def prepare(self, request: TurnInput, spec: AgentSpec, result: TurnResult,
+                via: str) -> list[EngineEvent]:
+        """Before the commit: the summary line (kept in a debug response) and the event rows
+        to store in the same transaction as the turn."""
+        if via != "/v2":
+            return []
+        result.summary = _summary_line(request, spec, result.body, result.ai_used,
+                                       replay=False, fallback=result.fallback)
+        if "debugPayload" in result.body:
+            result.body["debugPayload"]["summaryLine"] = result.summary
+        return self._events_for(request, spec, result.body, result.ai_used, result.fallback,
+                                False, result.anomalies)
+
     async def turn_done(self, request: TurnInput, spec: AgentSpec, result: TurnResult,
                         via: str, elapsed_ms: float) -> None:
+        """After the commit: log lines and counters."""
         body = result.body
-        engine = body["engineVersion"]
-        TURN_SECONDS.labels(engine).observe(elapsed_ms / 1000)
+        TURN_SECONDS.labels(body["engineVersion"]).observe(elapsed_ms / 1000)
         if via != "/v2":
             return
-        result.summary = self._summary(request, spec, body, result.ai_used, replay=False,
-                                       fallback=result.fallback)
-        if "debugPayload" in body:
-            body["debugPayload"]["summaryLine"] = result.summary
-        await self._record(request, spec, body, result.ai_used, result.fallback, False,
-                           result.anomalies)
+        logs.emit(result.summary)
+        await self._after(request, spec, body, result.ai_used, result.fallback,
+                          result.anomalies)
 
     async def replayed(self, request: TurnInput, spec: AgentSpec, body: dict[str, Any],
                        via: str) -> None:
         REPLAYS.labels(spec.type).inc()
         if via != "/v2":
             return
-        self._summary(request, spec, body, False, replay=True, fallback=False)
-        await self._record(request, spec, body, False, False, True, [])
+        logs.emit(_summary_line(request, spec, body, False, replay=True, fallback=False))
+        await self._events.add(self._events_for(request, spec, body, False, False, True, []))
+        await self._after(request, spec, body, False, False, [])
 
-    def _summary(self, request: TurnInput, spec: AgentSpec, body: dict[str, Any],
-                 ai_used: bool, *, replay: bool, fallback: bool) -> str:
-        question = (body.get("question") or {}).get("field")
-        line = logs.summary_line(
-            request.conversation_id, spec.type, body["nextAction"], question,
-            len(body.get("extractedData") or {}), ai_used,
-            turn=body.get("turn"), engine=body.get("engineVersion"),
-            client_action=request.client_action or "none",
-            replay=str(replay).lower(), fallback=str(fallback).lower(),
-            validation_error=str(body.get("validationError") is not None).lower(),
-        )
-        logs.emit(line)
-        return line
-
-    async def _record(self, request: TurnInput, spec: AgentSpec, body: dict[str, Any],
-                      ai_used: bool, fallback: bool, replay: bool,
-                      anomalies: list[str]) -> None:
+    def _events_for(self, request: TurnInput, spec: AgentSpec, body: dict[str, Any],
+                    ai_used: bool, fallback: bool, replay: bool,
+                    anomalies: list[str]) -> list[EngineEvent]:
         now = self._clock()
         action = body["nextAction"]
-        REQUESTS.labels(spec.type, action, body["engineVersion"]).inc()
+        engine = body["engineVersion"]
+        events = [EngineEvent(at=now, kind="request", engine=engine, agent_type=spec.type,
+                              conversation_id=request.conversation_id, action=action,
+                              ai_used=ai_used, fallback=fallback, replay=replay)]
+        question = (body.get("question") or {}).get("field") or "none"
+        events.extend(
+            EngineEvent(at=now, kind="anomaly", engine=engine, agent_type=spec.type,
+                        conversation_id=request.conversation_id, action=action,
+                        detail={"kind": kind, "question": question, "turn": body.get("turn")})
+            for kind in anomalies)
+        return events
+
+    async def _after(self, request: TurnInput, spec: AgentSpec, body: dict[str, Any],
+                     ai_used: bool, fallback: bool, anomalies: list[str]) -> None:
+        REQUESTS.labels(spec.type, body["nextAction"], body["engineVersion"]).inc()
         if ai_used:
             LLM_CALLS.labels(spec.type).inc()
         if fallback:
             FALLBACKS.labels(spec.type).inc()
-        events = [EngineEvent(at=now, kind="request", engine=body["engineVersion"],
-                              agent_type=spec.type, conversation_id=request.conversation_id,
-                              action=action, ai_used=ai_used, fallback=fallback, replay=replay)]
+        question = (body.get("question") or {}).get("field") or "none"
         for kind in anomalies:
             ANOMALIES.labels(kind).inc()
-            question = (body.get("question") or {}).get("field") or "none"
             logs.anomaly(kind, id=request.conversation_id, agent=spec.type, question=question,
                          turn=body.get("turn"))
-            events.append(EngineEvent(
-                at=now, kind="anomaly", engine=body["engineVersion"], agent_type=spec.type,
-                conversation_id=request.conversation_id, action=action,
-                detail={"kind": kind, "question": question, "turn": body.get("turn")}))
-        await self._events.add(events)
         self._seen += 1
         if self._seen % self._every == 0:
             logs.emit(metrics_line(await self._summary_since(None)))

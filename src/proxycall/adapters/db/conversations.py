@@ -114,7 +114,7 @@ class ConversationStore:
 
     async def commit_turn(
         self, conversation: StoredConversation, state: dict[str, Any], status: str,
-        timezone: str, record: TurnRecord, now: datetime,
+        timezone: str, record: TurnRecord, now: datetime, events: list[EngineEvent],
     ) -> bool:
         """Store the turn if nobody else moved the conversation meanwhile (optimistic)."""
         try:
@@ -135,6 +135,7 @@ class ConversationStore:
                     response=record.response, action=record.action, ai_used=record.ai_used,
                     fallback=record.fallback, duration_ms=record.duration_ms, created_at=now,
                 ))
+                session.add_all(events)
         except IntegrityError:
             return False
         return True
