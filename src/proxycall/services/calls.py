@@ -117,8 +117,10 @@ class CallService:
         return await self._view(call, stored)
 
     async def _retry_allowed(self, existing: StoredCall, request: StartInput) -> bool:
-        """A re-dial is explicit, after busy or no-answer, and once per idempotency key."""
-        if existing.status not in RETRYABLE:
+        """A re-dial is explicit, after busy, no-answer or a dial the provider refused, and
+        happens once per idempotency key."""
+        never_dialed = existing.status == CallStatus.FAILED.value and not existing.provider_sid
+        if existing.status not in RETRYABLE and not never_dialed:
             if existing.status in (CallStatus.COMPLETED.value, CallStatus.FAILED.value,
                                    CallStatus.CANCELED.value):
                 raise Conflict("Only a busy or unanswered call can be tried again.",

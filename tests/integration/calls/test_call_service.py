@@ -184,6 +184,10 @@ async def test_a_provider_outage_fails_the_call_and_answers_503(world: World) ->
     assert [(c["status"], c["taskResult"]) for c in calls] == [("failed", "FAILED")]
     again = await world.service.start(world.user_id, StartInput(cid))
     assert again["callId"] == calls[0]["callId"] and again["endReason"] == "failed"
+    world.telephony.refuse_with = None
+    retried = await world.service.start(world.user_id, StartInput(cid, retry=True))
+    assert retried["attempt"] == 2 and retried["status"] == "queued"
+    assert len(world.telephony.placed) == 1
 
 
 @pytest.mark.parametrize(("number", "reason"), [
