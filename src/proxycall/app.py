@@ -110,13 +110,14 @@ async def _build(
     store = ConversationStore(sessions)
     events = EventStore(sessions)
     telemetry = Telemetry(events, clock, settings.metrics_every)
-    switches = Switches(SwitchStore(sessions), settings.kill_switch, clock)
+    records = RecordStore(sessions)
+    switches = Switches(SwitchStore(sessions), settings.kill_switch, clock, records)
     deps = EngineDeps(places=places, extractor=extractor, region=settings.default_region)
     services = Container(
         settings=settings, registry=registry, engine=engine, users=users,
         conversations=ConversationService(registry, store, deps, telemetry, clock,
                                           settings.default_timezone),
-        conversation_store=store, events=events, records=RecordStore(sessions),
+        conversation_store=store, events=events, records=records,
         switches=switches, telemetry=telemetry, places=places, extractor=extractor,
         rate_limiter=RateLimiter(settings.rate_limit), public_base_url=base_url, clock=clock,
     )

@@ -9,6 +9,7 @@ from typing import Annotated
 
 import typer
 
+from proxycall.cli.rollout import rollout_app
 from proxycall.config import ADMIN_TOKEN_FILE, ConfigError, Settings, load_settings
 
 app = typer.Typer(help="proxycall: phone calls made on a person's behalf.", no_args_is_help=True)
@@ -145,14 +146,15 @@ def killswitch(
 async def _killswitch(settings: Settings, state: str) -> dict[str, object]:
     from proxycall.adapters.db import migrate
     from proxycall.adapters.db.database import create_engine, session_factory
-    from proxycall.adapters.db.switches import SwitchStore
+    from proxycall.adapters.db.switches import RecordStore, SwitchStore
     from proxycall.services.switches import Switches
 
     await asyncio.to_thread(migrate.upgrade, settings.sqlalchemy_url)
     engine = create_engine(settings.sqlalchemy_url)
     try:
-        switches = Switches(SwitchStore(session_factory(engine)), settings.kill_switch,
-                           lambda: datetime.now(UTC))
+        sessions = session_factory(engine)
+        switches = Switches(SwitchStore(sessions), settings.kill_switch,
+                           lambda: datetime.now(UTC), RecordStore(sessions))
         if state != "status":
             return await switches.set_kill_switch(state == "on", by="cli")
         return await switches.kill_switch()
@@ -160,15 +162,7 @@ async def _killswitch(settings: Settings, state: str) -> dict[str, object]:
         await engine.dispose()
 
 
-def _mount_optional() -> None:
-    try:
-        from proxycall.cli.rollout import rollout_app
-    except ImportError:
-        return
-    app.add_typer(rollout_app, name="rollout")
-
-
-_mount_optional()
+app.add_typer(rollout_app, name="rollout")
 
 
 def main() -> None:

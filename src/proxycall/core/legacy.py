@@ -43,13 +43,15 @@ def legacy_turn(
     ctx: ParseContext,
 ) -> LegacyReply:
     """One v1 turn; mutates `state`."""
-    if action == "REJECT":
-        state.values = {k: v for k, v in state.values.items() if k.startswith("place_")}
+    if action == "REJECT":  # back to the first question; every value is kept until replaced
+        first = _order(spec)[0]
         state.card_id = None
+        state.asked_slot = first.name
+        return LegacyReply(Action.ASK_QUESTION, first.question, first)
     error = None
     asked = spec.slot(state.asked_slot) if state.asked_slot and spec.has_slot(
         state.asked_slot) else None
-    if message.strip() and asked is not None and asked.name not in state.values:
+    if message.strip() and asked is not None:
         result = parse_slot(asked, message, ctx)
         if isinstance(result, Parsed):
             state.values[asked.name] = result.value

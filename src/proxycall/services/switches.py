@@ -7,7 +7,7 @@ from collections.abc import Callable
 from datetime import datetime
 
 from proxycall import logs
-from proxycall.adapters.db.switches import SwitchStore, SwitchValue
+from proxycall.adapters.db.switches import RecordStore, SwitchStore, SwitchValue
 
 KILL_SWITCH = "kill_switch"
 CALLS_PAUSED = "calls_paused"
@@ -16,8 +16,9 @@ CACHE_SECONDS = 1.0  # every process re-reads at least this often: changes show 
 
 class Switches:
     def __init__(self, store: SwitchStore, env_kill_switch: bool,
-                 clock: Callable[[], datetime]) -> None:
+                 clock: Callable[[], datetime], records: RecordStore | None = None) -> None:
         self._store = store
+        self._records = records
         self.env_kill_switch = env_kill_switch
         self._clock = clock
         self._cache: dict[str, tuple[float, SwitchValue]] = {}
@@ -43,9 +44,13 @@ class Switches:
         return self.env_kill_switch or (await self._read(KILL_SWITCH)).active
 
     async def set_kill_switch(self, active: bool, by: str) -> dict[str, object]:
-        await self._store.set(KILL_SWITCH, active, by, self._clock())
+        now = self._clock()
+        await self._store.set(KILL_SWITCH, active, by, now)
         self._cache.pop(KILL_SWITCH, None)
         logs.kill_switch_changed(active, by)
+        if self._records is not None:  # the rollout report reads flips from the records
+            await self._records.add("note", {"event": "kill_switch", "active": active,
+                                             "by": by, "at": now.isoformat()}, now)
         return await self.kill_switch()
 
     async def calls_paused(self) -> dict[str, object]:
