@@ -22,7 +22,7 @@ from proxycall.core.calls import (
     end_reason_for_status,
     is_terminal,
 )
-from proxycall.core.flows.state import FlowState
+from proxycall.core.flows import FlowState, close_flow
 from proxycall.core.llm import Extractor
 from proxycall.core.policy import CallWindow, parse_call_window
 from proxycall.core.telephony import (
@@ -151,6 +151,10 @@ def settle(spec: AgentSpec, call: StoredCall, change: Change) -> None:
         reason = _default_end_reason(status, flow)
         if reason is not None:
             change.values["end_reason"] = reason.value
+    if flow is not None and not flow.finished and reason is not None:
+        # The line closed under a flow still talking: record the end in the flow's state too.
+        flow = close_flow(flow, EndReason(reason), merged["updated_at"]).state
+        change.values["flow_state"] = flow.to_json()
     answered = AnsweredBy(merged["answered_by"]) if merged["answered_by"] else None
     outcome = derive_outcome(
         spec, flow.facts if flow else {}, status, answered,

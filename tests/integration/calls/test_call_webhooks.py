@@ -156,3 +156,23 @@ def test_voice_and_gather_drive_the_script(sqlite_calls_server: CallServer) -> N
     heard = [t["text"] for t in status["transcript"] if t["speaker"] == "callee"]
     assert heard == ["sorry, say that again?", "no worries, thanks"]
     assert status["outcome"]["taskResult"] == "SUCCESS" and status["llmCalls"] == 0
+
+
+def test_a_callee_hanging_up_mid_flow_ends_the_flow(sqlite_calls_server: CallServer) -> None:
+    server = sqlite_calls_server
+    with server.client(server.new_user()) as client:
+        call = _in_flight_call(server, client, _me(client))
+        _post(server, "/twilio/voice", call, {"CallStatus": "in-progress", "AnsweredBy": "human"})
+        _post(server, "/twilio/status", call, {"CallStatus": "completed", "CallDuration": "9"})
+        late = _post(server, "/twilio/gather", call, {"CallStatus": "completed",
+                                                      "SpeechResult": "hello?"})
+        status = client.get(f"/call/status/{call.id}").json()
+    assert status["status"] == "completed" and status["endReason"] == "callee_hung_up"
+    assert status["reachedHuman"] is True
+    assert late.status_code == 200 and "<Hangup" in late.text
+    assert status["transcript"][-1] == {**status["transcript"][-1], "speaker": "callee",
+                                        "text": "hello?"}
+    stored = _with_store(server, lambda calls, _c: calls.get(call.id))
+    assert stored is not None and stored.flow_state is not None
+    assert stored.flow_state["finished"] is True
+    assert stored.flow_state["end_reason"] == "callee_hung_up"
