@@ -41,6 +41,7 @@ class Settings(BaseSettings):
     prometheus_multiproc_dir: str | None = Field(None, alias="PROMETHEUS_MULTIPROC_DIR")
     worker_interval_seconds: float = Field(1.0, alias="PROXYCALL_WORKER_INTERVAL_SECONDS",
                                            gt=0, le=60)
+    lost_contact_seconds: float = Field(120.0, alias="PROXYCALL_LOST_CONTACT_SECONDS", gt=0)
     simulator_pace: float = Field(0.4, alias="PROXYCALL_SIMULATOR_PACE", ge=0)
 
     openai_api_key: SecretStr | None = Field(None, alias="OPENAI_API_KEY")

@@ -71,7 +71,8 @@ async def build_calls(services: Container, sessions: async_sessionmaker[AsyncSes
         settings=settings, sessions=sessions, dialect=dialect,
         conversations=services.conversation_store, registry=services.registry,
         switches=services.switches, telephony=telephony, extractor=services.extractor,
-        clock=services.clock, public_base_url=services.public_base_url, signing_token=token)
+        clock=services.clock, public_base_url=services.public_base_url, signing_token=token,
+        lost_contact_seconds=settings.lost_contact_seconds)
     services.background.append(start_call_worker(
         services.calls, interval_seconds=settings.worker_interval_seconds))
 

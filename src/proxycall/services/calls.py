@@ -73,7 +73,8 @@ class CallService:
             "conversationId": conversation_id,
             "agentType": spec.type,
             "objective": render_template(spec.brief.objective, values, spec) or spec.title,
-            "scriptPreview": render_lines(spec.brief.script, values, spec),
+            # what the call will say, as it will be said ("is unwell", "the 28th of November")
+            "scriptPreview": render_lines(spec.brief.script, values, spec, spoken=True),
             "confirmationChecklist": render_lines(spec.brief.checklist, values, spec),
             "normalizedPhoneE164": phone_number(spec, values),
             "requiredFieldsMissing": [],

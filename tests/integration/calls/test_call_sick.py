@@ -33,6 +33,8 @@ def test_sick_call_end_to_end(calls_server: CallServer) -> None:
         assert body["requiredFieldsMissing"] == [] and body["aiCallMade"] is False
         assert "Richard" in body["objective"] and "9 am" in body["objective"]
         assert not any("{" in line for line in body["scriptPreview"])
+        script = " ".join(body["scriptPreview"])
+        assert "Richard is unwell" in script and "I'm sick" not in script
 
         started = start_call(client, cid)
         assert started.status_code == 200, started.text
