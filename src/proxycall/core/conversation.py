@@ -93,6 +93,7 @@ class ConversationState:
     card_id: str | None = None  # the card last shown
     place: dict[str, Any] | None = None  # the chosen place's details (hours, timezone)
     fallbacks_in_a_row: int = 0
+    location: list[float] | None = None  # [lat, lng] the client last sent: biases place search
     complete: bool = False
 
 

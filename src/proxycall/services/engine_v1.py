@@ -47,6 +47,8 @@ async def run_v1(
     if reply.action.value == "FIND_PLACE":
         query = str(state.values.get(spec.phone.query_slot or "", ""))
         decision.place_search = PlaceSearch(query, None)
+    if request.location is not None:
+        state.location = [request.location[0], request.location[1]]
     body = build_response(spec, state, decision, request, turn, engine="v1", ai_used=False,
-                          ai_model=None, ignored=[])
+                          ai_model=None, ignored=[], region=deps.region)
     return TurnResult(body, state, timezone)

@@ -78,6 +78,8 @@ async def run_v2(
     deps: EngineDeps,
 ) -> TurnResult:
     before = dict(state.values)
+    if request.location is not None:
+        state.location = [request.location[0], request.location[1]]
     reading = _Reading()
     await _read_client_slots(spec, state, request, ctx, deps, reading)
     end_review = await _read_message(spec, state, request, ctx, deps, reading)
@@ -100,7 +102,7 @@ async def run_v2(
     body = build_response(
         spec, state, decision, request, turn, engine="v2", ai_used=reading.ai_used,
         ai_model=deps.extractor.model if reading.ai_used and deps.extractor else None,
-        ignored=reading.ignored,
+        ignored=reading.ignored, region=deps.region,
     )
     result = TurnResult(body, state, timezone, reading.ai_used, reading.llm_failed, anomalies)
     if request.debug:

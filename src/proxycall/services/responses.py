@@ -48,6 +48,7 @@ def build_response(
     ai_used: bool,
     ai_model: str | None,
     ignored: list[str],
+    region: str = "AU",
 ) -> dict[str, Any]:
     question = None
     if decision.question is not None:
@@ -75,7 +76,7 @@ def build_response(
         ),
         "extractedData": dict(state.values),
         "confirmationCard": card,
-        "placeSearchParams": _place_params(decision, request) if decision.action
+        "placeSearchParams": _place_params(decision, state, region) if decision.action
         is Action.FIND_PLACE else None,
         "agentMeta": agent_meta(spec),
         "aiCallMade": ai_used,
@@ -85,13 +86,14 @@ def build_response(
     }
 
 
-def _place_params(decision: Decision, request: TurnInput) -> dict[str, Any]:
+def _place_params(decision: Decision, state: ConversationState,
+                  region: str) -> dict[str, Any]:
     search = decision.place_search
-    lat, lng = request.location if request.location else (None, None)
+    lat, lng = state.location if state.location else (None, None)
     return {
         "query": search.query if search else "",
         "area": search.area if search else None,
-        "country": "AU",
+        "country": region,
         "lat": lat,
         "lng": lng,
     }
