@@ -58,7 +58,57 @@ def measure(label: str, database_url: str | None) -> None:
               f"{CONCURRENCY} clients: {rate:.0f} turns/s ({len(concurrent)} turns)")
 
 
+def measure_places() -> None:
+    """Bundled directory search, in process and over HTTP."""
+    import asyncio
+    from datetime import UTC, datetime
+
+    from proxycall.adapters.places.bundled import BundledPlaces
+
+    places = BundledPlaces(clock=lambda: datetime.now(UTC))
+    queries = [("jb hifi", "Chermside"), ("bunnings", None), ("JB", "Parramatta"),
+               ("nandos", "Brisbane"), ("smile dental", "Richmond")]
+
+    async def run() -> list[float]:
+        timings = []
+        for _ in range(200):
+            for query, area in queries:
+                started = time.perf_counter()
+                await places.search(query, area=area)
+                timings.append(time.perf_counter() - started)
+        return timings
+
+    timings = sorted(asyncio.run(run()))
+    print(f"places     bundled search in process p50={statistics.median(timings) * 1000:.3f} ms "
+          f"p95={timings[int(len(timings) * 0.95)] * 1000:.3f} ms")
+
+
+def measure_call() -> None:
+    """A whole sick call against the built-in simulator at pace 0, over HTTP."""
+    with tempfile.TemporaryDirectory() as tmp, live_server(Path(tmp)) as server, \
+            server.client() as client:
+        durations = []
+        for n in range(5):
+            cid = f"bench-call-{n}"
+            for message in ["Call in sick to Bunnings", "0491 570 006", *SICK[2:]]:
+                client.post("/v2/conversation/next", json={
+                    "conversationId": cid, "agentType": "SICK_CALLER", "userMessage": message})
+            client.post("/v2/conversation/next", json={
+                "conversationId": cid, "agentType": "SICK_CALLER", "clientAction": "CONFIRM"})
+            started = time.perf_counter()
+            call_id = client.post("/call/start", json={"conversationId": cid}).json()["callId"]
+            while not client.get(f"/call/status/{call_id}").json()["terminal"]:
+                if time.perf_counter() - started > 30:
+                    raise RuntimeError("call did not finish")
+                time.sleep(0.01)  # poll gently; the figure has 10 ms resolution
+            durations.append(time.perf_counter() - started)
+        print(f"call       sick call start->terminal (simulator pace 0) "
+              f"median={statistics.median(durations) * 1000:.0f} ms")
+
+
 def main() -> None:
+    measure_places()
+    measure_call()
     measure("sqlite", None)
     pg = os.environ.get("PROXYCALL_TEST_DATABASE_URL")
     if pg:
