@@ -199,6 +199,11 @@ def shot(page: Page, viewport: str, request: pytest.FixtureRequest) -> Callable[
     def save(name: str) -> Path:
         path = folder / f"{test}-{next(counter):02d}-{name}.png"
         page.screenshot(path=str(path), animations="disabled", caret="hide")
+        # A screen wider than the viewport scrolls sideways on a phone: always a layout bug.
+        # (Measured against the viewport we set: a mobile page may widen its layout viewport.)
+        width = page.evaluate("document.documentElement.scrollWidth")
+        limit = VIEWPORTS[viewport]["width"]
+        assert width <= limit, f"{path.name}: the page is {width}px wide, the screen {limit}px"
         return path
 
     return save

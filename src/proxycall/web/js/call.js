@@ -45,16 +45,16 @@ export function renderCall(callId, session) {
     "aria-label": "Call transcript" });
   const waiting = h("p", { class: "muted transcript-empty", text: "The transcript appears here as the call happens." });
   const result = h("div", { class: "result-host" });
+  const transcriptTitle = h("h2", { id: "transcript-title", class: "card-title card-title-small",
+    text: "Live transcript" });
 
   mount(h("section", { class: "screen call-screen", "aria-labelledby": "call-title" },
     h("div", { class: "call-head" },
       h("a", { class: "icon-button", href: "#/history", "aria-label": "Back to history" }, icon(ICONS.back)),
       h("h1", { id: "call-title", text: "Your call" }), pill),
-    subtitle, steps,
+    subtitle, steps, result,
     h("section", { class: "card transcript-card", "aria-labelledby": "transcript-title" },
-      h("h2", { id: "transcript-title", class: "card-title card-title-small", text: "Live transcript" }),
-      waiting, transcript),
-    result));
+      transcriptTitle, waiting, transcript)));
 
   function update(status) {
     const terminal = Boolean(status.terminal);
@@ -75,6 +75,11 @@ export function renderCall(callId, session) {
     for (const line of lines.slice(shownLines)) transcript.append(transcriptLine(line));
     shownLines = Math.max(shownLines, lines.length);
     waiting.hidden = shownLines > 0;
+    if (terminal) {
+      transcriptTitle.textContent = "Transcript";
+      waiting.textContent = "Nothing was said on this call.";
+      waiting.hidden = shownLines > 0;
+    }
   }
 
   async function poll() {
@@ -126,16 +131,33 @@ function factRows(facts) {
     value && typeof value === "object" ? value.display ?? value.value ?? JSON.stringify(value) : value]);
 }
 
+const RESULTS = {
+  SUCCESS: ["Done", "good"],
+  PARTIAL: ["Partly done", "warn"],
+  FAILED: ["Not done", "bad"],
+  UNKNOWN: ["Unclear", "neutral"],
+};
+
+const capitalise = (text) => (text ? text[0].toUpperCase() + text.slice(1) : text);
+
 /** The result card from /call/result/format. */
 export function resultCard(card) {
-  const facts = factRows(card.extractedFacts).filter(([, v]) => v !== null && v !== undefined && v !== "");
-  return h("section", { class: "card result-card", "aria-labelledby": "result-title",
-    "data-testid": "result-card" },
-    h("p", { class: "card-eyebrow", text: "Result" }),
+  const facts = factRows(card.extractedFacts)
+    .filter(([, v]) => v !== null && v !== undefined && v !== "")
+    .map(([k, v]) => [k, capitalise(String(v))]);
+  // Bullets that only repeat a fact row ("Acknowledged: Yes") are shown once, in the table.
+  const factLines = new Set(facts.map(([k, v]) => `${k}: ${v}`.toLowerCase()));
+  const bullets = (card.bullets ?? []).filter((b) => !factLines.has(String(b).toLowerCase()));
+  const [resultLabel, resultTone] = RESULTS[card.taskResult] ?? [null, "good"];
+  return h("section", { class: `card result-card result-${resultTone}`, "aria-labelledby": "result-title",
+    "data-testid": "result-card", "data-task-result": card.taskResult ?? "" },
+    h("div", { class: "result-top" },
+      h("p", { class: "card-eyebrow", text: "Result" }),
+      resultLabel ? h("span", { class: `badge badge-${resultTone}`, text: resultLabel }) : null),
     h("h2", { id: "result-title", class: "card-title", text: card.title }),
     card.summary ? h("p", { class: "result-summary", text: card.summary }) : null,
-    card.bullets?.length ? h("ul", { class: "result-bullets", role: "list" },
-      card.bullets.map((b) => h("li", { text: b }))) : null,
+    bullets.length ? h("ul", { class: "result-bullets", role: "list" },
+      bullets.map((b) => h("li", { text: b }))) : null,
     facts.length ? h("dl", { class: "facts" }, facts.map(([k, v]) => h("div", { class: "fact" },
       h("dt", { text: k }), h("dd", { text: String(v) })))) : null,
     card.nextSteps?.length ? [h("h3", { class: "brief-heading", text: "Next steps" }),

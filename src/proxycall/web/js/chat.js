@@ -18,12 +18,14 @@ export function renderChat(id, session) {
   mount(loading("Opening your task…"));
   (async () => {
     try {
-      const [last, list] = await Promise.all([api.conversation(id), api.conversations()]);
+      const [last, list, calls] = await Promise.all([api.conversation(id), api.conversations(),
+        api.calls().catch(() => null)]);
       if (cancelled) return;
       const entry = list?.conversations?.find((c) => c.conversationId === id);
       const agentType = entry?.agentType ?? knownType(id);
       const resumed = resumeConversation(id, agentType, last);
-      resumed.callId = entry?.callId ?? null;
+      resumed.callId = entry?.callId ??
+        calls?.calls?.find((c) => c.conversationId === id)?.callId ?? null;
       cleanup = mountChat(resumed, session);
     } catch (error) {
       if (cancelled || error.status === 401) return;
@@ -204,9 +206,13 @@ function renderStep(convo, { panel, composerHost, send: sendTurn }) {
   } else if (action === "COMPLETE") {
     panel.append(renderBrief(convo));
   }
-  composerHost.replaceChildren(renderComposer(last, {
-    previous,
-    complete: action === "COMPLETE",
-    onSend: (text, display) => sendTurn({ text, display: display ?? text }),
-  }));
+  // After COMPLETE the conversation is closed (409 on anything more): no composer, the brief
+  // card carries the next step.
+  if (action === "COMPLETE") composerHost.replaceChildren();
+  else {
+    composerHost.replaceChildren(renderComposer(last, {
+      previous,
+      onSend: (text, display) => sendTurn({ text, display: display ?? text }),
+    }));
+  }
 }

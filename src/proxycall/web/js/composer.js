@@ -45,11 +45,7 @@ export function chipsFor(question) {
  * Renders the composer for the last response. `onSend(text, display)` sends a reply; a chip
  * sends its value and shows its label. The draft and focus survive a re-render.
  */
-export function renderComposer(last, { complete, onSend, previous }) {
-  if (complete) {
-    return h("div", { class: "composer composer-done" },
-      icon(ICONS.check), h("p", { text: "Confirmed — check the plan and start the call." }));
-  }
+export function renderComposer(last, { onSend, previous }) {
   const question = last?.question ?? null;
   const spec = INPUTS[question?.inputType] ?? TEXT_INPUT;
   const input = h("input", {

@@ -38,11 +38,13 @@ export function renderHistory(session) {
     try {
       const [convos, calls] = await Promise.all([api.conversations(), api.calls()]);
       if (cancelled) return;
+      // A task's call, from the calls list when the task list doesn't name it.
+      const callOf = new Map((calls?.calls ?? []).map((call) => [call.conversationId, call.callId]));
       const taskRows = (convos?.conversations ?? []).map((c) => row({
         href: `#/c/${encodeURIComponent(c.conversationId)}`,
         agentType: c.agentType,
         title: titleOf(session, c.agentType, c.title),
-        detail: c.status === "ACTIVE" ? `Next: ${humanize(c.nextAction)}` : (c.callId ? "Call placed" : "Ready to call"),
+        detail: c.status === "ACTIVE" ? `Next: ${humanize(c.nextAction)}` : (c.callId || callOf.has(c.conversationId) ? "Call placed" : "Ready to call"),
         badge: TASK_STATUS[c.status] ?? humanize(c.status),
         tone: c.status === "COMPLETE" ? "good" : "neutral",
         time: c.updatedAt,
