@@ -176,8 +176,15 @@ function receive(convo, response) {
   const invalid = response.validationError?.message;
   if (invalid) push(convo, { kind: "invalid", text: invalid });
   const said = response.assistantMessage;
-  if (said && said !== invalid) push(convo, { kind: "assistant", text: said });
+  // A re-ask that opens like the validation message would say the same thing twice.
+  if (said && !(invalid && sameOpening(said, invalid))) push(convo, { kind: "assistant", text: said });
   convo.view?.showStep();
+}
+
+function sameOpening(a, b, words = 5) {
+  const start = (text) => text.toLowerCase().replace(/[^\p{L}\p{N}\s']/gu, " ").split(/\s+/)
+    .filter(Boolean).slice(0, words).join(" ");
+  return start(a) === start(b);
 }
 
 /** The panel and composer for the last response's nextAction. */
