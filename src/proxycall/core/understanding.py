@@ -48,6 +48,7 @@ from proxycall.core.parsers import (
     scan_times,
 )
 from proxycall.core.parsers._lex import Hit, fold
+from proxycall.core.parsers.names import plausible_name
 from proxycall.core.parsers.text import is_filler
 from proxycall.core.understanding_cues import (
     CORRECTING,
@@ -55,6 +56,7 @@ from proxycall.core.understanding_cues import (
     DONT_KNOW_VOLUNTEERED,
     JOINING,
     KEEP,
+    NAME_INTRO,
     RETURN_CUE,
     RETURN_WORDS,
     Outcome,
@@ -270,7 +272,19 @@ def _read_text(spec: AgentSpec, reading: Reading, asked: SlotSpec | None,
                           (("reason", "why"), cues.find_reason)):
         free_slot = target(TextKind.FREE, *words)
         if free_slot is not None and free_slot is not asked:
-            put(free_slot, finder(reading.text, reading.masked))
+            hit = finder(reading.text, reading.masked)
+            if hit is not None and _answers_name(asked, str(hit.value)):
+                continue  # "tell them it's Tom" answers "what name?", it is not a note
+            put(free_slot, hit)
+
+
+def _answers_name(asked: SlotSpec | None, said: str) -> bool:
+    """Whether a "note" is really the asked name ("it's Tom"; not "I'm moving house")."""
+    if asked is None or asked.text_kind is not TextKind.PERSON_NAME:
+        return False
+    intro = NAME_INTRO.match(fold(said))
+    word = re.match(r"\s*([\w'\-]+)", said[intro.end():]) if intro else None
+    return word is not None and plausible_name(word.group(1), said)
 
 
 def _read_asked(slot: SlotSpec, reading: Reading, ctx: ParseContext, out: Outcome) -> None:

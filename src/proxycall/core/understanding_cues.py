@@ -32,7 +32,8 @@ DONT_KNOW_VOLUNTEERED = re.compile(
 )
 CORRECTING = re.compile(
     r"^\W*(?:no|nope|nah|sorry|oops|wait|hang on|actually|correction)\b|\b(?:actually|make it|"
-    r"change|instead|not \w+ but|i meant|i mean|should be|rather)\b"
+    r"change|instead|not \w+ but|i meant|i mean|should be|rather|wrong|incorrect|mistake|"
+    r"not right)\b"
 )
 CHANGE = re.compile(
     r"\b(?:change|update|fix|correct|edit|switch|swap|alter|amend)\s+(?:the|my|our|that|this)?\s*"
@@ -40,6 +41,10 @@ CHANGE = re.compile(
     r"|^\W*(?:(?:no|actually|sorry)[, ]+)*(?:the|my|our)\s+(?P<ref2>[a-z' ]+?)\s+"
     r"(?:is|should be|'s|was meant to be|needs to be)\s+(?:actually\s+)?(?P<val2>.+?)\s*[.!?]*$"
     r"|\b(?:wrong|incorrect)\s+(?P<ref3>[a-z' ]+?)\s*[.!?]*$"
+)
+NAME_INTRO = re.compile(
+    r"^\W*(?:that\s+)?(?:it'?s|its|it is|i'?m|im|i am|my name is|my name'?s|this is|"
+    r"the name is)\b"
 )
 CONNECT_BEFORE = re.compile(r"(?:\b(?:on|at|for|by|from|is|it's|its|make it)\s*)$")
 RETURN_CUE = re.compile(

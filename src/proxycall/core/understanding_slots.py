@@ -25,6 +25,8 @@ from proxycall.core.understanding_cues import (
     TYPE_ALIASES,
 )
 
+_CLAUSE_BREAK = re.compile(r"[,;.!?]\s|\b(?:and|but|because|cos|so)\b")
+
 
 def _slot_words(slot: SlotSpec) -> set[str]:
     words = set(slot.name.split("_")) | set(fold(slot.label).split())
@@ -74,6 +76,8 @@ def explicit_change(spec: AgentSpec, text: str, ctx: ParseContext) -> list[Comma
     if value_span[0] < 0:
         return [ChangeRequested(target.name)]
     value = text[value_span[0]:value_span[1]]
+    if target.type is InputType.TEXT and _CLAUSE_BREAK.search(value):
+        return None  # "my name is sam and im sick": an introduction, read the whole message
     results = [(slot, parse_slot(slot, value, ctx)) for slot in named]
     # "the shift is at 9am" names two slots; the value decides which one is meant
     target, result = next(((s, r) for s, r in results if not isinstance(r, Rejected)),
@@ -82,4 +86,6 @@ def explicit_change(spec: AgentSpec, text: str, ctx: ParseContext) -> list[Comma
         return [SetSlot(target.name, result.value)]
     if isinstance(result, Ambiguous):
         return [NeedsClarification(target.name, result.question, result.options)]
+    if _CLAUSE_BREAK.search(value):
+        return None  # "my name is Priya, I need to call in sick...": an opener, read it all
     return [SlotRejected(target.name, result.reason)]

@@ -114,6 +114,24 @@ def negated(low: str, start: int) -> bool:
     return _NEGATED.search(low[max(0, start - 24):start]) is not None
 
 
+_ALTERNATIVE = re.compile(r"\s*,?\s*(?:or|either|/)\s*")
+
+
+def join_alternatives(low: str, hits: list[Hit]) -> list[Hit]:
+    """"Monday or Tuesday", "7 or 8": one hit whose options are both, so the person is asked."""
+    out: list[Hit] = []
+    for hit in hits:
+        prev = out[-1] if out else None
+        if (prev is not None and not prev.error and not hit.error
+                and _ALTERNATIVE.fullmatch(low[prev.end:hit.start])):
+            options = tuple(dict.fromkeys((*(prev.options or (prev.value,)),
+                                           *(hit.options or (hit.value,)))))
+            out[-1] = Hit(prev.value, prev.start, hit.end, options if len(options) > 1 else ())
+            continue
+        out.append(hit)
+    return out
+
+
 def settle(low: str, hits: list[Hit]) -> list[Hit]:
     """Drop values the person ruled out ("not tomorrow, Friday") or corrected ("9, no 10")."""
     kept = [hit for hit in hits if not negated(low, hit.start)]

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 
 from proxycall.core.parsers._lex import Hit
-from proxycall.core.parsers.names import NOT_NAMES, not_a_name, plausible_name
+from proxycall.core.parsers.names import NOT_NAMES, mixed_case, not_a_name, plausible_name
 from proxycall.core.parsers.product import business_in
 
 
@@ -27,15 +27,27 @@ my me we they it it's its that shift appointment booking table tell let re regar
 by before after until till when who what where which how there their them our your you he
 she him her his any some a an the need want after looking thanks thank cheers mate see check
 ask book cancel call ring phone get got be been being just also too not no yes yeah yep ok
-okay of as than then store shop branch one today's tomorrow's instead actually
+okay of as than then store shop branch one today's tomorrow's instead actually dinner lunch
+breakfast brunch
+""")
+# Capitalised words that still end a name ("at Coles Monday", "call Kmart I'm sick").
+_NEVER_IN_NAME = _words("""
+monday tuesday wednesday thursday friday saturday sunday mon tue tues wed thu thur thurs fri sat
+sun january february march april may june july august september october november december today
+tomorrow tonight i i'm im i've i'd please thanks cheers
 """)
 # Words that are never the start of a person's name ("I'm sick", "I'm after", "I'm not").
 COMMON = NOT_NAMES
 _RUN = re.compile(r"[^\W_][\w'&.+\-]*(?: [^\W_][\w'&.+\-]*)*")
 
 
-def _run(text: str, low: str, start: int, max_words: int, stops: frozenset[str]) -> Hit | None:
-    """The run of words from `start` up to a stop word or punctuation, as a Hit (or None)."""
+def _run(text: str, low: str, start: int, max_words: int, stops: frozenset[str],
+         capitals: bool = False) -> Hit | None:
+    """The run of words from `start` up to a stop word or punctuation, as a Hit (or None).
+
+    With `capitals` (the person capitalises names), a capitalised stop word is part of the
+    name ("at Just Cuts", "The Pines"): only a lower-case one ends it.
+    """
     match = _RUN.match(low, start)
     if match is None:
         return None
@@ -43,9 +55,12 @@ def _run(text: str, low: str, start: int, max_words: int, stops: frozenset[str])
     count = 0
     for word in re.finditer(r"\S+", match.group(0)):
         token = word.group(0).rstrip(".")
-        if count and (token in stops or count >= max_words):
+        typed = text[match.start() + word.start()]
+        stop = token in stops and not (capitals and typed.isupper()
+                                       and token not in _NEVER_IN_NAME)
+        if count and (stop or count >= max_words):
             break
-        if not count and token in stops:
+        if not count and stop:
             return None
         count += 1
         end = match.start() + word.start() + len(word.group(0).rstrip("."))
@@ -61,8 +76,9 @@ _BUSINESS_STRONG = re.compile(
     r"|\b(?:check|see|find out|ask)\s+(?:if|whether)\s+(?=\S)"
     r"|\b(?:does|do|did|has|have)\s+(?=\S)"
     r"|\b(?:i work at|i work for|i work in|my (?:manager|boss|work|job|supervisor) (?:at|from))\s+"
-    r"|\b(?:appointment|booking|reservation|table|consult|consultation|session|visit)\s+"
-    r"(?:at|with)\s+(?:the\s+)?"
+    r"|\b(?:appointment|appt|booking|reservation|table|consult|consultation|session|visit|"
+    r"dinner|lunch|breakfast|brunch|haircut|hair cut|cut|massage|facial|lesson|class|checkup|"
+    r"check-up|check up|clean|treatment|service|shift)\s+(?:at|with)\s+(?:the\s+)?"
 )
 _BUSINESS_WEAK = re.compile(r"\b(?:to|at|with|from)\s+(?:the\s+)?(?=\S)")
 _BUSINESS_AFTER = re.compile(r"\s*(?:has|have|had|stocks?|sells?|carr(?:y|ies))\b")
@@ -70,10 +86,19 @@ _BUSINESS_AFTER = re.compile(r"\s*(?:has|have|had|stocks?|sells?|carr(?:y|ies))\
 
 def find_business(text: str, masked: str) -> Hit | None:
     """A business named in a message: a known name, or a run after "call"/"does"/"at"."""
+    hit = _find_business(text, masked, mixed_case(text))
+    if hit is not None and mixed_case(text):
+        the = re.search(r"\bThe\s+$", text[:hit.start])  # "at The Pines Cafe": "The" is named
+        if the is not None and not business_in(str(hit.value)):
+            return Hit(text[the.start():hit.end], the.start(), hit.end)
+    return hit
+
+
+def _find_business(text: str, masked: str, capitals: bool) -> Hit | None:
     low = masked
     known = business_in(low)
     for match in _BUSINESS_STRONG.finditer(low):
-        hit = _run(text, low, match.end(), 5, STOP)
+        hit = _run(text, low, match.end(), 5, STOP, capitals)
         if hit is None:
             continue
         if match.group(0).strip() in ("does", "do", "did", "has", "have") and not (
@@ -86,7 +111,7 @@ def find_business(text: str, masked: str) -> Hit | None:
         return Hit(known[0], known[1], known[2])
     for match in _BUSINESS_WEAK.finditer(low):
         if match.end() < len(text) and text[match.end()].isupper():
-            hit = _run(text, low, match.end(), 5, STOP)
+            hit = _run(text, low, match.end(), 5, STOP, capitals)
             if hit is not None:
                 return hit
     return None
@@ -126,7 +151,8 @@ def find_area(text: str, masked: str, after: int) -> Hit | None:
 _PERSON = re.compile(
     r"\b(?:(?P<strong>my name is|my name's|my names|name's|name is|i'm called|im called|"
     r"call me|under the name(?: of)?|put it under|book it under)"
-    r"|(?P<weak>i'm|i am|im|this is|under)"
+    r"|(?P<weak>i'm|i am|im|this is|under|(?:^|(?:hi|hey|hello|g'day|gday|morning)\W+)"
+    r"(?:it's|its))"
     r"|(?P<caps>it's|its|booking for|book it for))\s+(?=\S)"
 )
 
@@ -185,8 +211,9 @@ def find_sentence_after(text: str, masked: str, cue: re.Pattern[str]) -> Hit | N
     if stop:
         end = match.end() + stop.start()
     value = text[match.end():end].strip(" ,")
-    if not re.search(r"[a-z]{2,}", masked[match.end():end]):
-        return None  # everything after the cue was already read as a value
+    words = re.findall(r"[a-z']{2,}", masked[match.end():end])
+    if all(w in STOP for w in words):
+        return None  # nothing left after the cue but values already read ("say I'm sick")
     return Hit(value, match.start(), end) if value else None  # the span includes the cue
 
 

@@ -25,7 +25,11 @@ Grammar (case-insensitive, inside a sentence or alone):
   "5/12" = 5 December, with or without a year ("5/12/26", "5 December 2026"), ISO 2026-12-05.
   Without a year, a day already past this year rolls to next year; with an explicit year in the
   past it is refused. Impossible dates (31/2, 30 February) are refused.
+- Days with a fixed date: Christmas (Eve), Boxing Day, New Year's (Eve), Australia Day, Anzac
+  Day, Valentine's Day → the next one that is not in the past.
 - A weekday with a date ("Saturday the 28th") must agree; if not, the person is asked.
+- Not a date: a day relative to another ("the one after today"), a ruled-out one ("not
+  tomorrow, Friday" is Friday), and one corrected later ("tomorrow, actually Monday").
 """
 
 from __future__ import annotations
@@ -34,7 +38,15 @@ import calendar
 import re
 from datetime import date, timedelta
 
-from proxycall.core.parsers._lex import ORDINALS, UNITS, Hit, fold, settle, words_value
+from proxycall.core.parsers._lex import (
+    ORDINALS,
+    UNITS,
+    Hit,
+    fold,
+    join_alternatives,
+    settle,
+    words_value,
+)
 from proxycall.core.parsers.result import Ambiguous, ParseContext, Parsed, ParseResult, Rejected
 
 MONTHS = {
@@ -52,6 +64,7 @@ WEEKDAYS = {
 _AMBIGUOUS_SHORT = {"sat", "sun", "wed", "mar", "may"}  # also ordinary words
 _TOMORROW = (r"(?:tomorrow|tomorow|tommorow|tommorrow|tomorrrow|tmrw|tmrow|tmr|tomoz|2moro|"
              r"2morrow|2mrw|tmw|tomo)")
+_TODAY = r"(?:today|2day|tday|tdy|todai)"
 _WEEKDAY = "(?:" + "|".join(sorted(WEEKDAYS, key=len, reverse=True)) + ")"
 _MONTH = "(?:" + "|".join(sorted(MONTHS, key=len, reverse=True)) + ")"
 _ORD_WORD = "(?:" + "|".join(sorted(ORDINALS, key=len, reverse=True)) + ")"
@@ -77,10 +90,14 @@ _PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
         rf"\b(?P<mon>{_MONTH})\.?\s+(?:the\s+)?{_DAYNUM}(?![\d:]|\s?(?:am|pm)\b|{_COUNTED})"
         rf"{_YEAR}\b")),
     ("relative", re.compile(
-        rf"\b(?P<rel>(?:the\s+)?day\s+after\s+{_TOMORROW}|overmorrow|{_TOMORROW}|today|tonight|"
+        rf"\b(?P<rel>(?:the\s+)?day\s+after\s+{_TOMORROW}|overmorrow|{_TOMORROW}|{_TODAY}|tonight|"
         r"tonite|this\s+(?:morning|arvo|afternoon|evening)|yesterday|"
         r"in\s+(?P<n>\d{1,2}|[a-z]+)\s+days?|(?P<n2>\d{1,2}|[a-z]+)\s+days?\s+from\s+(?:now|today)|"
         r"in\s+a\s+week|a\s+week\s+from\s+(?:today|now)|in\s+(?:a\s+)?fortnight)\b")),
+    ("named", re.compile(
+        r"\b(?P<named>(?:christmas|xmas|chrissy)\s+eve|(?:christmas|xmas|chrissy)(?:\s+day)?|"
+        r"boxing\s+day|new\s+year'?s'?\s+eve|nye|new\s+year'?s'?(?:\s+day)?|"
+        r"australia\s+day|anzac\s+day|valentine'?s'?(?:\s+day)?)\b")),
     ("weekday", re.compile(
         rf"\b(?:(?P<mod>this\s+coming|this\s+upcoming|coming|upcoming|this|next|last|on)\s+)?"
         rf"(?P<wd>{_WEEKDAY})\b(?:\s+(?P<post>week|after\s+next))?")),
@@ -91,6 +108,12 @@ _PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
         r"|\b(?P<d3>\d{1,2})(?:st|nd|rd|th)\b")),
 )
 _PAST = "That day has already passed — which day do you mean?"
+# Days with a fixed date, as (month, day), keyed by their first word(s).
+_NAMED_DAYS: tuple[tuple[str, tuple[int, int]], ...] = (
+    (r"(?:christmas|xmas|chrissy)\s+eve", (12, 24)), (r"(?:christmas|xmas|chrissy)", (12, 25)),
+    (r"boxing", (12, 26)), (r"new\s+year'?s'?\s+eve|nye", (12, 31)), (r"new\s+year", (1, 1)),
+    (r"australia", (1, 26)), (r"anzac", (4, 25)), (r"valentine", (2, 14)),
+)
 
 
 def _ordinal_value(match: re.Match[str]) -> int | None:
@@ -180,7 +203,7 @@ def _relative(match: re.Match[str], today: date) -> Hit:
     rel = re.sub(r"\s+", " ", match.group("rel"))
     if rel == "yesterday":
         return Hit("", 0, 0, error=_PAST)
-    if rel.startswith(("today", "tonight", "tonite", "this ")):
+    if re.fullmatch(_TODAY, rel) or rel.startswith(("tonight", "tonite", "this ")):
         return _hit(today)
     if "after" in rel or rel == "overmorrow":
         return _hit(today + timedelta(days=2))
@@ -237,6 +260,10 @@ def _resolve(kind: str, match: re.Match[str], today: date) -> Hit | None:
         return _full_date(day_value, MONTHS[groups["mon"]], year, today)
     if kind == "relative":
         return _relative(match, today)
+    if kind == "named":
+        named = groups["named"]
+        month, day = next(md for pattern, md in _NAMED_DAYS if re.match(pattern, named))
+        return _full_date(day, month, None, today)
     if kind == "weekday":
         return _weekday(match, today)
     day_value = _ordinal_value(match)
@@ -252,8 +279,23 @@ def _plausible(kind: str, match: re.Match[str], low: str) -> bool:
     if kind == "weekday":
         alone = low.strip(" .!?") == match.group(0)
         period = re.match(r"\s+(?:arvo|morning|night|afternoon|evening)\b", low[match.end():])
-        return bool(groups.get("mod")) or alone or period is not None
+        choice = re.search(r"\b(?:or|either|until|till|til|by)\s+$", low[:match.start()])
+        dated = re.match(r"\s+(?:the\s+)?\d", low[match.end():])  # "sat the 28th"
+        return bool(groups.get("mod")) or alone or period is not None or choice is not None \
+            or dated is not None or _only_days(low)
     return True if word != "may" else bool(groups.get("d") or groups.get("dw"))
+
+
+_DAY_TALK = frozenset(re.findall(r"\S+", """
+not no or either sorry actually i think reckon maybe probably on this next the arvo morning night
+afternoon evening please pls thanks ta mate it's its is it and yeah yep ok okay um wait make that
+"""))
+
+
+def _only_days(low: str) -> bool:
+    """A reply made only of day names and small talk ("not sat, sun", "sat i think")."""
+    words = re.findall(r"[a-z']+", low)
+    return bool(words) and all(w in WEEKDAYS or w in _DAY_TALK for w in words)
 
 
 def scan_dates(text: str, ctx: ParseContext) -> list[Hit]:
@@ -277,7 +319,7 @@ def scan_dates(text: str, ctx: ParseContext) -> list[Hit]:
                 kept[-1] = hit
             continue
         kept.append(hit)
-    return settle(low, _merge_weekday_with_date(kept, low))
+    return join_alternatives(low, settle(low, _merge_weekday_with_date(kept, low)))
 
 
 def _merge_weekday_with_date(hits: list[Hit], low: str) -> list[Hit]:
@@ -291,6 +333,9 @@ def _merge_weekday_with_date(hits: list[Hit], low: str) -> list[Hit]:
             continue
         first_word = re.match(r"\s*(?:on\s+|this\s+|next\s+)?([a-z]+)", low[prev.start:prev.end])
         named = WEEKDAYS.get(first_word.group(1)) if first_word else None
+        second = re.match(r"\s*(?:on\s+|this\s+|next\s+)?([a-z]+)", low[hit.start:hit.end])
+        if second is not None and second.group(1) in WEEKDAYS:
+            named = None  # "sat, sun" is two days, not "Saturday the 28th"
         if named is None or hit.ambiguous:
             out.append(hit)
             continue

@@ -23,7 +23,7 @@ late sorry afraid unable able so very really just also here there home back out 
 fine well ok okay tired stuck busy free available heading working at in on the a an with from
 for to of and or but booked booking keen happy glad done about gonna wanting needing needs want
 need ringing asking checking cancelling canceling meant supposed due down up over under having
-getting got had has have can cant can't could couldn't would wouldn't will won't should
+getting got had has have can cant can't could couldn't would wouldn't won't should
 shouldn't this that these those it its it's what who where when why how which yes yeah yep nah
 no nope my your our their his her him them us me we you they he she i i'm im stressed
 stressing burnt burned anxious exhausted pregnant injured hurt vomiting throwing coughing

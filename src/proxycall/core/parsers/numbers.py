@@ -10,21 +10,31 @@ from __future__ import annotations
 
 import re
 
-from proxycall.core.parsers._lex import NUMBER_WORDS_RE, Hit, fold, settle, words_value
+from proxycall.core.parsers._lex import (
+    NUMBER_WORDS_RE,
+    Hit,
+    fold,
+    join_alternatives,
+    settle,
+    words_value,
+)
 from proxycall.core.parsers.phone import without_phones
 from proxycall.core.parsers.result import Ambiguous, Parsed, ParseResult, Rejected
 
 MAX_COUNT = 999
 _REASON = "I need a number, like 2 or 4."
 
+# One other person, as people say it ("me and the missus", "my other half and me").
+_ONE_PERSON = (r"(?:wife|husband|hubby|partner|missus|missis|misses|mrs|other half|mate|friend|"
+               r"girlfriend|boyfriend|gf|bf|fiance|fiancee|mum|mom|dad|son|daughter|kid|child|"
+               r"brother|sister|nan|nana|pop|grandma|grandpa|colleague|boss)")
 _IDIOMS: tuple[tuple[str, int], ...] = (
     (r"half a dozen", 6),
     (r"a dozen|one dozen", 12),
     (r"(?:a )?couple(?: of)?", 2),
     (r"(?:a )?pair(?: of)?", 2),
-    (r"both of us|the two of us|two of us|me and (?:my|the) (?:wife|husband|partner|mate|"
-     r"friend|girlfriend|boyfriend|mum|dad|son|daughter|kid|brother|sister)|"
-     r"(?:my|the) (?:wife|husband|partner) and (?:me|i)", 2),
+    (rf"both of us|the two of us|two of us|(?:me|myself) and (?:my |the )?{_ONE_PERSON}|"
+     rf"(?:my|the) {_ONE_PERSON} and (?:me|i|myself)", 2),
     (r"just me|only me|myself|by myself|just myself|solo|a single|single", 1),
     (r"a few", 0),  # vague: refused below, never guessed
     (r"no one|noone|nobody|none", 0),  # "no one" is not one
@@ -37,6 +47,7 @@ _NUM = (r"(?:(?<![\d.:/$])\d{1,4}(?![\d:/]|\.\d|\s?(?:am|pm|a\.m|p\.m|st|nd|rd|t
         rf"|\b{NUMBER_WORDS_RE}\b)")
 _NUM_RE = re.compile(rf"(?P<neg>-|minus |negative )?(?P<num>{_NUM})")
 _X_RE = re.compile(r"(?:\bx\s?(?P<a>\d{1,3})\b|\b(?P<b>\d{1,3})\s?x\b)")
+_ALTERNATIVE = re.compile(r"\s*,?\s*(?:or|to|-)\s*")  # "4 or 5", "4 to 5", "4-5"
 _CUE_BEFORE = re.compile(
     r"(?:\bfor|\bneed|\bneeds|\bwant|\bwants|\bget|\bgrab|\bbuy|\bof|\bparty of|\bgroup of|"
     r"\btable for|\bbooking for|\bquantity|\bqty|\bjust|\bonly|\babout|\baround|\bmake it|"
@@ -74,10 +85,46 @@ def _number_hits(low: str) -> list[tuple[Hit, bool]]:
     return found
 
 
+_GROUP = (r"(?:adults?|grown[- ]?ups|kids?|children|child|babies|baby|toddlers?|teens?|"
+          r"teenagers?|seniors?|pensioners?|infants?|people)")
+_PARTS_RE = re.compile(
+    rf"(?P<a>\d{{1,3}}|{NUMBER_WORDS_RE}|a|an)\s+{_GROUP}"
+    rf"(?:\s*(?:,|\+|&|and|plus|with)?\s*(?:\d{{1,3}}|{NUMBER_WORDS_RE}|a|an)\s+{_GROUP})+\b"
+)
+_PART_RE = re.compile(rf"(\d{{1,3}}|{NUMBER_WORDS_RE}|a|an)\s+{_GROUP}")
+
+
+_ME_AND = re.compile(
+    rf"\b(?:me|myself|us two|the two of us)\s*(?:and|\+|&|plus|with)\s*"
+    rf"(?P<n>\d{{1,3}}|{NUMBER_WORDS_RE})\s+(?:mates|friends|others|other people|people|kids|"
+    r"children|colleagues|guests|family)\b"
+)
+
+
+def _group_hits(low: str) -> list[Hit]:
+    """"2 adults and 2 kids": one count, the sum of its parts; "me and 3 mates": 4."""
+    hits = []
+    for match in _ME_AND.finditer(low):
+        text = match.group("n")
+        others = int(text) if text.isdigit() else words_value(text)
+        if others is not None:
+            extra = 2 if match.group(0).startswith(("us two", "the two")) else 1
+            hits.append(Hit(others + extra, match.start(), match.end()))
+    for match in _PARTS_RE.finditer(low):
+        parts = [_PART_RE.fullmatch(p.group(0)) for p in _PART_RE.finditer(match.group(0))]
+        values = [1 if p.group(1) in ("a", "an") else (int(p.group(1)) if p.group(1).isdigit()
+                  else words_value(p.group(1))) for p in parts if p is not None]
+        if values and all(v is not None for v in values):
+            hits.append(Hit(sum(v for v in values if v is not None), match.start(), match.end()))
+    return hits
+
+
 def _all_hits(low: str) -> list[tuple[Hit, bool]]:
     """Every count in a folded message (phone numbers blanked), minus ruled-out ones."""
     low = without_phones(low)
-    idioms = _idiom_hits(low)
+    idioms = _group_hits(low) + _idiom_hits(low)
+    idioms = [h for i, h in enumerate(idioms)
+              if not any(o.start <= h.start < o.end for o in idioms[:i])]
     plain = [(h, neg) for h, neg in _number_hits(low)
              if not any(i.start <= h.start < i.end for i in idioms)]
     found = sorted([(h, False) for h in idioms] + plain, key=lambda pair: pair[0].start)
@@ -116,21 +163,21 @@ def parse_number(text: str) -> ParseResult:
 def scan_numbers(text: str) -> list[Hit]:
     """Counts inside a message that have a cue around them ("for 4", "3 people", "x2")."""
     low = fold(text)
-    out = []
-    for hit, negative in _all_hits(low):
-        value = int(hit.value)
-        if negative or not 1 <= value <= MAX_COUNT:
-            continue
-        phrase = low[hit.start:hit.end]
-        cued = (
-            (not phrase.strip().isdigit() and words_value(phrase.strip()) is None)
+    found = [(hit, _cued(low, hit)) for hit, negative in _all_hits(low)
+             if not negative and 1 <= int(hit.value) <= MAX_COUNT]
+    for index in range(len(found) - 1, 0, -1):  # "4 or 5 people": the cue covers both
+        (before, cued_before), (after, cued_after) = found[index - 1], found[index]
+        if cued_after and not cued_before and _ALTERNATIVE.fullmatch(low[before.end:after.start]):
+            found[index - 1] = (before, True)
+    return join_alternatives(low, [hit for hit, cued in found if cued])
+
+
+def _cued(low: str, hit: Hit) -> bool:
+    phrase = low[hit.start:hit.end]
+    return ((not phrase.strip().isdigit() and words_value(phrase.strip()) is None)
             or "x" in phrase
             or _CUE_BEFORE.search(low[: hit.start]) is not None
-            or _CUE_AFTER.match(low[hit.end:]) is not None
-        )
-        if cued:
-            out.append(hit)
-    return out
+            or _CUE_AFTER.match(low[hit.end:]) is not None)
 
 
 def find_number(text: str) -> Hit | None:

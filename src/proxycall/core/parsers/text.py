@@ -36,6 +36,7 @@ _LEADS: dict[TextKind, str] = {
         r"(?:my\s+name\s+is|my\s+name'?s|the\s+name\s+is|the\s+name'?s|name'?s|name\s+is|"
         r"names|it'?s\s+under(?:\s+the\s+name)?|put\s+it\s+under(?:\s+the\s+name)?|"
         r"book\s+it\s+under(?:\s+the\s+name)?|under\s+the\s+name(?:\s+of)?|under|"
+        r"put\s+(?:it|me|us|that|the\s+booking)\s+(?:down\s+)?(?:as|under|for)|put\s+down|put|"
         r"it'?s\s+for|it\s+is|it'?s|its|this\s+is|i'?m|i\s+am|im|call\s+me|they\s+call\s+me|"
         r"tell\s+them\s+it'?s|say\s+it'?s|just|for)\b[\s,:-]*"
     ),
@@ -69,11 +70,16 @@ _NAME_PART = re.compile(r"([a-z]+)")
 def _strip_leads(text: str, kind: TextKind) -> str:
     pattern = re.compile(rf"^\s*(?:{_LEAD_COMMON}|{_LEADS[kind]})", re.IGNORECASE)
     for _ in range(4):
+        if kind is TextKind.BUSINESS_NAME and _TITLED_JUST.match(text):
+            break  # "Just Cuts": a capitalised word in a title-cased name is part of it
         stripped = pattern.sub("", text, count=1)
         if stripped == text:
             break
         text = stripped
     return text
+
+
+_TITLED_JUST = re.compile(r"\s*Just\s+[A-Z]")
 
 
 def _tidy(text: str) -> str:
@@ -149,8 +155,9 @@ def _finish(cleaned: str, kind: TextKind) -> ParseResult:
     if kind is TextKind.PERSON_NAME:
         if len(cleaned.split()) > MAX_NAME_WORDS or not re.search(r"[^\W\d_]", cleaned):
             return Rejected("Just the name, please — for example \"Sam Lee\".")
-        if not_a_name(cleaned.split()[0]):  # "I'm working" → "working" is not a name
-            return Rejected(_EMPTY[kind])
+        words = cleaned.split()
+        if not_a_name(words[0]) or any(w.islower() and not_a_name(w) for w in words[1:]):
+            return Rejected(_EMPTY[kind])  # "I'm working", "sam and im sick" are not names
         return Parsed(capitalise_name(cleaned))
     if kind is TextKind.BUSINESS_NAME:
         return Parsed(_title_business(cleaned))

@@ -15,7 +15,15 @@ from __future__ import annotations
 import re
 
 from proxycall.core.agents.spec import TimeHint
-from proxycall.core.parsers._lex import NUMBER_WORDS_RE, UNITS, Hit, fold, settle, words_value
+from proxycall.core.parsers._lex import (
+    NUMBER_WORDS_RE,
+    UNITS,
+    Hit,
+    fold,
+    join_alternatives,
+    settle,
+    words_value,
+)
 from proxycall.core.parsers.phone import without_phones
 from proxycall.core.parsers.result import Ambiguous, ParseContext, Parsed, ParseResult, Rejected
 
@@ -33,7 +41,7 @@ _PERIOD = (r"(?P<per>in\s+the\s+(?:morning|morn|arvo|afternoon|evening|night)|at
 _TAIL = rf"(?:\s*{_AMPM}|\s+(?:o'?\s?clock\s+)?{_PERIOD}|\s*(?P<oc>o'?\s?clock))?"
 _MIN_WORDS = r"(?:oh\s+(?:one|two|three|four|five|six|seven|eight|nine)|" + NUMBER_WORDS_RE + ")"
 _PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
-    ("named", re.compile(r"\b(?:12\s*)?(?P<name>noon|midday|midnight|mid-day|lunchtime)\b")),
+    ("named", re.compile(r"\b(?:12\s*)?(?P<name>noon|midday|midnight|mid-day|lunch\s?time)\b")),
     ("past_to", re.compile(
         rf"\b(?P<q>half|quarter|a\s+quarter|\d{{1,2}}|{NUMBER_WORDS_RE})(?:\s+minutes)?\s+"
         rf"(?P<rel>past|after|to|til|till)\s+(?P<h>{_HOUR}|noon|midday|midnight)\b{_TAIL}")),
@@ -41,6 +49,8 @@ _PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("clock", re.compile(
         rf"(?<![\d$/.:])(?P<h>\d{{1,2}})\s?[:.]\s?(?P<m>\d{{2}})(?![\d/]){_TAIL}"
         rf"|(?<![\d$/.:])(?P<h2>\d{{1,2}})(?P<m2>\d{{2}})\s?(?P<hrs>hrs|hours|h)\b")),
+    ("compact", re.compile(  # "830am", "1030pm"
+        r"(?<![\d$/.:])(?P<h>\d{1,2})(?P<m>[0-5]\d)\s?(?P<ap>a\.?m\b\.?|p\.?m\b\.?)")),
     ("hour", re.compile(
         r"(?<![\w$/.:])(?P<h>\d{1,2}(?!\d)|(?:one|two|three|four|five|six|seven|eight|nine|ten|"
         rf"eleven|twelve)\b)(?![:/.]\d){_TAIL}")),
@@ -48,13 +58,23 @@ _PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
         rf"\b(?P<h>one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)\s+"
         rf"(?P<mw>{_MIN_WORDS})\b{_TAIL}")),
 )
+# "tomorrow arvo at 2", "tonight at 8": a part of the day said before the time
+_PERIOD_BEFORE = re.compile(
+    r"\b(?P<per>arvo|afternoon|evening|night|tonight|tonite|morning|morn)\s+"
+    r"(?:shift\s+)?(?:(?:starts?|starting|begins)\s+)?"
+    r"(?:at\s+|from\s+|around\s+|about\s+|by\s+|@\s*)?$"
+)
+# "table for 2 tmrw night": a bare number after "for" / "of" is a count, not an hour
+_COUNT_BEFORE = re.compile(r"\b(?:for|of|party of|x)\s*$")
+# A period naming a day ("tomorrow night", "tonight") is left for the date to read.
+_DAY_IN_PERIOD = re.compile(r"tomorrow|tmrw|tmr|tonight|tonite|this")
 _CUE_BEFORE = re.compile(
     r"(?:\bat|\bfrom|\bby|\baround|\babout|\bstarts?|\bstarting|\bbefore|\buntil|\btill|"
     r"@)\s*$"
 )
 # "at one of the shops", "about 2 kids": a number followed by a noun is not an hour
 _NOT_AN_HOUR = re.compile(
-    r"\s*(?:of|or|more|another|else|other|days?|weeks?|kids?|child|children|people|persons?|"
+    r"\s*(?:of|more|another|else|other|days?|weeks?|kids?|child|children|people|persons?|"
     r"guests|things?|times|bit|way|minutes?|mins?|hours?|hrs|secs?|seconds?|years?|months?|"
     r"dollars?|bucks|items?|units?|boxes|packs?|pieces?|x)\b|\s*(?:%|\$|km|kg)"
 )
@@ -65,7 +85,7 @@ usually normally maybe probably ish please pls thanks thank you ta cheers mate s
 i think reckon by yeah yep ok okay um hmm just shift my our we it'll be ah oh er s'posed to
 tomorrow tmrw today tonight morning arvo afternoon evening night monday tuesday wednesday
 thursday friday saturday sunday mon tue tues wed thu thur thurs fri sat sun o'clock oclock
-actually sorry no make and then same as usual always every
+actually sorry no make and then same as usual always every or either
 """)
 _IMPOSSIBLE = "That time doesn't exist — what time do you mean, like 9am or 2:30pm?"
 
@@ -93,7 +113,7 @@ def _apply(hour: int, minute: int, period: str | None, hint: TimeHint,
         hour = 0
     if period is not None:
         if hour > 12 or (hour == 0 and not twenty_four):
-            if hour > 12 and hour < 24 and period == "pm":
+            if 12 < hour < 24 and period == "pm" and twenty_four:  # "15:30pm", never "13pm"
                 return _value(hour, minute)
             return Hit("", 0, 0, error=_IMPOSSIBLE)
         if period == "am":
@@ -137,11 +157,13 @@ def _minutes_word(text: str) -> int | None:
     return words_value(text)
 
 
-def _resolve(kind: str, m: re.Match[str], hint: TimeHint) -> Hit | None:
+def _resolve(kind: str, m: re.Match[str], hint: TimeHint, lead: str | None = None) -> Hit | None:
     g = m.groupdict()
-    period = _period(g.get("ap"), g.get("per"))
+    period = _period(g.get("ap"), g.get("per") or lead)
     if kind == "named":
         return _value(0, 0) if g["name"] == "midnight" else _value(12, 0)
+    if kind == "compact":
+        return _apply(int(g["h"]), int(g["m"]), period, hint, int(g["h"]) > 12)
     if kind == "clock":
         if g.get("hrs"):
             return _apply(int(g["h2"]), int(g["m2"]), None, hint, True)
@@ -197,7 +219,7 @@ def _shift(hit: Hit, minutes: int) -> Hit:
 def _explicit(kind: str, m: re.Match[str]) -> bool:
     """Whether a match is a time even without a cue word before it."""
     g = m.groupdict()
-    if kind in ("named", "past_to", "half", "clock"):
+    if kind in ("named", "past_to", "half", "clock", "compact"):
         return True
     return bool(g.get("ap") or g.get("per") or g.get("oc"))
 
@@ -211,9 +233,10 @@ def scan_times(text: str, hint: TimeHint = TimeHint.BUSINESS_HOURS,
         for m in pattern.finditer(low):
             if not _counts(kind, m, low, whole):
                 continue
-            hit = _resolve(kind, m, hint)
+            lead = _PERIOD_BEFORE.search(low[: m.start()])
+            hit = _resolve(kind, m, hint, lead.group("per") if lead else None)
             if hit is not None:
-                raw.append(Hit(hit.value, m.start(), m.end(), hit.options, hit.error))
+                raw.append(Hit(hit.value, m.start(), _end(m), hit.options, hit.error))
     raw.sort(key=lambda h: (h.start, -(h.end - h.start)))
     kept: list[Hit] = []
     for hit in raw:
@@ -222,11 +245,23 @@ def scan_times(text: str, hint: TimeHint = TimeHint.BUSINESS_HOURS,
                 kept[-1] = hit
             continue
         kept.append(hit)
-    return settle(low, kept)
+    return join_alternatives(low, settle(low, kept))
+
+
+def _end(m: re.Match[str]) -> int:
+    """Where a time ends; "8 tomorrow night" leaves "tomorrow night" for the date."""
+    per = m.groupdict().get("per")
+    if per and _DAY_IN_PERIOD.match(per):
+        return m.start("per")
+    return m.end()
 
 
 def _counts(kind: str, m: re.Match[str], low: str, whole: bool) -> bool:
     """Whether a match is a time: explicit, cued, or a bare hour in a short time-like reply."""
+    g = m.groupdict()
+    if kind == "hour" and not (g.get("ap") or g.get("oc")) and _COUNT_BEFORE.search(
+            low[: m.start()]):
+        return False
     if _explicit(kind, m):
         return True
     if _NOT_AN_HOUR.match(low, m.end()):
@@ -254,9 +289,10 @@ def parse_time(text: str, ctx: ParseContext | None = None,
     """A whole reply as one HH:MM time; a bare hour uses the hint, and may be asked."""
     text = without_phones(text, ctx.region if ctx else "AU")
     low = fold(text).strip()
-    four = re.fullmatch(r"(?:at\s+)?(\d{2})(\d{2})\s*(?:hrs|hours|h)?[.!]?", low)
-    if four:
-        hit = _apply(int(four.group(1)), int(four.group(2)), None, hint, True)
+    four = re.fullmatch(r"(?:at\s+)?(\d{1,2})(\d{2})\s*(?:hrs|hours|h)?[.!]?", low)
+    if four:  # "0830", "1900 hrs"; three digits ("830") is a clock time read with the hint
+        twenty_four = len(four.group(1)) == 2
+        hit = _apply(int(four.group(1)), int(four.group(2)), None, hint, twenty_four)
         return Rejected(hit.error) if hit.error else Parsed(hit.value)
     hits = scan_times(text, hint, whole=True)
     good = [h for h in hits if not h.error]

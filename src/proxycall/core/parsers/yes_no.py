@@ -28,14 +28,17 @@ YES = (
     "go for it", "why not", "sweet", "sure thing", "you bet", "certainly", "deadset", "righto",
     "yes mate", "please", "alright", "all right", "true", "i do", "we do", "they do", "it is",
     "don't mind", "dont mind", "wouldn't mind", "wouldnt mind", "in stock", "we have", "got some",
-    "we've got", "have some", "sure do", "fine", "bloody oath", "heaps",
+    "we've got", "have some", "sure do", "fine", "bloody oath", "heaps", "yeh", "yeah yeah",
+    "ye", "yas", "yass", "yus", "yesss", "yess", "yepp", "yeahh", "yeap", "defs", "deffo", "defo",
+    "def", "totally", "sure sure", "okey", "okie", "kk", "ok ok", "yes yes", "righto", "aye",
 )
 NO = (
     "no", "nah", "nope", "na", "not really", "don't", "dont", "do not", "no thanks",
     "no thank you", "never", "negative", "n", "not at all", "i don't think so", "definitely not",
     "rather not", "nup", "no way", "cancel", "stop", "false", "none", "we don't", "sold out",
     "out of stock", "not in stock", "don't have", "dont have", "haven't got", "not today",
-    "no we don't", "we're out", "all out", "not",
+    "no we don't", "we're out", "all out", "not", "nah nah", "naa", "nahh", "noo", "nooo",
+    "nup nup", "nay",
 )
 _PHRASES = sorted([*((p, "YES") for p in YES), *((p, "NO") for p in NO)],
                   key=lambda pair: len(pair[0]), reverse=True)
