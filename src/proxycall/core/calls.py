@@ -14,7 +14,7 @@ from enum import StrEnum
 
 from proxycall.core.agents.spec import AgentSpec, InputType, OutcomeField, PhoneFlow
 from proxycall.core.parsers.result import Value
-from proxycall.core.render import render_template, render_value
+from proxycall.core.render import render_lines, render_template, render_value
 from proxycall.core.voice import AnsweredBy
 
 
@@ -144,6 +144,7 @@ class Outcome:
     task_result: TaskResult
     facts: dict[str, Value] = field(default_factory=dict)
     summary: str = ""
+    next_steps: tuple[str, ...] = ()  # from the agent's declared summary, when one applies
 
 
 def reached_human(answered_by: AnsweredBy | None, callee_spoke: bool) -> bool:
@@ -170,10 +171,12 @@ def derive_outcome(
     known = {name: value for name, value in facts.items() if value not in ("", None)}
     human = reached_human(answered_by, callee_spoke)
     result = _task_result(spec, known, human, answered_by, end_reason, status)
-    summary = _declared_summary(spec, known, values or {}, place_name, human)
-    if summary is None:
-        summary = _summary(spec, known, human, end_reason, place_name, result)
-    return Outcome(result, dict(known), summary)
+    declared = _declared_summary(spec, known, values or {}, place_name)
+    if declared is None:
+        return Outcome(result, dict(known),
+                       _summary(spec, known, human, end_reason, place_name, result))
+    summary, steps = declared
+    return Outcome(result, dict(known), summary, steps)
 
 
 _SENTENCE_END = re.compile(r"(?<=[.?!])\s+")
@@ -181,8 +184,8 @@ _SENTENCE_END = re.compile(r"(?<=[.?!])\s+")
 
 def _declared_summary(
     spec: AgentSpec, facts: Mapping[str, Value], values: Mapping[str, Value],
-    place_name: str | None, human: bool,
-) -> str | None:
+    place_name: str | None,
+) -> tuple[str, tuple[str, ...]] | None:
     """The agent's own wording for the result ("JB Hi-Fi Chermside has 5 in stock")."""
     if not facts:
         return None
@@ -198,7 +201,7 @@ def _declared_summary(
             continue  # the lead sentence carries the news: without it, try the next wording
         rendered = render_template(summary.template, merged, spec)
         if rendered:
-            return rendered
+            return rendered, tuple(render_lines(summary.next_steps, merged, spec))
     return None
 
 

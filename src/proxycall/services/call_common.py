@@ -160,11 +160,11 @@ def settle(spec: AgentSpec, call: StoredCall, change: Change) -> None:
         spec, flow.facts if flow else {}, status, answered,
         EndReason(reason) if reason else None,
         callee_spoke=bool(flow and flow.callee_spoke),
-        place_name=merged["values"].get("place_name"),
+        place_name=merged["values"].get("place_name"), values=merged["values"],
     )
     change.values["outcome"] = {
         "taskResult": outcome.task_result.value, "facts": dict(outcome.facts),
-        "summary": outcome.summary,
+        "summary": outcome.summary, "nextSteps": list(outcome.next_steps),
     }
 
 

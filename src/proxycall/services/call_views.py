@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from decimal import Decimal, InvalidOperation
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -65,7 +65,8 @@ def status_body(call: StoredCall, conversation_id: str,
         "endReason": call.end_reason,
         "answeredBy": call.answered_by,
         "reachedHuman": _reached(call, events),
-        "outcome": outcome_body(call),
+        "outcome": {key: value for key, value in outcome_body(call).items()
+                    if key in ("taskResult", "facts", "summary")},
         "transcript": transcript(events),
         "durationSeconds": call.duration_seconds,
         "cost": _cost(call),
@@ -108,45 +109,17 @@ def _who(call: StoredCall) -> str:
     return "They"
 
 
-def _headline(facts: Mapping[str, Value], who: str) -> str | None:
-    """The one sentence a person wants, for the facts the agents declare."""
-    phrases: list[tuple[str, Callable[[], str | None]]] = [
-        ("quantity_available", lambda: f"{who} has {facts['quantity_available']} in stock"
-         if facts.get("in_stock") != "NO" else None),
-        ("in_stock", lambda: f"{who} has it in stock" if facts["in_stock"] == "YES"
-         else f"{who} doesn't have it in stock"),
-        ("booked", lambda: f"{who} booked it" if facts["booked"] == "YES"
-         else f"{who} couldn't book it"),
-        ("cancelled", lambda: f"{who} cancelled it" if facts["cancelled"] == "YES"
-         else f"{who} didn't cancel it"),
-        ("message_delivered", lambda: "The message was passed on"
-         + (" by voicemail" if facts.get("delivered_to") == "voicemail" else "")
-         if facts["message_delivered"] == "YES" else None),
-    ]
-    for name, phrase in phrases:
-        if name in facts and (line := phrase()):
-            return line
-    return None
-
-
 def _next_steps(spec: AgentSpec, call: StoredCall, result: str,
-                facts: Mapping[str, Value]) -> list[str]:
+                declared: Sequence[str]) -> list[str]:
+    """The agent's own next steps for its result; otherwise what the call's end suggests."""
+    if declared:
+        return list(declared)
     status = call.status
     if status in (CallStatus.BUSY.value, CallStatus.NO_ANSWER.value):
         return ["Try the call again in a few minutes", "Ask me to call a different number"]
     if call.end_reason in ("policy_blocked", "calls_paused", "shift_started"):
         return ["Check the details and start a new task"]
-    if facts.get("in_stock") == "NO":
-        steps = ["Try another store"]
-        if facts.get("restock_date"):
-            steps.append("Ask me to check again after "
-                         + render_value(spec, "restock_date", facts["restock_date"]))
-        return steps
-    if facts.get("booked") == "NO":
-        return ["Try another time or another restaurant"]
     if result == TaskResult.SUCCESS.value:
-        if facts.get("in_stock") == "YES":
-            return ["Head in or call the store to have one put aside"]
         return ["Nothing else to do"]
     if call.answered_by == AnsweredBy.MACHINE.value and spec.flow.value == "DIALOG":
         return ["Try again later, when someone can answer"]
@@ -174,19 +147,20 @@ def result_card(spec: AgentSpec, call: StoredCall,
     outcome = outcome_body(call)
     facts: dict[str, Value] = dict(outcome.get("facts") or {})
     who = _who(call)
-    summary = _headline(facts, who) if facts else None
     bullets = [f"{row['label']}: {row['display']}" for row in _fact_rows(spec, facts)]
+    ended = call.end_reason.replace("_", " ") if call.end_reason else None
     bullets.append(f"Call status: {call.status}"
-                   + (f" ({call.end_reason.replace('_', ' ')})" if call.end_reason else ""))
+                   + (f" ({ended})" if ended and ended != call.status else ""))
     bullets.append("Reached a person" if _reached(call, events) else "Did not reach a person")
     return {
         "callId": call.id,
         "title": f"{spec.title}: {who}" if who != "They" else spec.title,
-        "summary": (summary + ".") if summary else outcome.get("summary", ""),
+        "summary": outcome.get("summary", ""),
         "taskResult": outcome.get("taskResult"),
         "bullets": bullets,
         "extractedFacts": _fact_rows(spec, facts),
-        "nextSteps": _next_steps(spec, call, str(outcome.get("taskResult")), facts),
+        "nextSteps": _next_steps(spec, call, str(outcome.get("taskResult")),
+                                 outcome.get("nextSteps") or ()),
         "formattedTranscript": formatted_transcript(events),
         "aiCallMade": False,
         "terminal": is_terminal(CallStatus(call.status)),

@@ -33,7 +33,8 @@ def test_store_with_stock_says_how_many(calls_server: CallServer) -> None:
     assert facts["in_stock"] == "YES"
     assert facts["quantity_available"] == 5
     assert status["outcome"]["taskResult"] == "SUCCESS"
-    assert card["summary"] == "JB Hi-Fi Chermside has 5 in stock."
+    assert card["summary"] == "JB Hi-Fi Chermside has 5 in stock. They're $249.00 each."
+    assert card["nextSteps"] == ["Head to JB Hi-Fi Chermside soon: stock can change."]
     assert card["title"] == "Stock check: JB Hi-Fi Chermside"
     assert "Quantity available: 5" in card["bullets"]
     assert {row["field"] for row in card["extractedFacts"]} >= {"in_stock", "quantity_available"}
@@ -46,9 +47,11 @@ def test_store_out_of_stock_gives_a_restock_date(sqlite_calls_server: CallServer
     assert facts["in_stock"] == "NO"
     assert "restock_date" in facts
     assert status["outcome"]["taskResult"] != "SUCCESS"
-    assert card["nextSteps"][0] == "Try another store"
+    assert card["nextSteps"][0] == "Try another store."
     assert card["nextSteps"][1].startswith("Ask me to check again after ")
-    assert card["summary"] == "JB Hi-Fi Carindale doesn't have it in stock."
+    assert card["summary"].startswith("JB Hi-Fi Carindale doesn't have Sony WH-1000XM5 "
+                                      "headphones in stock. More are expected on ")
+    assert "-" not in card["summary"].split("expected on ")[1], "an ISO date leaked"
 
 
 def test_store_that_puts_you_on_hold_first(sqlite_calls_server: CallServer) -> None:

@@ -152,8 +152,9 @@ def _template_problems(spec: AgentSpec, names: tuple[str, ...]) -> Iterable[str]
             yield f"template {template!r} names unknown slot {name}"
     outcome_names = {field.name for field in spec.outcome}
     for summary in spec.summaries:
-        for name in template_fields(summary.template) - known - outcome_names:
-            yield f"summary {summary.template!r} names unknown value {name}"
+        for template in (summary.template, *summary.next_steps):
+            for name in template_fields(template) - known - outcome_names:
+                yield f"summary {template!r} names unknown value {name}"
         if summary.when and summary.when.slot not in outcome_names:
             yield f"summary condition names undeclared outcome {summary.when.slot}"
     for step in spec.dialog.steps if spec.dialog else ():

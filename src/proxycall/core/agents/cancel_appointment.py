@@ -132,8 +132,9 @@ SPEC = AgentSpec(
     summaries=(
         SummarySpec("Cancelled {customer_name}'s appointment at {place_name} on "
                     "{appointment_day} at {appointment_time}. Cancellation fee: {fee_mentioned}.",
-                    Condition("equals", "cancelled", ("YES",))),
+                    Condition("equals", "cancelled", ("YES",)), ("Nothing else to do.",)),
         SummarySpec("{place_name} did not cancel the appointment on {appointment_day}.",
-                    Condition("equals", "cancelled", ("NO",))),
+                    Condition("equals", "cancelled", ("NO",)),
+                    ("Call {place_name} yourself to sort it out.",)),
     ),
 )

@@ -132,10 +132,14 @@ SPEC = AgentSpec(
     success_facts=("booked",),
     summaries=(
         SummarySpec("Booked a table for {party_size} at {place_name} on {date} at {time}, "
-                    "under {booking_name}.", Condition("equals", "booked", ("YES",))),
+                    "under {booking_name}.", Condition("equals", "booked", ("YES",)),
+                    ("Nothing else to do: the table is under {booking_name}.",)),
         SummarySpec("{place_name} couldn't do {time}, but offered {booked_time}.",
-                    Condition("equals", "booked", ("NO",))),
+                    Condition("equals", "booked", ("NO",)),
+                    ("If {booked_time} suits you, start a new booking for that time.",
+                     "Or try another restaurant.")),
         SummarySpec("{place_name} couldn't take a booking for {party_size} on {date} at {time}.",
-                    Condition("equals", "booked", ("NO",))),
+                    Condition("equals", "booked", ("NO",)),
+                    ("Try another time or another restaurant.",)),
     ),
 )

@@ -191,11 +191,15 @@ SPEC = AgentSpec(
     summaries=(
         SummarySpec("Told {employer_name} that {caller_name} won't make the shift on {shift_date} "
                     "at {shift_start_time}, and they acknowledged it.",
-                    Condition("equals", "acknowledged", ("YES",))),
+                    Condition("equals", "acknowledged", ("YES",)),
+                    ("Nothing else to do. Get well soon.",)),
         SummarySpec("Told {employer_name} that {caller_name} won't make the shift on {shift_date} "
-                    "at {shift_start_time}.", Condition("equals", "delivered_to", ("person",))),
+                    "at {shift_start_time}.", Condition("equals", "delivered_to", ("person",)),
+                    ("They didn't clearly acknowledge it: check in with {employer_name} later "
+                     "if you can.",)),
         SummarySpec("Left a voicemail for {employer_name}: {caller_name} won't make the shift on "
                     "{shift_date} at {shift_start_time}.",
-                    Condition("equals", "delivered_to", ("voicemail",))),
+                    Condition("equals", "delivered_to", ("voicemail",)),
+                    ("Check in with {employer_name} later if you can.",)),
     ),
 )

@@ -160,6 +160,7 @@ class SummarySpec:
 
     template: str
     when: Condition | None = None
+    next_steps: tuple[str, ...] = ()  # what the person might do now; templates too
 
 
 @dataclass(frozen=True)

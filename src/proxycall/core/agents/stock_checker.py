@@ -158,10 +158,13 @@ SPEC = AgentSpec(
     success_facts=("in_stock",),
     summaries=(
         SummarySpec("{place_name} has {quantity_available} in stock. They're {price} each.",
-                    Condition("equals", "in_stock", ("YES",))),
+                    Condition("equals", "in_stock", ("YES",)),
+                    ("Head to {place_name} soon: stock can change.",)),
         SummarySpec("{place_name} has {product_name} in stock. They're {price} each.",
-                    Condition("equals", "in_stock", ("YES",))),
+                    Condition("equals", "in_stock", ("YES",)),
+                    ("Head to {place_name} soon: stock can change.",)),
         SummarySpec("{place_name} doesn't have {product_name} in stock. More are expected on "
-                    "{restock_date}.", Condition("equals", "in_stock", ("NO",))),
+                    "{restock_date}.", Condition("equals", "in_stock", ("NO",)),
+                    ("Try another store.", "Ask me to check again after {restock_date}.")),
     ),
 )
