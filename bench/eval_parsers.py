@@ -135,9 +135,9 @@ def llm_consulted(commands: list[Command], asked: str | None) -> bool:
     return rejected and not filled
 
 
-def eval_conversations(cases: list[dict[str, Any]]) -> tuple[Tally, int, int]:
-    """Whole messages read by understand(); also (LLM would be consulted, replies asked)."""
-    tally, consulted, asked_count = Tally(), 0, 0
+def eval_conversations(cases: list[dict[str, Any]]) -> tuple[Tally, int, int, int]:
+    """Whole messages read by understand(); also LLM consulted, of those expected, replies asked."""
+    tally, consulted, expected, asked_count = Tally(), 0, 0, 0
     for case in cases:
         spec = REGISTRY.agents[case["agent"]]
         asked = case.get("asked")
@@ -152,7 +152,8 @@ def eval_conversations(cases: list[dict[str, Any]]) -> tuple[Tally, int, int]:
         if asked:
             asked_count += 1
             consulted += llm_consulted(commands, asked)
-    return tally, consulted, asked_count
+            expected += llm_consulted(commands, asked) and case.get("rejected") == asked
+    return tally, consulted, expected, asked_count
 
 
 def eval_seed() -> tuple[int, int, list[str]]:
@@ -216,7 +217,7 @@ def main() -> int:
     """Print the accuracy table, the LLM share and the failures; the exit code is always 0."""
     heldout = yaml.safe_load(HELDOUT.read_text(encoding="utf-8"))
     report = eval_replies(heldout["replies"])
-    conversations, consulted, asked = eval_conversations(heldout["conversations"])
+    conversations, consulted, expected, asked = eval_conversations(heldout["conversations"])
     report[CONVERSATION] = conversations
     print(f"Held-out corpus {HELDOUT.relative_to(ROOT)}: "
           f"{sum(t.total for t in report.values())} entries, no LLM configured "
@@ -227,7 +228,8 @@ def main() -> int:
     print(f"  seed scenarios:           {seed_consulted}/{seed_replies} replies "
           f"({100 * seed_consulted / seed_replies:.1f}%)")
     print(f"  held-out conversations:   {consulted}/{asked} replies to a question "
-          f"({100 * consulted / max(asked, 1):.1f}%)")
+          f"({100 * consulted / max(asked, 1):.1f}%; {expected} of them are unusable replies "
+          f"the corpus expects to be refused)")
     tuned = _tuned_corpus()
     print(f"\nTuned corpus (replies.yaml + openers.yaml; tuned against, not held out): "
           f"{tuned.ok}/{tuned.total} ({100 * tuned.ok / tuned.total:.1f}%)")
