@@ -122,7 +122,7 @@ def slot_check(response: JsonObject | None, slot: str, expected: Any | None = No
     shown = f"{slot}={show_value(slot, value)}{action}"
     if expected is None:
         return True, shown
-    wanted = expected if isinstance(expected, (list, tuple, set)) else [expected]
+    wanted = list(expected) if isinstance(expected, (list, tuple, set)) else [expected]
     ok = any(str(value).casefold() == str(item).casefold() for item in wanted)
     return ok, shown if ok else f"{shown} (expected {show_value(slot, wanted[0])})"
 
