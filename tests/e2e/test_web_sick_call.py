@@ -35,7 +35,7 @@ def test_sick_call_from_first_message_to_result_card(chat, shot) -> None:
     expect(page.get_by_role("textbox", name=re.compile("^Your"))).to_have_count(0)
     shot("brief")
 
-    brief.get_by_role("button", name="Start call").click()
+    page.get_by_role("button", name="Start call").click()
     expect(page.get_by_role("heading", name="Your call")).to_be_visible()
     assert re.search(r"#/call/[^/]+$", page.url), page.url
     transcript = page.get_by_role("log", name="Call transcript")
@@ -59,3 +59,12 @@ def test_sick_call_from_first_message_to_result_card(chat, shot) -> None:
     expect(tasks.get_by_role("link").first).to_contain_text("Call in sick")
     expect(calls.get_by_role("link").first).to_contain_text("Completed")
     shot("history")
+
+    # A reload forgets what the tab held: the task reopens from the server, still signed in.
+    page.reload()
+    expect(tasks.get_by_role("link")).to_have_count(1)
+    tasks.get_by_role("link").first.click()
+    expect(page.get_by_text("Picking up where you left off.")).to_be_visible()
+    expect(page.get_by_test_id("brief").locator(".brief-objective")).to_contain_text("Bunnings")
+    expect(page.get_by_role("link", name="View the call")).to_be_visible()
+    expect(page.get_by_role("button", name="Start call")).to_have_count(0)

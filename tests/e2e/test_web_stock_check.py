@@ -47,5 +47,5 @@ def test_stock_check_through_the_place_picker(chat, shot) -> None:
     chat.expect_action("COMPLETE")
     brief = page.get_by_test_id("brief")
     expect(brief.locator(".brief-objective")).to_contain_text("Sony headphones")
-    expect(brief.get_by_role("button", name="Start call")).to_be_visible()
+    expect(page.get_by_role("button", name="Start call")).to_be_visible()
     shot("brief")

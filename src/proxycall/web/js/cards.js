@@ -43,26 +43,35 @@ function startError(error) {
   return error.message;
 }
 
-/** After COMPLETE: the brief (objective, script, checklist) and the button that starts the call. */
+const callHref = (callId) => `#/call/${encodeURIComponent(callId)}`;
+
+/**
+ * After COMPLETE: `card` is the brief (objective, script, checklist) for the chat; `actions` is
+ * the bar that replaces the composer, so "Start call" and its outcome stay in view.
+ */
 export function renderBrief(convo) {
   const body = h("div", { class: "brief-body" },
     h("p", { class: "muted", text: "Preparing the call…" }));
-  const status = h("div", { class: "brief-status", "aria-live": "polite" });
-  const section = h("section", { class: "card brief-card", "aria-labelledby": "brief-title",
+  const card = h("section", { class: "card brief-card", "aria-labelledby": "brief-title",
     "data-testid": "brief" },
-    h("p", { class: "card-eyebrow", text: "Confirmed" }),
-    h("h2", { id: "brief-title", class: "card-title", text: "Here's the plan" }),
-    body, status);
+  h("p", { class: "card-eyebrow", text: "Confirmed" }),
+  h("h2", { id: "brief-title", class: "card-title", text: "Here's the plan" }),
+  body);
 
+  const status = h("div", { class: "brief-status", "aria-live": "polite" });
   const startButton = h("button", { class: "btn btn-primary btn-block", type: "button",
     onclick: () => start() }, icon(ICONS.phone), h("span", { text: "Start call" }));
+  const viewLink = (label) => h("a", { class: "btn btn-primary btn-block",
+    href: callHref(convo.callId) }, label);
+  const actions = h("div", { class: "call-actions" }, status,
+    convo.callId ? viewLink("View the call") : startButton);
 
   function showScheduled(call) {
-    status.replaceChildren(h("div", { class: "banner banner-info", role: "status" },
-      icon(ICONS.clock), h("span", { text: `Scheduled: I'll call on ${whenFull(call.scheduledFor)}. ` +
-        "Businesses only take calls while they're open." })),
-    h("a", { class: "btn btn-secondary btn-block", href: `#/call/${encodeURIComponent(call.callId)}` },
-      "View the scheduled call"));
+    status.replaceChildren(h("div", { class: "banner banner-info", role: "status",
+      "data-testid": "scheduled" }, icon(ICONS.clock),
+    h("span", { text: `Scheduled: I'll call on ${whenFull(call.scheduledFor)}. ` +
+      "Businesses only take calls while they're open." })));
+    startButton.replaceWith(viewLink("View the scheduled call"));
   }
 
   async function start() {
@@ -74,7 +83,7 @@ export function renderBrief(convo) {
         conversationId: convo.id, idempotencyKey: convo.callKey }));
       convo.callId = call.callId;
       if (call.status === "scheduled") showScheduled(call);
-      else location.hash = `#/call/${encodeURIComponent(call.callId)}`;
+      else location.hash = callHref(call.callId);
     } catch (error) {
       startButton.disabled = false;
       if (error.status === 401) return;
@@ -93,15 +102,11 @@ export function renderBrief(convo) {
         list("ol", brief.scriptPreview, "script-preview"),
         h("h3", { class: "brief-heading", text: "I'll make sure to" }),
         h("ul", { class: "checklist", role: "list" }, (brief.confirmationChecklist ?? []).map(
-          (item) => h("li", {}, icon(ICONS.check), h("span", { text: item })))),
-        convo.callId
-          ? h("a", { class: "btn btn-primary btn-block",
-            href: `#/call/${encodeURIComponent(convo.callId)}` }, "View the call")
-          : startButton);
+          (item) => h("li", {}, icon(ICONS.check), h("span", { text: item })))));
     } catch (error) {
       body.replaceChildren(h("p", { class: "muted", text: "Couldn't load the call plan." }));
       if (error.status !== 401) showError(error);
     }
   })();
-  return section;
+  return { card, actions };
 }

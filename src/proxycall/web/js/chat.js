@@ -210,13 +210,14 @@ function renderStep(convo, { panel, composerHost, send: sendTurn }) {
       onConfirm: () => sendTurn({ clientAction: "CONFIRM", display: card.confirmLabel }),
       onReject: () => sendTurn({ clientAction: "REJECT", display: card.rejectLabel }),
     }));
-  } else if (action === "COMPLETE") {
-    panel.append(renderBrief(convo));
   }
-  // After COMPLETE the conversation is closed (409 on anything more): no composer, the brief
-  // card carries the next step.
-  if (action === "COMPLETE") composerHost.replaceChildren();
-  else {
+  // After COMPLETE the conversation is closed (409 on anything more): the composer gives way
+  // to the brief's "Start call" bar.
+  if (action === "COMPLETE") {
+    const brief = renderBrief(convo);
+    panel.append(brief.card);
+    composerHost.replaceChildren(brief.actions);
+  } else {
     composerHost.replaceChildren(renderComposer(last, {
       previous,
       onSend: (text, display) => sendTurn({ text, display: display ?? text }),
