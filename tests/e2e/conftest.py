@@ -126,7 +126,8 @@ def web_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[WebServer]:
 def chromium_path() -> str:
     path = shutil.which("chromium")
     if path is None:
-        message = "Debian's chromium is not installed (make test installs it: apt-get install chromium)"
+        message = ("Debian's chromium is not installed "
+                   "(make test installs it: apt-get install chromium)")
         if os.environ.get("CI") == "true":
             pytest.fail(message + "; browser tests may not skip in CI")
         pytest.skip(message)
