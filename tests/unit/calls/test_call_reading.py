@@ -23,6 +23,9 @@ CHECKS = {
     "acknowledgement": intents.is_acknowledgement,
     "goodbye": intents.is_goodbye,
     "question": intents.is_question,
+    "about": intents.is_about_question,
+    "unclear": intents.is_unclear,
+    "only_asks": intents.only_asks,
 }
 
 

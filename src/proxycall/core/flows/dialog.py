@@ -197,7 +197,7 @@ def _on_heard(turn: _Turn, event: Heard) -> Interpretation | None:
     checking, state.checking_presence = state.checking_presence, False
     state.holding = False
     step = _current(turn)
-    if intents.is_identity_question(text):
+    if intents.is_identity_question(text) or intents.is_about_question(text):
         who = IDENTITY.format(name=on_behalf_of(turn.spec, turn.values))
         _listen(turn, [who, *_current_question(turn, step)], remember=False)
         return None
@@ -206,6 +206,9 @@ def _on_heard(turn: _Turn, event: Heard) -> Interpretation | None:
         return None
     if step is None:
         _proceed(turn, [])
+        return None
+    if intents.only_asks(text) and not intents.is_hold(text):
+        _answer_question(turn, step, text)  # "yeah, which model?": its "yeah" answers nothing
         return None
     reading = read_answer(turn.spec, turn.values, turn.state.facts, step, text, turn.now)
     if reading.facts:
@@ -236,11 +239,7 @@ def _on_no_facts(
         _hold(turn)
         return None
     if intents.is_question(text):
-        answer = intents.answer_question(turn.spec, turn.values, text)
-        if answer is None:
-            _listen(turn, [NO_DETAIL, _ask_text(turn, step, reask=False)], remember=False)
-        else:
-            _listen(turn, [answer], remember=False)
+        _answer_question(turn, step, text)
         return None
     if intents.is_goodbye(text):
         if required_done(turn.spec, turn.state.facts):
@@ -260,6 +259,15 @@ def _on_no_facts(
         return Interpretation(step.field, step.expects, question, text)
     _misunderstood(turn, step, text)
     return None
+
+
+def _answer_question(turn: _Turn, step: DialogStep, text: str) -> None:
+    """Answer the business's question from the confirmed values, or say we don't know it."""
+    answer = intents.answer_question(turn.spec, turn.values, text)
+    if answer is None:
+        _listen(turn, [NO_DETAIL, _ask_text(turn, step, reask=False)], remember=False)
+    else:
+        _listen(turn, [answer], remember=False)
 
 
 def _worth_interpreting(text: str) -> bool:

@@ -59,8 +59,41 @@ _IDENTITY = _phrases(
         "am i talking to a computer", "am i talking to a machine", "am i talking to a robot",
         "is this a recording", "are you ai", "are you an ai", "is this ai", "is this an ai",
         "are you a bot", "is this a bot", "a machine", "who's speaking", "who are you with",
-        "where are you calling from",
+        "where are you calling from", "who did you say", "on behalf of who", "on behalf of whom",
+        "calling for who", "calling for whom", "who's that calling", "who was that calling",
     ]
+)  # fmt: skip
+# "Who?" on its own (or after a "sorry"/"um") asks who is calling; inside a sentence it may not.
+_IDENTITY_ALONE = {"who", "who's that", "who was that", "who is that", "who's this", "who again"}
+_ABOUT = _phrases(
+    [
+        "what's this about", "what is this about", "what's it about", "what is it about",
+        "what's that about", "what is that about", "what's all this about",
+        "what's this regarding", "what is this regarding", "what's this in regards to",
+        "what's this for", "what is this for", "what's the call about", "what's this call about",
+        "what is this call about", "what are you calling about", "what're you calling about",
+        "why are you calling", "what's it regarding", "what do you want", "what can i do for you",
+        "how can i help", "what's going on", "what did you want", "what's up",
+    ]
+)  # fmt: skip
+# A hedge: the callee is not sure, so a "yeah" next to it is not an answer or an agreement.
+_HEDGE = _phrases(
+    [
+        "not sure", "unsure", "maybe", "dunno", "don't know", "dont know", "do not know",
+        "no idea", "not certain", "possibly", "perhaps", "probably", "i guess",
+        "i suppose", "no clue", "not a clue", "i think so", "not too sure", "hard to say",
+    ]
+)  # fmt: skip
+_FILLERS = {"um", "uh", "er", "erm", "hmm", "hm", "mm", "mmm", "ah", "oh", "eh", "huh"}
+# Words that only start a sentence ("yeah, what's this about?"): they answer nothing.
+_MARKERS = {
+    "yeah", "yes", "yep", "yeh", "ok", "okay", "right", "so", "sorry", "um", "uh", "er", "erm",
+    "mm", "hmm", "well", "oh", "ah", "alright", "sure", "look", "hi", "hello", "hey", "and",
+}  # fmt: skip
+# Questions that close rather than ask ("okay, anything else?"): a taken message may end so.
+_CLOSING_QUESTIONS = _phrases(
+    ["anything else", "is that all", "is that it", "is that everything", "that all", "that it",
+     "anything more", "was there anything else", "is there anything else"]
 )  # fmt: skip
 _ACK = _phrases(
     [
@@ -123,12 +156,70 @@ def is_repeat_request(text: str, digits: str = "") -> bool:
 
 def is_identity_question(text: str) -> bool:
     """The callee asks who is calling, or whether this is a person."""
-    return _IDENTITY.search(normalise(text)) is not None
+    low = normalise(text)
+    bare = " ".join(word for word in low.split() if word not in _MARKERS)
+    return bare in _IDENTITY_ALONE or _IDENTITY.search(low) is not None
 
 
 def is_acknowledgement(text: str) -> bool:
-    """The callee takes the message ("ok", "no worries", "I'll let the manager know")."""
-    return _ACK.search(normalise(text)) is not None
+    """The callee takes the message ("ok", "no worries", "I'll let the manager know").
+
+    A "yeah" next to a question ("yeah, what's this about?") or a hedge ("mm, yeah, not
+    sure") takes nothing: those ask for more, so they are never an acknowledgement.
+    """
+    if _ACK.search(normalise(text)) is None:
+        return False
+    return not (is_hedged(text) or asks_something(text) or is_identity_question(text))
+
+
+def is_hedged(text: str) -> bool:
+    """The callee says they are not sure ("not sure", "maybe", "I guess")."""
+    return _HEDGE.search(normalise(text)) is not None
+
+
+def is_unclear(text: str) -> bool:
+    """A hedge, or only sounds ("hmm", "mm… not sure"): nothing taken, nothing asked."""
+    low = normalise(text)
+    sounds = bool(low) and all(word in _FILLERS for word in low.split())
+    return is_hedged(text) or (sounds and _ACK.search(low) is None)  # "mm hmm" is a yes
+
+
+def is_about_question(text: str) -> bool:
+    """The callee asks what the call is about ("yeah, what's this about?")."""
+    return _ABOUT.search(normalise(text)) is not None
+
+
+def _pieces(text: str) -> list[str]:
+    """Clauses with their own punctuation kept, so a "?" still marks its clause a question."""
+    parts = re.split(r"(?<=[?!.,;])\s+|(?<=[?!])(?=\w)|\s+(?:but|though|and then)\s+", text)
+    return [part.strip() for part in parts if part and part.strip(" ,.;")]
+
+
+def _only_markers(piece: str) -> bool:
+    words = normalise(piece).split()
+    return bool(words) and all(word in _MARKERS for word in words)
+
+
+def _asks(piece: str) -> bool:
+    """One clause is a question that wants something from us (not "anything else?")."""
+    low = normalise(piece)
+    if not low or _CLOSING_QUESTIONS.fullmatch(low) or _only_markers(piece):
+        return False
+    return piece.rstrip().endswith("?") or _QUESTION_START.match(low) is not None
+
+
+def asks_something(text: str) -> bool:
+    """Some clause is a question for us ("okay, when is he back?"); a closing one is not."""
+    return any(_asks(piece) for piece in _pieces(text))
+
+
+def only_asks(text: str) -> bool:
+    """The reply is a question and nothing else, once "yeah,"/"sorry," openers are set aside.
+
+    "yeah, what's this about?" answers nothing: its "yeah" only starts the sentence.
+    """
+    pieces = [piece for piece in _pieces(text) if not _only_markers(piece)]
+    return bool(pieces) and all(_asks(piece) for piece in pieces)
 
 
 def is_goodbye(text: str) -> bool:

@@ -1,8 +1,10 @@
 """DETERMINISTIC_SCRIPT: a message said from the agent's templates; never an LLM, whatever is said.
 
-The callee may ask for a repeat (speech or key 1), ask who is calling, put us on hold, or take
-the message; anything else gets one honest sentence and the repeat offer again. Every path
-ends with the script's closing, within the same bounds as a dialog.
+The callee may ask for a repeat (speech or key 1), ask who is calling or what the call is about
+(the honest answer, and the message again), put us on hold, or take the message. Only a clear
+acknowledgement counts as taken: a "yeah" beside a question or a hedge ("mm, yeah, not sure")
+does not. Anything else gets one honest sentence and the repeat offer again. Every path ends
+with the script's closing, within the same bounds as a dialog.
 """
 
 from __future__ import annotations
@@ -32,6 +34,7 @@ from proxycall.core.parsers.result import Value
 from proxycall.core.voice import AnsweredBy, CallEvent, Heard, HeardNothing
 
 ONLY_THE_MESSAGE = "Sorry, I'm an automated assistant, so I can only pass on this message."
+UNCLEAR = "Sorry, I didn't quite catch that."
 STILL_THERE = "Are you still there?"
 DELIVERED_TO_PERSON = "person"
 DELIVERED_TO_VOICEMAIL = "voicemail"
@@ -112,9 +115,11 @@ def advance_script(
 
 
 def _delivered(state: FlowState) -> None:
-    # Reaching the listen after the message means the message was played to the end.
+    # Reaching the listen after the message means the message was played to the end. Nobody
+    # has taken it yet: "acknowledged" is NO until the callee clearly says they have.
     state.facts.setdefault("message_delivered", "YES")
     state.facts.setdefault("delivered_to", DELIVERED_TO_PERSON)
+    state.facts.setdefault("acknowledged", "NO")
 
 
 def _on_heard(
@@ -128,15 +133,16 @@ def _on_heard(
     state.callee_spoke = True
     state.holding = False
     offer = state.last_prompt or [render(spec, _script(spec).repeat_offer, values)]
-    if text and intents.is_identity_question(text):
-        identity = f"I'm an automated assistant calling on behalf of {on_behalf_of(spec, values)}."
+    identity = f"I'm an automated assistant calling on behalf of {on_behalf_of(spec, values)}."
+    if text and intents.is_about_question(text):
+        _tell_again(spec, values, state, reply, [identity], offer)
+    elif text and intents.is_identity_question(text):
         reply.listen([identity, *offer], digits=True)
     elif intents.is_repeat_request(text, event.digits):
         if state.repeats >= MAX_REPEATS:
             _close(spec, values, state, reply, EndReason.COMPLETED)
             return
-        state.repeats += 1
-        _say_message(spec, values, state, reply)
+        _tell_again(spec, values, state, reply, [], offer)
     elif text and intents.is_hold(text):
         state.holding = True
         reply.listen([], timeout=HOLD_TIMEOUT_SECONDS, digits=True)
@@ -145,11 +151,33 @@ def _on_heard(
         state.misunderstandings = 0
         _close(spec, values, state, reply, EndReason.COMPLETED)
     else:
-        state.misunderstandings += 1
-        if state.misunderstandings >= MAX_CONSECUTIVE_MISUNDERSTANDINGS:
-            _close(spec, values, state, reply, EndReason.MAX_MISUNDERSTANDINGS)
-            return
-        reply.listen([ONLY_THE_MESSAGE, *offer], digits=True)
+        _not_taken(spec, values, state, reply, text, offer)
+
+
+def _tell_again(
+    spec: AgentSpec, values: Mapping[str, Value], state: FlowState, reply: Reply,
+    lead: list[str], offer: list[str],
+) -> None:  # fmt: skip
+    """Say the message again after `lead`; past MAX_REPEATS only the lead and the offer."""
+    if state.repeats >= MAX_REPEATS:
+        reply.listen([*lead, *offer], digits=True)
+        return
+    state.repeats += 1
+    reply.say(*lead)
+    _say_message(spec, values, state, reply)
+
+
+def _not_taken(
+    spec: AgentSpec, values: Mapping[str, Value], state: FlowState, reply: Reply, text: str,
+    offer: list[str],
+) -> None:  # fmt: skip
+    """A question we can't answer, a hedge or words we can't use: honest, then the offer."""
+    state.misunderstandings += 1
+    if state.misunderstandings >= MAX_CONSECUTIVE_MISUNDERSTANDINGS:
+        _close(spec, values, state, reply, EndReason.MAX_MISUNDERSTANDINGS)
+        return
+    lead = UNCLEAR if text and intents.is_unclear(text) else ONLY_THE_MESSAGE
+    reply.listen([lead, *offer], digits=True)
 
 
 def _on_silence(
