@@ -252,3 +252,37 @@ def test_a_table_naming_an_unknown_persona_is_refused() -> None:
 )
 def test_normalise_number(raw: str, e164: str) -> None:
     assert normalise_number(raw) == e164
+
+
+def _reachable(categories: set[str]) -> set[str]:
+    directory = PersonaDirectory()
+    return {
+        directory.persona_for(place.details.phone_e164).key
+        for place in all_places()
+        if place.details.phone_e164 and categories & {c.lower() for c in place.categories}
+    }
+
+
+@pytest.mark.parametrize(
+    ("categories", "personas"),
+    [
+        ({"electronics"}, {"in-stock", "out-of-stock", "hold-then-yes", "which-model",
+                           "voicemail"}),
+        ({"electronics", "department store", "stationery"},
+         {"busy", "no-answer", "hangs-up", "never-clear"}),
+        ({"restaurant"}, {"restaurant-books", "restaurant-offers-later", "hangs-up",
+                          "never-clear", "voicemail"}),
+        ({"dentist", "gp", "physio"}, {"clinic-cancels", "hangs-up", "never-clear",
+                                       "voicemail"}),
+    ],
+)
+def test_every_callee_a_business_call_meets_is_reachable_from_the_place_picker(
+        categories: set[str], personas: set[str]) -> None:
+    assert personas <= _reachable(categories)
+
+
+def test_hangs_up_never_answers_a_second_time_whatever_it_hears() -> None:
+    for second in ("Richard is unwell and won't make the shift.", "", "Are you still there?"):
+        callee = PERSONAS["hangs-up"].start()
+        assert callee.reply("Hi, this is an automated assistant.", 6).speech
+        assert callee.reply(second, 6).hangup

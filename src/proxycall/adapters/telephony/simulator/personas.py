@@ -31,6 +31,11 @@ Numbers are from ACMA's ranges reserved for fiction (or the seed's own example):
 | bundled places | by category             | shops: in-stock; restaurants: restaurant-books;       |
 |                |                         | clinics, dentists, physios, salons: clinic-cancels;   |
 |                |                         | exceptions in `PLACE_OVERRIDES` (out of stock, ...)   |
+|                |                         | so every callee is reachable from the place picker:   |
+|                |                         | shops in Capalaba are voicemail (Harvey Norman), busy |
+|                |                         | (Big W), no-answer (Kmart), hangs-up (Officeworks),   |
+|                |                         | never-clear (The Good Guys); restaurants and clinics  |
+|                |                         | have a hangs-up, a never-clear and a voicemail each   |
 | any other      | acknowledger            | answers, listens, "okay, thanks"                      |
 
 Machines answer with AnsweredBy as Twilio's detection would: `machine_start` with
@@ -173,8 +178,18 @@ PLACE_OVERRIDES: Mapping[str, str] = {
     "JB Hi-Fi Brisbane City": "which-model",
     "Bunnings Carindale": "out-of-stock",
     "Harvey Norman Capalaba": "voicemail",
+    "Big W Capalaba": "busy",
+    "Kmart Capalaba": "no-answer",
+    "Officeworks Capalaba": "hangs-up",
+    "The Good Guys Capalaba": "never-clear",
     "Bella Napoli Pizzeria": "restaurant-offers-later",
     "The Rosewood Grill": "restaurant-offers-later",
+    "Pizza Paradiso": "hangs-up",
+    "Spice Route Indian": "never-clear",
+    "Little Saigon Pho": "voicemail",
+    "Box Hill Physiotherapy": "hangs-up",
+    "Collins Street Medical Centre": "never-clear",
+    "Carindale Physio & Sports Injury": "voicemail",
 }
 
 
