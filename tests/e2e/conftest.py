@@ -195,6 +195,8 @@ def shot(page: Page, viewport: str, request: pytest.FixtureRequest) -> Callable[
     test = re.sub(r"^test_|\[.*\]$", "", request.node.name)
     folder = SCREENSHOTS / viewport
     folder.mkdir(parents=True, exist_ok=True)
+    for stale in folder.glob(f"{test}-*.png"):  # an earlier run's numbering would mix in
+        stale.unlink()
     counter = iter(range(1, 100))
 
     def save(name: str) -> Path:

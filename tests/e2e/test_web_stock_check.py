@@ -10,8 +10,13 @@ from playwright.sync_api import expect
 pytestmark = pytest.mark.browser
 
 
-def test_stock_check_through_the_place_picker(chat, shot) -> None:
+BRISBANE_CBD = {"latitude": -27.4698, "longitude": 153.0251}
+
+
+def test_stock_check_through_the_place_picker(chat, shot, web_server) -> None:
     page = chat.page
+    page.context.grant_permissions(["geolocation"], origin=web_server.base_url)
+    page.context.set_geolocation(BRISBANE_CBD)
     chat.start("Stock check")
     expect(chat.last_assistant()).to_contain_text("Which shop")
     chat.say("Check if JB Hi-Fi has Sony headphones")
@@ -30,6 +35,11 @@ def test_stock_check_through_the_place_picker(chat, shot) -> None:
     expect(places.first.locator(".place-address")).not_to_be_empty()
     expect(picker.locator(".badge").first).to_have_text(re.compile(r"^(Open now|Closed)$"))
     shot("place-picker")
+
+    picker.get_by_role("button", name="Use my location").click()
+    expect(places.first.locator(".place-distance")).to_have_text(re.compile(r"^[\d.]+ k?m away$"))
+    expect(places.first.locator(".place-address")).to_contain_text("QLD")
+    shot("places-near-me")
 
     chosen = places.first.locator(".place-name").inner_text()
     before = chat.turns()

@@ -52,6 +52,8 @@ export function renderPlacePicker(params, onChoose) {
   let point = params.lat !== undefined && params.lat !== null && params.lng !== undefined &&
     params.lng !== null ? { lat: params.lat, lng: params.lng } : null;
 
+  let firstSearch = true;
+
   async function search() {
     const q = query.value.trim();
     if (!q) { query.focus(); return; }
@@ -68,6 +70,9 @@ export function renderPlacePicker(params, onChoose) {
           list.map((place) => candidateRow(place, onChoose)))
         : h("p", { class: "muted place-status",
           text: "No matches nearby. Try another spelling or a different area." }));
+      // The list arrives after the chat scrolled to the picker: bring the choices into view once.
+      if (firstSearch && list.length) card.scrollIntoView({ block: "start" });
+      firstSearch = false;
     } catch (error) {
       results.replaceChildren(h("p", { class: "muted place-status", text: "Search didn't work." }));
       if (error.status !== 401) showError(error, { actionLabel: "Try again", onAction: search });
@@ -80,7 +85,7 @@ export function renderPlacePicker(params, onChoose) {
       here = await askLocation();
       point = here;
       area.value = "";
-      toast("Using your location.", { kind: "info" });
+      area.placeholder = "Near you";
       await search();
     } catch (error) {
       const denied = error?.code === 1;
