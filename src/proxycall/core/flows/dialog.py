@@ -253,7 +253,7 @@ def _on_no_facts(
     if ambiguous is not None:
         _misunderstood(turn, step, text, question=ambiguous.question)
         return None
-    if _worth_interpreting(text) and not is_unsure(text):
+    if _worth_interpreting(text) and not _unsure(text):
         turn.state.pending_answer = text
         question = turn.state.last_prompt[-1] if turn.state.last_prompt else step.ask
         return Interpretation(step.field, step.expects, question, text)
@@ -268,6 +268,11 @@ def _answer_question(turn: _Turn, step: DialogStep, text: str) -> None:
         _listen(turn, [NO_DETAIL, _ask_text(turn, step, reask=False)], remember=False)
     else:
         _listen(turn, [answer], remember=False)
+
+
+def _unsure(text: str) -> bool:
+    """ "not sure", "yeah… I guess": an answer, just not a value; no LLM can make it one."""
+    return is_unsure(text) or intents.is_hedged(text)
 
 
 def _worth_interpreting(text: str) -> bool:
@@ -294,7 +299,7 @@ def _misunderstood(turn: _Turn, step: DialogStep, answer: str, question: str = "
     optional = any(f.name == step.field and f.optional for f in turn.spec.outcome)
     if optional:
         _note(turn, answer)  # "sometime next week" is worth keeping even if not a date
-    if optional and (step.name in state.reasked or is_unsure(answer)):
+    if optional and (step.name in state.reasked or _unsure(answer)):
         state.misunderstandings -= 1  # "not sure" is an answer, just not a value
         state.skipped.append(step.name)
         _proceed(turn, [THANKS])

@@ -81,7 +81,7 @@ _HEDGE = _phrases(
     [
         "not sure", "unsure", "maybe", "dunno", "don't know", "dont know", "do not know",
         "no idea", "not certain", "possibly", "perhaps", "probably", "i guess",
-        "i suppose", "no clue", "not a clue", "i think so", "not too sure", "hard to say",
+        "i suppose", "no clue", "not a clue", "not too sure", "hard to say",
     ]
 )  # fmt: skip
 _FILLERS = {"um", "uh", "er", "erm", "hmm", "hm", "mm", "mmm", "ah", "oh", "eh", "huh"}

@@ -13,7 +13,7 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from proxycall.core.agents.spec import AgentSpec, Condition, InputType, TimeHint
-from proxycall.core.flows.intents import clauses, normalise
+from proxycall.core.flows.intents import clauses, is_hedged, normalise
 from proxycall.core.parsers._lex import words_value
 from proxycall.core.parsers.dates import find_date, parse_date
 from proxycall.core.parsers.money import find_money, parse_money
@@ -116,8 +116,8 @@ def read_yes_no(text: str, label: str = "") -> ParseResult:
     The field's own word is taken out before looking for yes and no, because "cancel" on its
     own means no to a person but is the very thing asked about here.
     """
-    if is_unsure(text) and find_yes_no(text) is None:
-        return Rejected("unsure")
+    if is_hedged(text) or (is_unsure(text) and find_yes_no(text) is None):
+        return Rejected("unsure")  # "yeah… I guess" is not a yes anyone can rely on
     stem = _stem(label)
     for clause in clauses(text):
         low = normalise(clause)
