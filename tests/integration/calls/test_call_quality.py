@@ -139,3 +139,21 @@ def test_what_is_this_about_is_answered_before_the_callee_hangs_up(
     assert after[0] == "I'm an automated assistant calling on behalf of Richard."
     assert any(REASON in text for text in after)
     assert far_end.said_by("event")[-1] == "the callee hung up"
+
+
+@pytest.mark.parametrize("callee", [c for c in CALLEES if c.human], ids=lambda c: c.name)
+def test_the_result_card_says_acknowledged_only_when_it_was(sqlite_calls_server: CallServer,
+                                                            callee: Callee) -> None:
+    token = sqlite_calls_server.new_user()
+    with sqlite_calls_server.client(token) as client:
+        started = start_call(client, confirm_sick_call(client, callee.number))
+        assert started.status_code == 200, started.text
+        call_id = wait_terminal(client, started.json()["callId"])["callId"]
+        response = client.post("/call/result/format", json={"callId": call_id})
+    assert response.status_code == 200, response.text
+    card = response.json()
+    taken = callee.acknowledged == "YES"
+    assert (ACKNOWLEDGED_WORDING in card["summary"]) is taken
+    assert f"Acknowledged: {'Yes' if taken else 'No'}" in card["bullets"]
+    assert card["aiCallMade"] is False
+    assert not ISO_DATE.search(card["summary"] + " ".join(card["bullets"]))
