@@ -1,18 +1,20 @@
 """Accuracy and speed of the typed parsers and of understanding, with no LLM configured.
 
-Reads the held-out corpus tests/data/eval/heldout.yaml (single replies per input type, and whole
-messages per agent read by `understand`) and prints, per parser and overall: exact canonical
-values correct, median and p95 microseconds per parse, and the share of conversation replies on
-which the engine would consult an LLM (understand proposes SlotRejected for the asked slot and
-nothing fills it: the engine's trigger for the fallback), for the seed's scenarios (driven through
-the planner) and for the corpus. The older replies.yaml / openers.yaml were tuned against and are
-reported separately. Always exits 0.
+Evaluates every corpus in tests/data/eval/ (single replies per input type, and whole messages per
+agent read by `understand`), each under its honest label: replies.yaml + openers.yaml "tuned",
+heldout.yaml "held-out (tuned after first run)", blind.yaml "blind". For each it prints the file's
+header note (its first-run figure), a table per parser (exact canonical values correct, median and
+p95 microseconds per parse), the share of replies to a question on which the engine would consult
+an LLM (understand proposes SlotRejected for the asked slot and nothing fills it: the engine's
+trigger for the fallback) and its failures; then an overall table and the seed's scenarios driven
+through the planner. `--corpus PATH` runs one file. Always exits 0.
 
-    .venv/bin/python bench/eval_parsers.py
+    .venv/bin/python bench/eval_parsers.py [--corpus tests/data/eval/blind.yaml]
 """
 
 from __future__ import annotations
 
+import argparse
 import re
 import statistics
 import sys
@@ -50,7 +52,11 @@ from proxycall.core.planner import decide  # noqa: E402
 from proxycall.core.understanding import understand  # noqa: E402
 
 CORPUS = ROOT / "tests" / "data" / "eval"
-HELDOUT = CORPUS / "heldout.yaml"
+# Every corpus and how far it can be trusted as a measure (see each file's header).
+LABELS = {"replies.yaml": "tuned", "openers.yaml": "tuned",
+          "heldout.yaml": "held-out (tuned after first run)", "blind.yaml": "blind"}
+ORDER = ("replies.yaml", "openers.yaml", "heldout.yaml", "blind.yaml")
+_NOTE = re.compile(r"^# (first (?:and only )?run: .*)$", re.MULTILINE)
 CTX = ParseContext(today=date(2026, 11, 27), now=time(10, 15))
 REGISTRY = default_registry()
 REASONS = REGISTRY.agents["SICK_CALLER"].slot("reason_category").choices
@@ -176,68 +182,101 @@ def _p95(values: list[float]) -> float:
     return statistics.quantiles(values, n=20)[18] if len(values) > 1 else values[0]
 
 
-def _row(name: str, tally: Tally) -> str:
+def _row(name: str, tally: Tally, width: int = 27) -> str:
     share = 100 * tally.ok / tally.total if tally.total else 0.0
-    return (f"{name:<27}{tally.ok:>8}{tally.total:>7}{share:>9.1f}%"
+    return (f"{name:<{width}}{tally.ok:>8}{tally.total:>7}{share:>9.1f}%"
             f"{statistics.median(tally.micros):>11.1f}{_p95(tally.micros):>9.1f}")
 
 
-def _first_run_note() -> str:
-    match = re.search(r"^# (first run: .*)$", HELDOUT.read_text(encoding="utf-8"), re.MULTILINE)
-    return match.group(1) if match else "first run: not recorded"
+def _merge(into: Tally, tally: Tally) -> None:
+    into.ok += tally.ok
+    into.total += tally.total
+    into.micros += tally.micros
+    into.failures += tally.failures
 
 
-def _print_table(report: dict[str, Tally]) -> Tally:
-    print(f"{'parser':<27}{'correct':>8}{'total':>7}{'accuracy':>10}{'median µs':>11}"
+def _print_table(report: dict[str, Tally], heading: str = "parser") -> Tally:
+    width = max(27, *(len(name) + 2 for name in report))
+    print(f"{heading:<{width}}{'correct':>8}{'total':>7}{'accuracy':>10}{'median µs':>11}"
           f"{'p95 µs':>9}")
     overall = Tally()
     for name, tally in report.items():
-        print(_row(name, tally))
-        overall.ok += tally.ok
-        overall.total += tally.total
-        overall.micros += tally.micros
-        overall.failures += tally.failures
-    print(_row("OVERALL", overall))
+        if tally.total:
+            print(_row(name, tally, width))
+            _merge(overall, tally)
+    print(_row("OVERALL", overall, width))
     return overall
 
 
-def _tuned_corpus() -> Tally:
-    replies = yaml.safe_load((CORPUS / "replies.yaml").read_text(encoding="utf-8"))
-    openers = yaml.safe_load((CORPUS / "openers.yaml").read_text(encoding="utf-8"))
-    total = Tally()
-    for tally in [*eval_replies(replies).values(), eval_conversations(openers)[0]]:
-        total.ok += tally.ok
-        total.total += tally.total
-        total.micros += tally.micros
-        total.failures += tally.failures
-    return total
+@dataclass
+class CorpusRun:
+    """One corpus file evaluated: its per-parser tallies and LLM-consultation counts."""
+
+    path: Path
+    label: str
+    note: str
+    report: dict[str, Tally]
+    consulted: int = 0
+    expected: int = 0
+    asked: int = 0
 
 
-def main() -> int:
-    """Print the accuracy table, the LLM share and the failures; the exit code is always 0."""
-    heldout = yaml.safe_load(HELDOUT.read_text(encoding="utf-8"))
-    report = eval_replies(heldout["replies"])
-    conversations, consulted, expected, asked = eval_conversations(heldout["conversations"])
-    report[CONVERSATION] = conversations
-    print(f"Held-out corpus {HELDOUT.relative_to(ROOT)}: "
-          f"{sum(t.total for t in report.values())} entries, no LLM configured "
-          f"({_first_run_note()})")
-    overall = _print_table(report)
-    seed_consulted, seed_replies, seed_problems = eval_seed()
-    print("\nLLM would be consulted (understand refuses the asked slot and nothing fills it):")
-    print(f"  seed scenarios:           {seed_consulted}/{seed_replies} replies "
-          f"({100 * seed_consulted / seed_replies:.1f}%)")
-    print(f"  held-out conversations:   {consulted}/{asked} replies to a question "
-          f"({100 * consulted / max(asked, 1):.1f}%; {expected} of them are unusable replies "
-          f"the corpus expects to be refused)")
-    tuned = _tuned_corpus()
-    print(f"\nTuned corpus (replies.yaml + openers.yaml; tuned against, not held out): "
-          f"{tuned.ok}/{tuned.total} ({100 * tuned.ok / tuned.total:.1f}%)")
-    failures = overall.failures + seed_problems + [f"tuned: {f}" for f in tuned.failures]
-    if failures:
-        print("\nFailures:")
-        for line in failures:
+def _split(data: Any) -> tuple[dict[str, list[dict[str, Any]]], list[dict[str, Any]]]:
+    """A corpus file's replies and conversations, whichever of the three layouts it uses."""
+    if isinstance(data, list):
+        return {}, data
+    if "replies" in data or "conversations" in data:
+        return data.get("replies") or {}, data.get("conversations") or []
+    return data, []
+
+
+def run_corpus(path: Path) -> CorpusRun:
+    """Evaluate one corpus file."""
+    text = path.read_text(encoding="utf-8")
+    note = _NOTE.search(text)
+    replies, conversations = _split(yaml.safe_load(text))
+    run = CorpusRun(path, LABELS.get(path.name, "unlabelled"),
+                    note.group(1) if note else "first run: not recorded", eval_replies(replies))
+    if conversations:
+        tally, run.consulted, run.expected, run.asked = eval_conversations(conversations)
+        run.report[CONVERSATION] = tally
+    return run
+
+
+def _print_run(run: CorpusRun) -> Tally:
+    name = run.path.relative_to(ROOT) if run.path.is_relative_to(ROOT) else run.path
+    print(f"\n== {name} [{run.label}]: {sum(t.total for t in run.report.values())} entries, "
+          f"no LLM configured\n   ({run.note})")
+    overall = _print_table(run.report)
+    if run.asked:
+        print(f"LLM would be consulted on {run.consulted}/{run.asked} replies to a question "
+              f"({100 * run.consulted / run.asked:.1f}%; {run.expected} of them are unusable "
+              f"replies the corpus expects to be refused)")
+    if overall.failures:
+        print("Failures:")
+        for line in overall.failures:
             print("  " + line)
+    return overall
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Print each corpus's table, the overall table, the seed's LLM share; always exits 0."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--corpus", type=Path, help="evaluate only this corpus file")
+    args = parser.parse_args(argv)
+    paths = [args.corpus.resolve()] if args.corpus else [CORPUS / name for name in ORDER]
+    overall: dict[str, Tally] = {}
+    for path in paths:
+        total = _print_run(run_corpus(path))
+        _merge(overall.setdefault(f"{path.name} [{LABELS.get(path.name, '?')}]", Tally()), total)
+    if len(paths) > 1:
+        print("\n== Overall, every corpus")
+        _print_table(overall, "corpus")
+    seed_consulted, seed_replies, seed_problems = eval_seed()
+    print(f"\nSeed scenarios: LLM would be consulted on {seed_consulted}/{seed_replies} replies "
+          f"({100 * seed_consulted / seed_replies:.1f}%)")
+    for line in seed_problems:
+        print("  seed failure: " + line)
     return 0
 
 
