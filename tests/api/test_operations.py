@@ -112,3 +112,24 @@ def test_users_created_by_admin_can_call_the_api(server: LiveServer) -> None:
         me = client.get("/me")
     assert me.status_code == 200
     assert me.json()["name"] == "Dana" and me.json()["isAdmin"] is False
+
+
+def test_history_lists_conversations_with_their_call(server: LiveServer) -> None:
+    token = server.new_user("Historian")
+    with server.client(token) as client:
+        cid = "history-1"
+        for message in ("Call in sick to Bunnings", "0491 570 006", "Richard", "tomorrow",
+                        "9am", "SICK"):
+            client.post("/v2/conversation/next", json={
+                "conversationId": cid, "agentType": "SICK_CALLER", "userMessage": message})
+        client.post("/v2/conversation/next", json={
+            "conversationId": cid, "agentType": "SICK_CALLER", "clientAction": "CONFIRM"})
+        call_id = client.post("/call/start", json={"conversationId": cid}).json()["callId"]
+        client.post("/v2/conversation/next", json={
+            "conversationId": "history-2", "agentType": "STOCK_CHECKER", "userMessage": ""})
+        listed = client.get("/v2/conversations").json()["conversations"]
+    by_id = {item["conversationId"]: item for item in listed}
+    assert by_id["history-1"]["callId"] == call_id
+    assert by_id["history-1"]["status"] == "COMPLETE"
+    assert by_id["history-2"]["callId"] is None
+    assert listed[0]["conversationId"] == "history-2"

@@ -69,7 +69,14 @@ async def agents(request: Request) -> dict[str, Any]:
 
 @router.get("/v2/conversations")
 async def conversations(request: Request, user: CurrentUser) -> dict[str, Any]:
-    return {"conversations": await container(request).conversations.list_conversations(user.id)}
+    services = container(request)
+    items = await services.conversations.list_conversations(user.id)
+    latest_call: dict[str, str] = {}
+    for call in (await services.calls.list_calls(user.id, limit=200))["calls"]:
+        latest_call.setdefault(call["conversationId"], call["callId"])  # newest first
+    for item in items:
+        item["callId"] = latest_call.get(item["conversationId"])
+    return {"conversations": items}
 
 
 @router.get("/v2/conversations/{conversation_id}")

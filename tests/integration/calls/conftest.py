@@ -34,7 +34,7 @@ WORKER_INTERVAL_SECONDS = 0.05
 
 # Simulator personas by number (see adapters/telephony/simulator/personas.py); ACMA fiction.
 ACKNOWLEDGES = "0491 570 006"
-REPEAT_ASKER = "0491 570 157"
+REPEAT_ASKER = "0491 571 804"
 REPEAT_PRESSER = "0491 571 491"
 VOICEMAIL = "0491 570 158"
 BUSY = "0491 570 159"
