@@ -37,7 +37,7 @@ class Settings(BaseSettings):
     auto_migrate: bool = Field(True, alias="PROXYCALL_AUTO_MIGRATE")
     allowed_countries: str = Field("AU", alias="PROXYCALL_ALLOWED_COUNTRIES")
     blocked_numbers: str = Field("", alias="PROXYCALL_BLOCKED_NUMBERS")
-    rate_limit: str = Field("120/minute", alias="PROXYCALL_RATE_LIMIT")
+    rate_limit: str = Field("300/minute", alias="PROXYCALL_RATE_LIMIT")
     prometheus_multiproc_dir: str | None = Field(None, alias="PROMETHEUS_MULTIPROC_DIR")
     worker_interval_seconds: float = Field(1.0, alias="PROXYCALL_WORKER_INTERVAL_SECONDS",
                                            gt=0, le=60)

@@ -34,7 +34,8 @@ async def current_user(
     if user is None:
         raise Unauthorized("That token is not valid.")
     request.state.user_id = user.id
-    await container(request).rate_limiter.check(user.id)
+    if not user.is_admin:  # operators' smoke runs and watches are not throttled
+        await container(request).rate_limiter.check(user.id)
     return user
 
 
