@@ -75,9 +75,12 @@ def test_a_new_retailer_forgets_the_chosen_place() -> None:
 def test_dont_know_the_number_searches_places_for_the_employer() -> None:
     state = state_with(SICK, {"employer_name": "Bunnings"})
     decision = decide(SICK, state, [DontKnow("employer_phone")])
-    assert decision.action is Action.ASK_QUESTION  # other slots first, then the place
-    state.values.update({k: v for k, v in FULL_SICK.items() if k != "employer_phone"})
-    assert decide(SICK, state, []).action is Action.FIND_PLACE
+    assert decision.action is Action.FIND_PLACE
+    assert decision.place_search is not None and decision.place_search.query == "Bunnings"
+    chosen = [SetSlot("place_id", "p", Source.SERVER),
+              SetSlot("employer_phone", "+61755501234", Source.SERVER)]
+    after = decide(SICK, state, chosen)
+    assert after.question is not None and after.question.slot.name == "caller_name"
 
 
 def test_reject_walks_the_slots_offering_each_value_back() -> None:

@@ -222,7 +222,7 @@ def decide(
         state.card_id = None  # a value changed after the card: it must be shown again
     if client_action == ClientAction.CONFIRM and not changed and ready_to_confirm(spec, state):
         state.complete = True
-        return _finish(spec, state, Decision(Action.COMPLETE, _complete_message(spec)))
+        return _finish(spec, state, Decision(Action.COMPLETE, _complete_message(spec, state)))
     decision = _next(spec, state, problem, clarification, jump)
     if problem is not None and decision.validation is None:
         decision.validation = problem  # refused, but a value is kept: say so, ask what's next
@@ -270,11 +270,10 @@ def _next(
         if pending is not None:
             return _ask(spec, state, pending, problem=problem)
         state.reviewing = False
+    if state.find_place_for_phone and needs_place(spec, state):
+        return _find_place(spec, state)  # "I don't know their number": look it up now
     for name in missing_slots(spec, state.values):
-        slot = spec.slot(name)
-        if state.find_place_for_phone and name == spec.phone.direct_slot:
-            continue
-        return _ask(spec, state, slot, problem=problem)
+        return _ask(spec, state, spec.slot(name), problem=problem)
     if needs_place(spec, state):
         return _find_place(spec, state)
     card = build_card(spec, state.values)
@@ -324,9 +323,12 @@ def _find_place(spec: AgentSpec, state: ConversationState) -> Decision:
     area_slot = spec.phone.area_slot
     area = str(state.values[area_slot]) if area_slot and area_slot in state.values else None
     where = f" near {area}" if area else ""
-    message = f"Which {query}{where} should I call? Pick one from the list."
+    lookup = "I'll look up their number. " if state.find_place_for_phone else ""
+    message = f"{lookup}Which {query}{where} should I call? Pick one from the list."
     return Decision(Action.FIND_PLACE, message, place_search=PlaceSearch(query, area))
 
 
-def _complete_message(spec: AgentSpec) -> str:
-    return f"Confirmed — {spec.title.lower()} is ready. Start the call whenever you like."
+def _complete_message(spec: AgentSpec, state: ConversationState) -> str:
+    callee = state.values.get("place_name") or state.values.get(spec.phone.query_slot or "")
+    who = f"call {callee}" if callee else "make the call"
+    return f"Confirmed. I'm ready to {who} — start the call whenever you like."

@@ -130,6 +130,7 @@ SPEC = AgentSpec(
         title="Call in sick",
         lines=(
             "Calling: {employer_name} on {employer_phone}",
+            "Address: {place_address}",
             "From: {caller_name}",
             "Shift: {shift_date} at {shift_start_time}",
             "Reason: {reason_category}",
