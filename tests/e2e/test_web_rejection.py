@@ -21,9 +21,7 @@ def test_rejection_changes_the_time_and_keeps_the_rest(chat, shot) -> None:
     expect(chips.get_by_role("button", name="Keep Bunnings")).to_be_visible()
     shot("keep-chips")
 
-    chat.say("change the time to 10am")
-    chips = page.get_by_role("group", name="Quick replies")
-    chat.tap("No other changes", within=chips)
+    chat.say("change the time to 10am")  # naming a change ends the review: the card returns
     chat.expect_action("CONFIRM")
     card = page.get_by_test_id("confirmation-card")
     expect(card.get_by_role("listitem")).to_have_text([

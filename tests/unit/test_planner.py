@@ -122,3 +122,18 @@ def test_card_lines_never_show_a_placeholder() -> None:
     assert decision.card is not None
     assert all("{" not in line for line in decision.card.lines)
     assert len(decision.card.lines) == 4  # return date and note are dropped when absent
+
+
+def test_a_named_change_during_review_goes_back_to_the_card() -> None:
+    state = state_with(SICK, FULL_SICK)
+    decide(SICK, state, [], client_action="REJECT")
+    decision = decide(SICK, state, [SetSlot("shift_start_time", "10:00")])
+    assert decision.action is Action.CONFIRM
+    assert decision.card is not None and any("10 am" in line for line in decision.card.lines)
+
+
+def test_answering_the_reviewed_question_moves_to_the_next_slot() -> None:
+    state = state_with(SICK, FULL_SICK)
+    decide(SICK, state, [], client_action="REJECT")
+    decision = decide(SICK, state, [SetSlot("employer_name", "Kmart")])
+    assert decision.question is not None and decision.question.slot.name == "employer_phone"

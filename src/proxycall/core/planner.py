@@ -215,8 +215,10 @@ def decide(
     """Apply the commands and choose the next action; mutates `state`."""
     if client_action == ClientAction.REJECT:
         start_review(state)
+    asked = state.asked_slot
     changed, problem, clarification, jump = apply_commands(spec, state, commands)
-    if state.reviewing and (end_review or _review_finished(spec, state)):
+    named_change = any(slot != asked for slot in changed)  # "change the time to 10am"
+    if state.reviewing and (end_review or named_change or _review_finished(spec, state)):
         state.reviewing = False
     if changed and state.card_id is not None:
         state.card_id = None  # a value changed after the card: it must be shown again
