@@ -45,7 +45,8 @@ _IDIOM_RE = re.compile(
 # A number as digits or words; digits glued to am/pm, ":", "st/nd/rd/th" are not counts.
 _NUM = (r"(?:(?<![\d.:/$])\d{1,4}(?![\d:/]|\.\d|\s?(?:am|pm|a\.m|p\.m|st|nd|rd|th)\b)"
         rf"|\b{NUMBER_WORDS_RE}\b)")
-_NUM_RE = re.compile(rf"(?P<neg>-|minus |negative )?(?P<num>{_NUM})")
+# A minus sign only after a space or at the start: "4-5" is a range (asked), never 4 and −5.
+_NUM_RE = re.compile(rf"(?P<neg>(?<![\w.])-|\bminus |\bnegative )?(?P<num>{_NUM})")
 _X_RE = re.compile(r"(?:\bx\s?(?P<a>\d{1,3})\b|\b(?P<b>\d{1,3})\s?x\b)")
 _ALTERNATIVE = re.compile(r"\s*,?\s*(?:or|to|-)\s*")  # "4 or 5", "4 to 5", "4-5"
 _CUE_BEFORE = re.compile(

@@ -4,7 +4,10 @@ Accepts every written Australian format (spaces, dashes, dots, brackets, +61, 61
 landlines with area code, 13xx, 1300, 1800), numbers inside a sentence, and spoken digits
 ("zero four one two ...", "oh", "double four", "triple five"). Emergency numbers, premium-rate
 190x numbers, and anything too short, too long or with letters are refused with a reason.
-A 1800 number read in region AU stays Australian (+611800...).
+A 1800 number read in region AU stays Australian (+611800...). "00" before a country code is
+the international prefix most of the world dials ("0061 491 570 110" = +61 491 570 110), as is
+Australia's own 0011. Two different numbers offered as alternatives ("A or B") are asked about;
+a corrected one ("A, sorry, B") gives way to the later one.
 """
 
 from __future__ import annotations
@@ -14,8 +17,8 @@ import re
 import phonenumbers
 from phonenumbers import PhoneNumberFormat, PhoneNumberType
 
-from proxycall.core.parsers._lex import Hit, fold
-from proxycall.core.parsers.result import Parsed, ParseResult, Rejected
+from proxycall.core.parsers._lex import Hit, fold, join_alternatives, settle
+from proxycall.core.parsers.result import Ambiguous, Parsed, ParseResult, Rejected
 
 EMERGENCY = frozenset({"000", "112", "106", "911", "999", "0000"})
 _DIGIT_WORDS = {
@@ -69,8 +72,14 @@ def _spoken_runs(low: str) -> list[tuple[int, int, str]]:
     return [(s, e, d) for s, e, d in runs if len(d.strip("+")) >= _SPOKEN_MIN]
 
 
+# "0061 …": the "00" international prefix (not Australia's "0011", not "000") written as " +",
+# which keeps every offset.
+_DOUBLE_ZERO = re.compile(r"(?<![\d+])(?<![\d+)][\s.\-])00(?!0|11)(?=[\s.\-]?[1-9])")
+
+
 def _respell(text: str) -> tuple[str, list[int]]:
     """The text with spoken digits written as digits, and where each character came from."""
+    text = _DOUBLE_ZERO.sub(" +", text)
     low = fold(text)
     pieces: list[str] = []
     origin: list[int] = []
@@ -104,7 +113,14 @@ def _check(number: phonenumbers.PhoneNumber) -> str | None:
 
 
 def scan_phones(text: str, region: str = "AU") -> list[Hit]:
-    """Valid, callable phone numbers inside a message, with their spans."""
+    """Callable phone numbers inside a message, with their spans; "A or B" is one hit with both
+    as options, and a corrected number ("A, sorry B") is dropped."""
+    low = fold(text)
+    return join_alternatives(low, settle(low, _raw_phones(text, region)))
+
+
+def _raw_phones(text: str, region: str) -> list[Hit]:
+    """Every valid, callable phone number inside a message, with its span."""
     if sum(c.isdigit() for c in text) < 6 and not re.search(r"[a-z]", fold(text)):
         return []
     spelled, origin = _respell(text)
@@ -121,7 +137,7 @@ def scan_phones(text: str, region: str = "AU") -> list[Hit]:
 def without_phones(text: str, region: str = "AU") -> str:
     """The text with every phone number blanked, so its digits are never a count or a time."""
     chars = list(text)
-    for hit in scan_phones(text, region):
+    for hit in _raw_phones(text, region):
         chars[hit.start:hit.end] = " " * (hit.end - hit.start)
     return "".join(chars)
 
@@ -176,8 +192,23 @@ def parse_phone(text: str, region: str = "AU") -> ParseResult:
             if problem:
                 return Rejected(problem)
         return Rejected(_reason(spelled))
+    hits = scan_phones(text, region)
+    if len(hits) > 1 or (hits and hits[0].ambiguous):
+        options = tuple(dict.fromkeys(o for h in hits for o in (h.options or (h.value,))))
+        if len(options) > 1:
+            return Ambiguous("Which number should I call: "
+                             + " or ".join(_national(str(o)) for o in options) + "?", options)
+    if hits:
+        return Parsed(hits[0].value)
     for match in phonenumbers.PhoneNumberMatcher(spelled, region,
                                                  leniency=phonenumbers.Leniency.VALID):
         problem = _check(match.number)
-        return Rejected(problem) if problem else Parsed(_e164(match.number))
+        if problem:
+            return Rejected(problem)
     return Rejected(_reason(spelled))
+
+
+def _national(e164: str) -> str:
+    """A number as a person writes it ("0491 570 006"), for a question."""
+    number = phonenumbers.parse(e164, None)
+    return str(phonenumbers.format_number(number, PhoneNumberFormat.NATIONAL))

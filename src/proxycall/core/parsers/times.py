@@ -7,7 +7,9 @@ eight, quarter to seven, quarter past 10, nine thirty, 8 in the morning, 2 in th
 - DINING: 12 → midday, 1-10 → afternoon/evening, 11 → ask (brunch or a late supper).
 - BUSINESS_HOURS: 8-11 → morning, 12 → midday, 1-5 → afternoon, 6 and 7 → ask.
 Impossible times (25:00, 9:75, 13pm) are refused. Inside a sentence a bare hour only counts
-with a cue ("at 7", "from 9", "9 o'clock"), so "table for 4" is never a time.
+with a cue ("at 7", "from 9", "9 o'clock", "7ish", "can we do 8"), so "table for 4" is never a
+time. A window ("between 7 and 8", "7-8pm", "7 to 8") is asked, offering both ends; a span
+"from 9 to 5" is its start; "10 to 9" (minutes a multiple of five, before a lower hour) is 8:50.
 """
 
 from __future__ import annotations
@@ -38,9 +40,17 @@ _PERIOD = (r"(?P<per>in\s+the\s+(?:morning|morn|arvo|afternoon|evening|night)|at
            r"tonight|tonite|this\s+(?:morning|arvo|afternoon|evening)|"
            r"(?:tomorrow|tmrw|tmr)\s+(?:morning|arvo|afternoon|evening|night)|"
            r"(?:morning|arvo|afternoon|evening|night))")
-_TAIL = rf"(?:\s*{_AMPM}|\s+(?:o'?\s?clock\s+)?{_PERIOD}|\s*(?P<oc>o'?\s?clock))?"
+_TAIL = (rf"(?:\s*{_AMPM}|\s+(?:o'?\s?clock\s+)?{_PERIOD}|\s*(?P<oc>o'?\s?clock)"
+         r"|\s?-?(?P<ish>ish)\b)?")
 _MIN_WORDS = r"(?:oh\s+(?:one|two|three|four|five|six|seven|eight|nine)|" + NUMBER_WORDS_RE + ")"
+_BOUND = (r"(?P<h{n}>\d{{1,2}}|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)"
+          r"(?:[:.](?P<m{n}>[0-5]\d))?\s?(?P<ap{n}>a\.?m\b\.?|p\.?m\b\.?)?")
 _PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
+    ("range", re.compile(  # "between 7 and 8", "7-8pm", "7 to 8" (minutes "to" are 5, 10, 20…)
+        r"(?:\bbetween\s+(?<![\d$/.:])" + _BOUND.format(n=1) + r"\s*(?:and|&|-|to)\s*"
+        + _BOUND.format(n=2) + r"|(?P<from>\bfrom\s+)?(?<![\w$/.:])" + _BOUND.format(n=3)
+        + r"\s*(?:-|(?P<to>to))\s*"
+        + _BOUND.format(n=4) + r")(?![\w:/]|\.\d)")),
     ("named", re.compile(r"\b(?:12\s*)?(?P<name>noon|midday|midnight|mid-day|lunch\s?time)\b")),
     ("past_to", re.compile(
         rf"\b(?P<q>half|quarter|a\s+quarter|\d{{1,2}}|{NUMBER_WORDS_RE})(?:\s+minutes)?\s+"
@@ -70,7 +80,7 @@ _COUNT_BEFORE = re.compile(r"\b(?:for|of|party of|x)\s*$")
 _DAY_IN_PERIOD = re.compile(r"tomorrow|tmrw|tmr|tonight|tonite|this")
 _CUE_BEFORE = re.compile(
     r"(?:\bat|\bfrom|\bby|\baround|\babout|\bstarts?|\bstarting|\bbefore|\buntil|\btill|"
-    r"@)\s*$"
+    r"@|\b(?:can|could)\s+(?:we|you|u|i)\s+do|\blet'?s\s+do|\bwe'?ll\s+do)\s*$"
 )
 # "at one of the shops", "about 2 kids": a number followed by a noun is not an hour
 _NOT_AN_HOUR = re.compile(
@@ -157,8 +167,37 @@ def _minutes_word(text: str) -> int | None:
     return words_value(text)
 
 
+def _range(g: dict[str, str | None], hint: TimeHint, lead: str | None) -> Hit | None:
+    """Both ends of "between 7 and 8" / "7-8pm" as options; a period said once covers both."""
+    n = 1 if g.get("h1") else 3
+    bounds = [(g[f"h{n + i}"] or "", g[f"m{n + i}"], g[f"ap{n + i}"]) for i in (0, 1)]
+    hours = [_hour_value(hour_text) for hour_text, _, _ in bounds]
+    if hours[0] is None or hours[1] is None:
+        return None
+    if g.get("to") and not (bounds[0][1] or bounds[0][2]) and hours[0] % 5 == 0 \
+            and hours[0] > hours[1]:
+        return None  # "10 to 9" is 8:50
+    said = _period(bounds[1][2] or bounds[0][2], lead)
+    ends: list[tuple[str | int, ...]] = []
+    for index, (hour_text, minute_text, ap) in enumerate(bounds):
+        period = _period(ap, None) or said
+        if index == 0 and not ap and said == "pm" and 12 != hours[0] > hours[1]:
+            period = "am"  # "11-1pm": 11 am to 1 pm
+        hit = _apply(hours[index], int(minute_text or 0), period, hint, hour_text[:1] == "0")
+        if hit.error:
+            return hit
+        ends.append(hit.options or (hit.value,))
+        if g.get("from"):  # "from 9 to 5": a span, and the start is what was asked
+            return hit
+    later = tuple(o for o in ends[1] if str(o) > str(min(ends[0], key=str)))
+    unique = tuple(dict.fromkeys((*ends[0], *(later or ends[1]))))
+    return Hit(unique[0], 0, 0, unique if len(unique) > 1 else ())
+
+
 def _resolve(kind: str, m: re.Match[str], hint: TimeHint, lead: str | None = None) -> Hit | None:
     g = m.groupdict()
+    if kind == "range":
+        return _range(g, hint, lead)
     period = _period(g.get("ap"), g.get("per") or lead)
     if kind == "named":
         return _value(0, 0) if g["name"] == "midnight" else _value(12, 0)
@@ -189,6 +228,8 @@ def _past_to(g: dict[str, str | None], period: str | None, hint: TimeHint) -> Hi
     minutes = quarter.get(re.sub(r"\s+", " ", q))
     if minutes is None:
         minutes = int(q) if q.isdigit() else words_value(q)
+        if minutes is not None and minutes % 5:
+            return None  # "7 to 8" is a range, not 7:53
     if minutes is None or not 0 < minutes < 60 or (rel == "to" and minutes == 30):
         return None
     named = {"noon": 12, "midday": 12, "midnight": 0}
@@ -221,7 +262,9 @@ def _explicit(kind: str, m: re.Match[str]) -> bool:
     g = m.groupdict()
     if kind in ("named", "past_to", "half", "clock", "compact"):
         return True
-    return bool(g.get("ap") or g.get("per") or g.get("oc"))
+    if kind == "range":
+        return bool(g.get("h1") or g.get("ap3") or g.get("ap4"))
+    return bool(g.get("ap") or g.get("per") or g.get("oc") or g.get("ish"))
 
 
 def scan_times(text: str, hint: TimeHint = TimeHint.BUSINESS_HOURS,
