@@ -171,9 +171,10 @@ def _range(g: dict[str, str | None], hint: TimeHint, lead: str | None) -> Hit | 
     """Both ends of "between 7 and 8" / "7-8pm" as options; a period said once covers both."""
     n = 1 if g.get("h1") else 3
     bounds = [(g[f"h{n + i}"] or "", g[f"m{n + i}"], g[f"ap{n + i}"]) for i in (0, 1)]
-    hours = [_hour_value(hour_text) for hour_text, _, _ in bounds]
-    if hours[0] is None or hours[1] is None:
+    first, second = (_hour_value(hour_text) for hour_text, _, _ in bounds)
+    if first is None or second is None:
         return None
+    hours = (first, second)
     if g.get("to") and not (bounds[0][1] or bounds[0][2]) and hours[0] % 5 == 0 \
             and hours[0] > hours[1]:
         return None  # "10 to 9" is 8:50
