@@ -89,6 +89,7 @@ CASES = [
          "SUCCESS", {"booked": "YES"}, said=("table for 4", "at 7 pm, under the name Richard")),
     Case(TABLE, "bundled:bella-napoli-pizzeria-fortitude-valley", "restaurant-offers-later",
          "completed", "completed", True, "PARTIAL", {"booked": "NO", "booked_time": "19:30"},
+         said=("I'll pass 7:30 pm on to Richard.",),
          heard=("we can't do 7, but we can do 7:30",)),
     Case(TABLE, "bundled:pizza-paradiso-sydney", "hangs-up", "completed", "callee_hung_up",
          True, "UNKNOWN"),

@@ -151,7 +151,8 @@ def _template_problems(spec: AgentSpec, names: tuple[str, ...]) -> Iterable[str]
         for name in fields - known:
             yield f"template {template!r} names unknown slot {name}"
     outcome_names = {field.name for field in spec.outcome}
-    for summary in spec.summaries:
+    closings = spec.dialog.closings if spec.dialog else ()
+    for summary in (*spec.summaries, *closings):
         for template in (summary.template, *summary.next_steps):
             for name in template_fields(template) - known - outcome_names:
                 yield f"summary {template!r} names unknown value {name}"

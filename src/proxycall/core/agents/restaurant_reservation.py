@@ -122,6 +122,10 @@ SPEC = AgentSpec(
         ),
         closing="Thanks so much for your help. Goodbye.",
         voicemail="",
+        closings=(
+            SummarySpec("Thanks, I'll pass {booked_time} on to {booking_name}. Goodbye.",
+                        Condition("equals", "booked", ("NO",))),
+        ),
     ),
     outcome=(
         OutcomeField("booked", InputType.YES_NO, "Booked"),

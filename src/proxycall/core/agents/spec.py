@@ -122,6 +122,20 @@ class ScriptSpec:
 
 
 @dataclass(frozen=True)
+class SummarySpec:
+    """One way to say a call's result: the first whose condition holds over the facts wins.
+
+    The template may name slots, place values and outcome facts. Its first sentence is the
+    news: if a value it names is missing, this wording is skipped; a later sentence naming a
+    missing value is dropped.
+    """
+
+    template: str
+    when: Condition | None = None
+    next_steps: tuple[str, ...] = ()  # what the person might do now; templates too
+
+
+@dataclass(frozen=True)
 class DialogStep:
     """DIALOG: one question to the business and the outcome field its answer fills."""
 
@@ -139,6 +153,7 @@ class DialogSpec:
     steps: tuple[DialogStep, ...]
     closing: str
     voicemail: str  # what to leave, if anything, on an answering machine ("" = hang up)
+    closings: tuple[SummarySpec, ...] = ()  # a closing for particular facts; else `closing`
 
 
 @dataclass(frozen=True)
@@ -147,20 +162,6 @@ class OutcomeField:
     type: InputType
     label: str
     optional: bool = False
-
-
-@dataclass(frozen=True)
-class SummarySpec:
-    """One way to say a call's result: the first whose condition holds over the facts wins.
-
-    The template may name slots, place values and outcome facts. Its first sentence is the
-    news: if a value it names is missing, this wording is skipped; a later sentence naming a
-    missing value is dropped.
-    """
-
-    template: str
-    when: Condition | None = None
-    next_steps: tuple[str, ...] = ()  # what the person might do now; templates too
 
 
 @dataclass(frozen=True)

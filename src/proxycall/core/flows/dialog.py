@@ -156,13 +156,26 @@ def _proceed(turn: _Turn, lead: list[str]) -> None:
     step = next_step(turn.spec, turn.values, turn.state.facts, turn.state.skipped)
     if step is None:
         said = [text for text in lead if text != THANKS]  # the closing thanks them already
-        turn.reply.say(*said, render(turn.spec, turn.dialog.closing, turn.values))
+        turn.reply.say(*said, _closing(turn))
         turn.reply.hangup()
         turn.state.step = None
         finish(turn.state, EndReason.COMPLETED)
         return
     turn.state.step = step.name
     _listen(turn, [*lead, _ask_text(turn, step, reask=False)])
+
+
+def _closing(turn: _Turn) -> str:
+    """The declared closing for what we learned ("I'll pass that on"), else the usual one."""
+    facts = turn.state.facts
+    for closing in turn.dialog.closings:
+        when = closing.when
+        if when is not None and str(facts.get(when.slot)) not in when.values:
+            continue
+        text = render(turn.spec, closing.template, {**turn.values, **facts})
+        if text:
+            return text
+    return render(turn.spec, turn.dialog.closing, turn.values)
 
 
 def _listen(turn: _Turn, prompt: list[str], *, remember: bool = True) -> None:
@@ -175,7 +188,7 @@ def _listen(turn: _Turn, prompt: list[str], *, remember: bool = True) -> None:
 def _end(turn: _Turn, reason: EndReason) -> None:
     """End politely: the closing when all was asked, else a short apology."""
     if reason is EndReason.COMPLETED:
-        turn.reply.say(render(turn.spec, turn.dialog.closing, turn.values))
+        turn.reply.say(_closing(turn))
     else:
         turn.reply.say(_BOUND_ENDINGS.get(reason, TROUBLE_END))
     turn.reply.hangup()
