@@ -46,9 +46,16 @@ async def _validation(_request: Request, exc: RequestValidationError) -> JSONRes
     return error_response(422, "invalid_request", message, {"fields": problems})
 
 
+# Details a client of the earlier API read at the top level; kept there too.
+_MIRRORED_DETAILS = ("requiredFieldsMissing",)
+
+
 async def _domain(_request: Request, exc: ProxycallError) -> JSONResponse:
     headers = getattr(exc, "headers", None)
-    return error_response(exc.status, exc.code, exc.message, exc.details, headers=headers)
+    body = error_body(exc.code, exc.message, exc.details)
+    if isinstance(exc.details, dict):
+        body.update({k: exc.details[k] for k in _MIRRORED_DETAILS if k in exc.details})
+    return JSONResponse(body, status_code=exc.status, headers=headers)
 
 
 async def _http(_request: Request, exc: StarletteHTTPException) -> JSONResponse:

@@ -85,6 +85,7 @@ def test_unconfirmed_conversation_cannot_be_briefed_or_started(
     assert error["code"] == "not_confirmed"
     assert "employer_phone" in error["details"]["requiredFieldsMissing"]
     assert "employer_name" not in error["details"]["requiredFieldsMissing"]
+    assert brief.json()["requiredFieldsMissing"] == error["details"]["requiredFieldsMissing"]
     assert start.status_code == 409
 
 
