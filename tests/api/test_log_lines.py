@@ -1,12 +1,13 @@
-"""The seed's grep patterns: [V2-METRICS] every N requests and [V2-ANOMALY] kinds, in the log file."""
+"""The seed's grep patterns in the log file: [V2-METRICS] every N requests, [V2-ANOMALY] kinds."""
 
 from __future__ import annotations
 
 import re
 from pathlib import Path
 
-from proxycall.adapters.llm.fake_openai import FakeMode, run_fake_openai
 from tests.support.server import live_server
+
+from proxycall.adapters.llm.fake_openai import FakeMode, run_fake_openai
 
 METRICS = re.compile(
     r"\[V2-METRICS\] total=(\d+) llm_rate=\d+\.\d% fallback_rate=\d+\.\d% idempotency_hits=\d+ "

@@ -12,7 +12,6 @@ from pathlib import Path
 
 import httpx
 import pytest
-
 from tests.conftest import postgres_url
 from tests.support.server import free_port, reset_database
 

@@ -6,7 +6,7 @@ from datetime import date, time
 
 from proxycall.core.agents import default_registry
 from proxycall.core.parsers import parse_choice, parse_date, parse_phone, parse_yes_no
-from proxycall.core.parsers.result import Parsed, ParseContext
+from proxycall.core.parsers.result import ParseContext, Parsed
 
 REASONS = default_registry().agents["SICK_CALLER"].slot("reason_category").choices
 FRIDAY = ParseContext(today=date(2026, 11, 27), now=time(23, 0))  # 11 pm in Brisbane
