@@ -1,4 +1,4 @@
-"""The seed's grep patterns in the log file: [V2-METRICS] every N requests, [V2-ANOMALY] kinds."""
+"""Log-file grep patterns: [V2-METRICS] every N requests, [V2-ANOMALY] kinds."""
 
 from __future__ import annotations
 
