@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed
 PG_TEST_DB ?= proxycall_test
 PG_TEST_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/$(PG_TEST_DB)
 
-.PHONY: run test setup lint typecheck bench eval browser postgres clean
+.PHONY: run test setup lint typecheck bench eval browser postgres coverage clean
 
 $(STAMP): pyproject.toml
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV) || python3 -m venv $(VENV)
@@ -40,6 +40,10 @@ test: setup browser
 lint: setup
 	$(VENV)/bin/ruff check src tests
 	$(VENV)/bin/mypy
+
+coverage: setup
+	$(PY) -m pytest -q -p no:cacheprovider --cov=proxycall --cov-report=term:skip-covered \
+	  --ignore=tests/e2e
 
 bench: setup
 	$(PY) bench/bench_engine.py
