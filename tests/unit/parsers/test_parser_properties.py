@@ -68,8 +68,17 @@ def test_a_written_date_resolves_to_that_day(offset: int, today: date) -> None:
     target = today + timedelta(days=offset)
     ctx = ParseContext(today=today, now=time(10, 15))
     assert parse_date(target.isoformat(), ctx) == Parsed(target.isoformat())
-    if offset < 330:  # within a year a day-first date without year is the same day
+    if offset < 300:  # within ten months a day-first date without year is the same day
         assert parse_date(f"{target.day}/{target.month}", ctx) == Parsed(target.isoformat())
+
+
+@settings(max_examples=200, deadline=None)
+@given(ago=st.integers(min_value=1, max_value=60), today=DAYS)
+def test_a_day_and_month_just_gone_is_refused(ago: int, today: date) -> None:
+    gone = today - timedelta(days=ago)
+    ctx = ParseContext(today=today, now=time(10, 15))
+    if gone.year == today.year:
+        assert isinstance(parse_date(f"{gone.day}/{gone.month}", ctx), Rejected)
 
 
 @settings(max_examples=300, deadline=None)

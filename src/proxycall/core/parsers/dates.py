@@ -7,7 +7,8 @@ Brisbane tomorrow as long as the caller passes the Brisbane date.
 Grammar (case-insensitive, inside a sentence or alone):
 - today, tonight, this morning/arvo/afternoon/evening → today; tomorrow (tmrw, tmr, tomoz,
   2moro and common misspellings) → today + 1; (the) day after tomorrow → today + 2;
-  in N days / N days from now → today + N; in a week → + 7; in a fortnight → + 14.
+  in N days / N days from now → today + N; in a week → + 7; in a fortnight → + 14;
+  in N weeks / N weeks from now → + 7N.
 - Weekdays (full or short names, with or without "on"):
   - "Friday", "on Friday", "this Friday" → the coming Friday: today when today is Friday.
   - "this coming Friday", "coming Friday" → the next Friday strictly after today.
@@ -18,16 +19,28 @@ Grammar (case-insensitive, inside a sentence or alone):
     On the weekday itself ("next Friday" on a Friday) it is a week away.
   - "Friday week" → a week after the coming Friday (today counts as the coming one);
     "Friday after next" → a week after the next Friday strictly after today.
+  - "Friday next week", "next week on Friday" → the Friday of next week (Monday to Sunday);
+    "Friday this week" → this week's, refused when it has passed.
   - "last Friday", "yesterday" → refused: they are in the past.
+  - Misspelt names are repaired carefully ("thursady", "decemeber"): see date_words.py.
+- A whole week or weekend ("this weekend", "the weekend", "next weekend", "next week", "this
+  week") is not one day: the person is asked, offered its days not yet past. A day inside it
+  named in the same message wins ("next week, on the 3rd").
 - Day of month: "the 5th", "5th", "on the 5th" → this month if that day is today or later,
   otherwise the next month that has that day.
 - Day and month: "5th of December", "5 Dec", "Dec 5", "December the 5th", numeric day-first
   "5/12" = 5 December, with or without a year ("5/12/26", "5 December 2026"), ISO 2026-12-05.
-  Without a year, a day already past this year rolls to next year; with an explicit year in the
-  past it is refused. Impossible dates (31/2, 30 February) are refused.
+  Without a year: a day and month that passed within the last two months (62 days) is refused
+  ("25/11" typed on 27 November) — a person who types a date that just went by has probably made
+  a slip, and quietly booking it a year away would surprise them; so they are asked again. A day
+  and month gone longer ago rolls to next year ("5/3" in November is next March). A bare day of
+  the month ("the 5th") always rolls forward, to the next month that has it. With an explicit
+  year in the past it is refused. Impossible dates (31/2, 30 February) are refused.
 - Days with a fixed date: Christmas (Eve), Boxing Day, New Year's (Eve), Australia Day, Anzac
   Day, Valentine's Day → the next one that is not in the past.
 - A weekday with a date ("Saturday the 28th") must agree; if not, the person is asked.
+- Alternatives are asked: "Monday or Tuesday", and a second day named relative to the first
+  ("tomorrow or the day after", "Friday or the next day").
 - Not a date: a day relative to another ("the one after today"), a ruled-out one ("not
   tomorrow, Friday" is Friday), and one corrected later ("tomorrow, actually Monday").
 """
@@ -36,32 +49,19 @@ from __future__ import annotations
 
 import calendar
 import re
-from datetime import date, timedelta
+from datetime import date
 
+from proxycall.core.parsers import date_rules as rules
 from proxycall.core.parsers._lex import (
     ORDINALS,
-    UNITS,
     Hit,
     fold,
     join_alternatives,
     settle,
-    words_value,
 )
+from proxycall.core.parsers.date_words import AMBIGUOUS_SHORT, MONTHS, WEEKDAYS, repair
 from proxycall.core.parsers.result import Ambiguous, ParseContext, Parsed, ParseResult, Rejected
 
-MONTHS = {
-    "january": 1, "jan": 1, "february": 2, "feb": 2, "march": 3, "mar": 3, "april": 4, "apr": 4,
-    "may": 5, "june": 6, "jun": 6, "july": 7, "jul": 7, "august": 8, "aug": 8, "september": 9,
-    "sept": 9, "sep": 9, "october": 10, "oct": 10, "november": 11, "nov": 11, "december": 12,
-    "dec": 12,
-}
-WEEKDAYS = {
-    "monday": 0, "mon": 0, "tuesday": 1, "tues": 1, "tue": 1, "tuseday": 1, "wednesday": 2,
-    "wed": 2, "weds": 2, "wednsday": 2, "wensday": 2, "wendsday": 2, "thursday": 3, "thurs": 3,
-    "thur": 3, "thu": 3, "thursay": 3, "thurday": 3, "friday": 4, "fri": 4, "firday": 4,
-    "fryday": 4, "saturday": 5, "sat": 5, "saterday": 5, "satuday": 5, "sunday": 6, "sun": 6,
-}
-_AMBIGUOUS_SHORT = {"sat", "sun", "wed", "mar", "may"}  # also ordinary words
 _TOMORROW = (r"(?:tomorrow|tomorow|tommorow|tommorrow|tomorrrow|tmrw|tmrow|tmr|tomoz|2moro|"
              r"2morrow|2mrw|tmw|tomo)")
 _TODAY = r"(?:today|2day|tday|tdy|todai)"
@@ -93,21 +93,26 @@ _PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
         rf"\b(?P<rel>(?:the\s+)?day\s+after\s+{_TOMORROW}|overmorrow|{_TOMORROW}|{_TODAY}|tonight|"
         r"tonite|this\s+(?:morning|arvo|afternoon|evening)|yesterday|"
         r"in\s+(?P<n>\d{1,2}|[a-z]+)\s+days?|(?P<n2>\d{1,2}|[a-z]+)\s+days?\s+from\s+(?:now|today)|"
-        r"in\s+a\s+week|a\s+week\s+from\s+(?:today|now)|in\s+(?:a\s+)?fortnight)\b")),
+        r"in\s+a\s+week|a\s+week\s+from\s+(?:today|now)|in\s+(?:a\s+)?fortnight|"
+        r"in\s+(?P<w>\d{1,2}|[a-z]+)\s+weeks?|(?P<w2>\d{1,2}|[a-z]+)\s+weeks?\s+from\s+"
+        r"(?:now|today))\b")),
     ("named", re.compile(
         r"\b(?P<named>(?:christmas|xmas|chrissy)\s+eve|(?:christmas|xmas|chrissy)(?:\s+day)?|"
         r"boxing\s+day|new\s+year'?s'?\s+eve|nye|new\s+year'?s'?(?:\s+day)?|"
         r"australia\s+day|anzac\s+day|valentine'?s'?(?:\s+day)?)\b")),
     ("weekday", re.compile(
-        rf"\b(?:(?P<mod>this\s+coming|this\s+upcoming|coming|upcoming|this|next|last|on)\s+)?"
-        rf"(?P<wd>{_WEEKDAY})\b(?:\s+(?P<post>week|after\s+next))?")),
+        rf"\b(?:(?P<mod>(?:next|this)\s+week(?:\s+on)?|this\s+coming|this\s+upcoming|coming|"
+        rf"upcoming|this|next|last|on)\s+)?"
+        rf"(?P<wd>{_WEEKDAY})\b(?:\s+(?P<post>week|after\s+next|(?:next|this)\s+week))?")),
+    ("span", re.compile(  # a whole weekend or week: asked, offering its days
+        r"(?<!long\s)\b(?:(?P<sw>this|next|the|on\s+the|over\s+the)\s+)?weekend\b"
+        r"|\b(?P<wk>this|next)\s+week\b")),
     ("ordinal", re.compile(
         rf"\b(?:(?:the|on)\s+)+(?:(?P<d>\d{{1,2}})(?:st|nd|rd|th)?|"
         rf"(?P<dw>(?:twenty|thirty)[ -]?{_ORD_WORD}|{_ORD_WORD}))\b"
         r"(?!\s?(?:am|pm|of\s+(?:us|them))\b|:)"
         r"|\b(?P<d3>\d{1,2})(?:st|nd|rd|th)\b")),
 )
-_PAST = "That day has already passed — which day do you mean?"
 # Days with a fixed date, as (month, day), keyed by their first word(s).
 _NAMED_DAYS: tuple[tuple[str, tuple[int, int]], ...] = (
     (r"(?:christmas|xmas|chrissy)\s+eve", (12, 24)), (r"(?:christmas|xmas|chrissy)", (12, 25)),
@@ -132,156 +137,49 @@ def _ordinal_value(match: re.Match[str]) -> int | None:
     return total or None
 
 
-def _full_date(day: int, month: int, year: int | None, today: date) -> Hit:
-    """A day and month (and maybe year) → the first such day that is not in the past."""
-    if year is not None:
-        year = year + 2000 if year < 100 else year
-        try:
-            when = date(year, month, day)
-        except ValueError:
-            return _impossible(day, month)
-        return _hit(when) if when >= today else Hit("", 0, 0, error=_PAST)
-    if not 1 <= month <= 12 or not 1 <= day <= 31:
-        return _impossible(day, month)
-    for offset in range(0, 9):
-        try:
-            when = date(today.year + offset, month, day)
-        except ValueError:
-            if day > calendar.monthrange(2024, month)[1]:
-                return _impossible(day, month)
-            continue  # 29 February in a non-leap year
-        if when >= today:
-            return _hit(when)
-    return _impossible(day, month)
-
-
-def _impossible(day: int, month: int) -> Hit:
-    if 1 <= month <= 12:
-        name = calendar.month_name[month]
-        reason = f"{name} doesn't have a {day}{_suffix(day)} — which day do you mean?"
-    else:
-        reason = "I read dates day first, like 5/12 for 5 December — which day do you mean?"
-    return Hit("", 0, 0, error=reason)
-
-
-def _suffix(day: int) -> str:
-    if 11 <= day % 100 <= 13:
-        return "th"
-    return {1: "st", 2: "nd", 3: "rd"}.get(day % 10, "th")
-
-
-def _hit(when: date, *others: date) -> Hit:
-    options = tuple(d.isoformat() for d in (when, *others)) if others else ()
-    return Hit(when.isoformat(), 0, 0, options=options)
-
-
-def _day_of_month(day: int, today: date) -> Hit:
-    if not 1 <= day <= 31:
-        return Hit("", 0, 0, error="Which day of the month do you mean?")
-    year, month = today.year, today.month
-    for _ in range(13):
-        if day <= calendar.monthrange(year, month)[1]:
-            when = date(year, month, day)
-            if when >= today:
-                return _hit(when)
-        month = month % 12 + 1
-        year += month == 1
-    return Hit("", 0, 0, error="Which day of the month do you mean?")
-
-
-def _count(text: str | None) -> int | None:
-    if text is None:
-        return None
-    if text.isdigit():
-        return int(text)
-    if text in ("a", "one"):
-        return 1
-    return UNITS.get(text) or words_value(text)
-
-
-def _relative(match: re.Match[str], today: date) -> Hit:
-    rel = re.sub(r"\s+", " ", match.group("rel"))
-    if rel == "yesterday":
-        return Hit("", 0, 0, error=_PAST)
-    if re.fullmatch(_TODAY, rel) or rel.startswith(("tonight", "tonite", "this ")):
-        return _hit(today)
-    if "after" in rel or rel == "overmorrow":
-        return _hit(today + timedelta(days=2))
-    if "fortnight" in rel:
-        return _hit(today + timedelta(days=14))
-    if "week" in rel:
-        return _hit(today + timedelta(days=7))
-    if "day" in rel:
-        count = _count(match.group("n") or match.group("n2"))
-        if count is None or count > 366:
-            return Hit("", 0, 0, error="In how many days?")
-        return _hit(today + timedelta(days=count))
-    return _hit(today + timedelta(days=1))
-
-
-def _weekday(match: re.Match[str], today: date) -> Hit:
-    """Resolve a weekday with its modifier; see the module docstring for the rules."""
-    mod = re.sub(r"\s+", " ", match.group("mod") or "")
-    post = match.group("post") or ""
-    target = WEEKDAYS[match.group("wd")]
-    ahead = (target - today.weekday()) % 7
-    coming = today + timedelta(days=ahead)
-    if mod == "last":
-        return Hit("", 0, 0, error=_PAST)
-    if post == "week":  # "Friday week": a week after the coming Friday
-        return _hit(coming + timedelta(days=7))
-    if post:  # "Friday after next": a week after the next Friday strictly after today
-        return _hit(today + timedelta(days=(ahead or 7) + 7))
-    if mod in ("this coming", "this upcoming", "coming", "upcoming"):
-        return _hit(today + timedelta(days=ahead or 7))
-    if mod != "next":
-        return _hit(coming)
-    if ahead == 0:
-        return _hit(today + timedelta(days=7))
-    if coming.weekday() > today.weekday():  # the coming one is still in this week
-        return _hit(coming, coming + timedelta(days=7))
-    return _hit(coming)
-
-
 def _resolve(kind: str, match: re.Match[str], today: date) -> Hit | None:
     groups = match.groupdict()
     if kind == "iso":
-        return _full_date(int(groups["d"]), int(groups["m"]), int(groups["y"]), today)
+        return rules.full_date(int(groups["d"]), int(groups["m"]), int(groups["y"]), today)
     if kind == "numeric":
         day = int(groups["d"] or groups["d2"])
         month = int(groups["m"] or groups["m2"])
         year_text = groups["y"] or groups["y2"]
-        return _full_date(day, month, int(year_text) if year_text else None, today)
+        return rules.full_date(day, month, int(year_text) if year_text else None, today)
     if kind in ("day_month", "month_day"):
         day_value = _ordinal_value(match)
         if day_value is None:
             return None
         year = int(groups["y"]) if groups.get("y") else None
-        return _full_date(day_value, MONTHS[groups["mon"]], year, today)
+        return rules.full_date(day_value, MONTHS[groups["mon"]], year, today)
     if kind == "relative":
-        return _relative(match, today)
+        return rules.relative(match, today, _TODAY)
     if kind == "named":
         named = groups["named"]
         month, day = next(md for pattern, md in _NAMED_DAYS if re.match(pattern, named))
-        return _full_date(day, month, None, today)
+        return rules.full_date(day, month, None, today, refuse_recent=False)
     if kind == "weekday":
-        return _weekday(match, today)
+        return rules.weekday(match, today)
+    if kind == "span":
+        return rules.span(match, today)
     day_value = _ordinal_value(match)
-    return _day_of_month(day_value, today) if day_value else None
+    return rules.day_of_month(day_value, today) if day_value else None
 
 
 def _plausible(kind: str, match: re.Match[str], low: str) -> bool:
     """Short names that are also words ("sat", "may") count only with a cue or alone."""
     groups = match.groupdict()
     word = groups.get("wd") if kind == "weekday" else groups.get("mon")
-    if word not in _AMBIGUOUS_SHORT:
+    if word not in AMBIGUOUS_SHORT:
         return True
     if kind == "weekday":
         alone = low.strip(" .!?") == match.group(0)
         period = re.match(r"\s+(?:arvo|morning|night|afternoon|evening)\b", low[match.end():])
-        choice = re.search(r"\b(?:or|either|until|till|til|by)\s+$", low[:match.start()])
+        choice = re.search(r"\b(?:or|either|until|till|til|by)\s+$", low[:match.start()]) \
+            or re.match(r"\s*,?\s*or\s+(?:the\s+)?(?:next|day|following)\b", low[match.end():])
         dated = re.match(r"\s+(?:the\s+)?\d", low[match.end():])  # "sat the 28th"
-        return bool(groups.get("mod")) or alone or period is not None or choice is not None \
+        return bool(groups.get("mod") or groups.get("post")) or alone or period is not None \
+            or choice is not None \
             or dated is not None or _only_days(low)
     return True if word != "may" else bool(groups.get("d") or groups.get("dw"))
 
@@ -300,13 +198,14 @@ def _only_days(low: str) -> bool:
 
 def scan_dates(text: str, ctx: ParseContext) -> list[Hit]:
     """Every date expression in a message, resolved, with spans; overlaps keep the longer one."""
-    low = fold(text)
+    low, origin = repair(fold(text))
     raw: list[Hit] = []
     for kind, pattern in _PATTERNS:
         for match in pattern.finditer(low):
             if not _plausible(kind, match, low):
                 continue
-            if kind in ("relative", "weekday") and _RELATIVE_TO.search(low[:match.start()]):
+            if kind in ("relative", "weekday", "span") and _RELATIVE_TO.search(
+                    low[:match.start()]):
                 continue
             hit = _resolve(kind, match, ctx.today)
             if hit is not None:
@@ -319,7 +218,35 @@ def scan_dates(text: str, ctx: ParseContext) -> list[Hit]:
                 kept[-1] = hit
             continue
         kept.append(hit)
-    return join_alternatives(low, settle(low, _merge_weekday_with_date(kept, low)))
+    kept = _merge_weekday_with_date(_with_day_beside(kept, low, ctx.today), low)
+    hits = join_alternatives(low, _narrow(settle(low, kept)))
+    if origin is None:
+        return hits
+    return [Hit(h.value, origin[h.start], origin[max(h.end - 1, h.start)] + 1, h.options, h.error)
+            for h in hits]
+
+
+def _with_day_beside(hits: list[Hit], low: str, today: date) -> list[Hit]:
+    """"Tomorrow or the day after": the second day is read relative to the first."""
+    out: list[Hit] = []
+    for index, hit in enumerate(hits):
+        out.append(hit)
+        match = rules.NEXT_DAY.match(low, hit.end)
+        if match is None or hit.error or hit.ambiguous:
+            continue
+        later = hits[index + 1] if index + 1 < len(hits) else None
+        if later is not None and later.start < match.end():
+            continue  # "or the day after tomorrow" is read by the grammar itself
+        beside = rules.day_beside(hit, match, today)
+        if beside is not None:
+            out.append(beside)
+    return out
+
+
+def _narrow(hits: list[Hit]) -> list[Hit]:
+    """"Next week, on the 3rd": a question between days gives way to one of its days named."""
+    exact = {h.value for h in hits if not h.error and not h.ambiguous}
+    return [h for h in hits if not (h.ambiguous and exact & set(h.options))]
 
 
 def _merge_weekday_with_date(hits: list[Hit], low: str) -> list[Hit]:
@@ -354,6 +281,9 @@ def _describe(iso: str | int) -> str:
 
 def _ambiguous(options: tuple[str | int, ...]) -> Ambiguous:
     unique = tuple(dict.fromkeys(options))
+    if len(unique) > 2:  # a week: name its ends
+        return Ambiguous(f"Which day do you mean, from {_describe(unique[0])} to "
+                         f"{_describe(unique[-1])}?", unique)
     names = " or ".join(_describe(o) for o in unique)
     return Ambiguous(f"Do you mean {names}?", unique)
 
@@ -367,7 +297,7 @@ def parse_date(text: str, ctx: ParseContext) -> ParseResult:
             return Rejected(hits[0].error)
         bare = re.fullmatch(r"\s*(?:the\s+)?(\d{1,2})\s*[.!?]?\s*", fold(text))
         if bare:
-            hit = _day_of_month(int(bare.group(1)), ctx.today)
+            hit = rules.day_of_month(int(bare.group(1)), ctx.today)
             return Rejected(hit.error) if hit.error else Parsed(hit.value)
         return Rejected(_unreadable(fold(text)))
     values = tuple(dict.fromkeys(h.value for h in good))
