@@ -193,3 +193,17 @@ def test_a_debug_replay_is_identical_including_the_summary_line(server: LiveServ
         again = client.post("/v2/conversation/next", json=payload).json()
     assert first["debugPayload"]["summaryLine"].startswith("[V2-SUMMARY]")
     assert again == first
+
+
+def test_null_slots_and_json_numbers_are_accepted(sqlite_server: LiveServer) -> None:
+    cid = f"json-{uuid.uuid4().hex[:8]}"
+    with sqlite_server.client() as client:
+        first = client.post("/v2/conversation/next", json={
+            "conversationId": cid, "agentType": "STOCK_CHECKER", "userMessage": None,
+            "slots": None, "clientAction": None})
+        numbers = client.post("/v2/conversation/next", json={
+            "conversationId": cid, "agentType": "STOCK_CHECKER",
+            "slots": {"retailer_name": "JB Hi-Fi", "product_name": "Sony headphones",
+                      "quantity": 3.0}})
+    assert first.status_code == 200 and first.json()["question"]["field"] == "retailer_name"
+    assert numbers.json()["extractedData"]["quantity"] == 3

@@ -17,14 +17,22 @@ router = APIRouter()
 
 def _turn_input(body: TurnRequest, header_key: str | None) -> TurnInput:
     location = (body.location.lat, body.location.lng) if body.location else None
-    slots = {k: ("YES" if v else "NO") if isinstance(v, bool) else v
-             for k, v in body.slots.items()}
+    slots = {k: _slot_value(v) for k, v in body.slots.items()}
     return TurnInput(
         conversation_id=body.conversationId, agent_type=body.agentType,
         user_message=body.userMessage, slots=slots, client_action=body.clientAction,
         idempotency_key=body.idempotencyKey or header_key, timezone=body.timezone,
         location=location, debug=body.debug,
     )
+
+
+def _slot_value(value: str | int | float | bool | None) -> str | int | None:
+    """JSON values as a client may send them: true/false for yes/no, 3.0 for 3."""
+    if isinstance(value, bool):
+        return "YES" if value else "NO"
+    if isinstance(value, float):
+        return int(value) if value.is_integer() else str(value)
+    return value
 
 
 @router.post("/v2/conversation/next")

@@ -46,6 +46,11 @@ class TurnRequest(BaseModel):
     def _message(cls, value: Any) -> Any:
         return "" if value is None else value
 
+    @field_validator("slots", mode="before")
+    @classmethod
+    def _slots(cls, value: Any) -> Any:
+        return {} if value is None else value
+
 
 class PlaceSearchRequest(BaseModel):
     query: str = Field(min_length=1, max_length=200)
