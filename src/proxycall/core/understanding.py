@@ -41,13 +41,13 @@ from proxycall.core.parsers import (
     Value,
     cues,
     parse_slot,
-    scan_choices,
     scan_dates,
     scan_numbers,
     scan_phones,
     scan_times,
 )
 from proxycall.core.parsers._lex import Hit, fold
+from proxycall.core.parsers.choice import choose
 from proxycall.core.parsers.names import plausible_name
 from proxycall.core.parsers.text import is_filler
 from proxycall.core.understanding_cues import (
@@ -208,16 +208,12 @@ def _read_choices(spec: AgentSpec, reading: Reading, asked: SlotSpec | None,
             continue
         if slot.name in values and not correcting and slot is not asked:
             continue
-        hits = scan_choices(reading.masked, slot.choices)
-        if not hits:
-            continue
-        longest = max(h.end - h.start for h in hits)
-        best = [h for h in hits if h.end - h.start == longest]
-        if len({h.value for h in best}) == 1:
-            reading.take(best[0].start, best[0].end)
-            out.put(SetSlot(slot.name, best[0].value))
-        elif slot is asked:
-            options = tuple(dict.fromkeys(h.value for h in best))
+        options, hits = choose(reading.masked, slot.choices)
+        if len(options) == 1:
+            for hit in hits:
+                reading.take(hit.start, hit.end)
+            out.put(SetSlot(slot.name, options[0]))
+        elif options and slot is asked:
             labels = {c.value: c.label for c in slot.choices}
             question = "Which one: " + " or ".join(f'"{labels[str(o)]}"' for o in options) + "?"
             out.put(NeedsClarification(slot.name, question, options))
