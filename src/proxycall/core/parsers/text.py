@@ -49,7 +49,8 @@ _LEADS: dict[TextKind, str] = {
     ),
     TextKind.PRODUCT: (
         r"(?:i'?m\s+(?:after|looking\s+for|chasing)|i\s+am\s+(?:after|looking\s+for)|"
-        r"looking\s+for|after|i\s+(?:need|want|would\s+like|'d\s+like)|i'?d\s+like|"
+        r"looking\s+for|after|(?:i\s+)?(?:need|want|would\s+like|'d\s+like)|i'?d\s+like|"
+        r"(?:can|could)\s+(?:you|u)\s+(?:get|find|check(?:\s+for)?)|chasing|wanting|needing|"
         r"do\s+they\s+have|(?:see\s+)?if\s+they\s+have|it'?s|its|it\s+is|just|some|any|an|a)"
         r"\b[\s,:-]*"
     ),
