@@ -13,8 +13,9 @@ Order of reading:
    asked slot when it has that type, else to the first asked slot of that type (a date after
    "back"/"until" goes to a return-date slot); values already taken are blanked so nothing is
    read twice;
-4. text values by cue (business, person, product, area, note, reason);
-5. whatever is left is read for the asked slot with `parse_slot`.
+4. text values by cue (business, person, product, area, note, reason): understanding_text.py;
+5. whatever is left is read for the asked slot with `parse_slot` (its first clause or sentence
+   for a name; a count before an asked product goes to the count slot).
 """
 
 from __future__ import annotations
@@ -39,7 +40,6 @@ from proxycall.core.parsers import (
     Parsed,
     Rejected,
     Value,
-    cues,
     parse_slot,
     scan_dates,
     scan_numbers,
@@ -48,7 +48,6 @@ from proxycall.core.parsers import (
 )
 from proxycall.core.parsers._lex import Hit, fold
 from proxycall.core.parsers.choice import choose
-from proxycall.core.parsers.names import plausible_name
 from proxycall.core.parsers.text import is_filler
 from proxycall.core.understanding_cues import (
     CORRECTING,
@@ -56,13 +55,13 @@ from proxycall.core.understanding_cues import (
     DONT_KNOW_VOLUNTEERED,
     JOINING,
     KEEP,
-    NAME_INTRO,
     RETURN_CUE,
     RETURN_WORDS,
     Outcome,
     Reading,
 )
 from proxycall.core.understanding_slots import explicit_change, slot_named, slots_named
+from proxycall.core.understanding_text import read_text, split_product_count
 
 __all__ = ["slot_named", "slots_named", "understand"]
 
@@ -89,9 +88,9 @@ def understand(spec: AgentSpec, message: str, asked: str | None,
     out = Outcome()
     correcting = CORRECTING.search(reading.low) is not None
     _read_typed(spec, reading, slot, values, correcting, ctx, out)
-    _read_text(spec, reading, slot, values, correcting, out)
+    read_text(spec, reading, slot, values, correcting, out)
     if slot is not None and slot.name not in out.commands:
-        _read_asked(slot, reading, ctx, out)
+        _read_asked(spec, slot, reading, ctx, values, correcting, out)
     return list(out.commands.values())
 
 
@@ -156,6 +155,15 @@ def _target(spec: AgentSpec, slot_type: InputType, asked: SlotSpec | None, out: 
     return None
 
 
+def _returning(before: str) -> bool:
+    """Whether a date is when the person is back ("back on Monday"; not "won't be in Monday")."""
+    cue = RETURN_CUE.search(before)
+    return cue is not None and not _NOT_BEFORE.search(before[:cue.start()])
+
+
+_NOT_BEFORE = re.compile(r"\b(?:won'?t|wont|can'?t|cant|cannot|not|never)\s+$")
+
+
 def _return_slot(spec: AgentSpec, out: Outcome) -> SlotSpec | None:
     for slot in spec.slots:
         words = slot.name + " " + fold(slot.label)
@@ -180,7 +188,7 @@ def _read_typed(spec: AgentSpec, reading: Reading, asked: SlotSpec | None,
             continue
         for hit in scan(reading.masked):
             target = None
-            if slot_type is InputType.DATE and RETURN_CUE.search(reading.low[:hit.start]):
+            if slot_type is InputType.DATE and _returning(reading.low[:hit.start]):
                 target = _return_slot(spec, out)
             target = target or _target(spec, slot_type, asked, out, values, correcting)
             reading.take(hit.start, hit.end)  # a value, even unused, is never part of a name
@@ -219,71 +227,8 @@ def _read_choices(spec: AgentSpec, reading: Reading, asked: SlotSpec | None,
             out.put(NeedsClarification(slot.name, question, options))
 
 
-def _text_slot(spec: AgentSpec, kind: TextKind, asked: SlotSpec | None, out: Outcome,
-               values: Mapping[str, Value], correcting: bool,
-               words: tuple[str, ...] = ()) -> SlotSpec | None:
-    if asked is not None and asked.type is InputType.TEXT and asked.text_kind is kind and (
-        not words or any(w in asked.name for w in words)
-    ):
-        return asked if asked.name not in out.commands else None
-    for slot in spec.slots:
-        if slot.type is not InputType.TEXT or slot.text_kind is not kind:
-            continue
-        if words and not any(w in slot.name for w in words):
-            continue
-        if slot.name in out.commands or slot.required_when is not None:
-            continue
-        if slot.name in values and not correcting:
-            return None
-        return slot
-    return None
-
-
-def _read_text(spec: AgentSpec, reading: Reading, asked: SlotSpec | None,
-               values: Mapping[str, Value], correcting: bool, out: Outcome) -> None:
-    def put(slot: SlotSpec | None, hit: Hit | None) -> None:
-        if slot is None or hit is None:
-            return
-        result = parse_slot(slot, str(hit.value), _NO_CTX)
-        if isinstance(result, Parsed):
-            reading.take(hit.start, hit.end)
-            out.put(SetSlot(slot.name, result.value))
-
-    def target(kind: TextKind, *words: str) -> SlotSpec | None:
-        return _text_slot(spec, kind, asked, out, values, correcting, words)
-
-    business_slot = target(TextKind.BUSINESS_NAME)
-    business = cues.find_business(reading.text, reading.masked) if business_slot else None
-    put(business_slot, business)
-    area_slot = target(TextKind.PLACE_AREA)
-    if area_slot is not None and business is not None:
-        put(area_slot, cues.find_area(reading.text, reading.masked, business.end))
-    product_slot = target(TextKind.PRODUCT)
-    if product_slot is not None:  # a cue ("have you got X") is sharper than the whole reply
-        put(product_slot, cues.find_product(reading.text, reading.masked))
-    person_slot = target(TextKind.PERSON_NAME)
-    if person_slot is not None and person_slot is not asked:
-        put(person_slot, cues.find_person(reading.text, reading.masked))
-    for words, finder in ((("note", "message", "comment"), cues.find_note),
-                          (("reason", "why"), cues.find_reason)):
-        free_slot = target(TextKind.FREE, *words)
-        if free_slot is not None and free_slot is not asked:
-            hit = finder(reading.text, reading.masked)
-            if hit is not None and _answers_name(asked, str(hit.value)):
-                continue  # "tell them it's Tom" answers "what name?", it is not a note
-            put(free_slot, hit)
-
-
-def _answers_name(asked: SlotSpec | None, said: str) -> bool:
-    """Whether a "note" is really the asked name ("it's Tom"; not "I'm moving house")."""
-    if asked is None or asked.text_kind is not TextKind.PERSON_NAME:
-        return False
-    intro = NAME_INTRO.match(fold(said))
-    word = re.match(r"\s*([\w'\-]+)", said[intro.end():]) if intro else None
-    return word is not None and plausible_name(word.group(1), said)
-
-
-def _read_asked(slot: SlotSpec, reading: Reading, ctx: ParseContext, out: Outcome) -> None:
+def _read_asked(spec: AgentSpec, slot: SlotSpec, reading: Reading, ctx: ParseContext,
+                values: Mapping[str, Value], correcting: bool, out: Outcome) -> None:
     rest = reading.rest() if reading.taken else reading.text
     words = re.findall(r"[\w']+", fold(rest))
     if slot.type is InputType.TEXT and words and all(w in JOINING for w in words):
@@ -293,10 +238,12 @@ def _read_asked(slot: SlotSpec, reading: Reading, ctx: ParseContext, out: Outcom
             out.put(SlotRejected(slot.name, _reask(slot)))
         return
     if slot.type is InputType.TEXT and slot.text_kind is not TextKind.FREE and reading.taken:
-        rest = re.split(r"\s*[,;]\s*|\s+(?:and|but)\s+", rest)[0]  # "Richard, shift is at 10"
+        # "Richard, shift is at 10", "Richard. I'll be back wednesday"
+        rest = re.split(r"\s*[,;]\s*|\s*[.!?](?:\s+|$)|\s+(?:and|but)\s+", rest)[0]
     result = parse_slot(slot, rest, ctx)
     if isinstance(result, Parsed):
-        out.put(SetSlot(slot.name, result.value))
+        value = split_product_count(slot, result.value, spec, out, values, correcting)
+        out.put(SetSlot(slot.name, value))
     elif isinstance(result, Ambiguous):
         out.put(NeedsClarification(slot.name, result.question, result.options))
     elif isinstance(result, Rejected) and not out.commands:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 
 from proxycall.core.parsers._lex import Hit
+from proxycall.core.parsers.areas import known_area
 from proxycall.core.parsers.names import NOT_NAMES, mixed_case, not_a_name, plausible_name
 from proxycall.core.parsers.product import business_in
 
@@ -70,9 +71,12 @@ def _run(text: str, low: str, start: int, max_words: int, stops: frozenset[str],
 
 
 _BUSINESS_STRONG = re.compile(
-    r"(?:^|\b(?:can you|could you|pls|please|need you to|want you to|need to|want to|"
-    r"i'd like to|id like to|help me)\s+)(?:call|ring|phone|contact|try|book|reserve)\s+"
-    r"(?:up\s+|in\s+(?:at\s+)?)?(?=\S)"
+    r"\b(?:call|ring|phone|contact|tell|text|message)\s+my\s+(?:manager|boss|supervisor|"
+    r"team\s+leader|team\s+lead|shift\s+manager|store\s+manager|line\s+manager)\s+(?=[a-z])"
+    r"|(?:^|\b(?:can you|could you|can u|could u|pls|plz|please|need you to|want you to|"
+    r"need to|want to|i'd like to|id like to|help me)\s+)(?:call|ring|phone|contact|try|book|"
+    r"reserve)\s+"
+    r"(?:(?:us|me)\s+)?(?:up\s+|in\s+(?:at\s+)?)?(?=\S)"
     r"|\b(?:check|see|find out|ask)\s+(?:if|whether)\s+(?=\S)"
     r"|\b(?:does|do|did|has|have)\s+(?=\S)"
     r"|\b(?:i work at|i work for|i work in|my (?:manager|boss|work|job|supervisor) (?:at|from))\s+"
@@ -106,9 +110,9 @@ def _find_business(text: str, masked: str, capitals: bool) -> Hit | None:
             or _near_area_then_has(low, hit.end)
         ):
             continue
-        return _prefer_known(hit, known)
+        return _prefer_known(text, low, hit, known)
     if known is not None:
-        return Hit(known[0], known[1], known[2])
+        return _with_branch(text, low, known)
     for match in _BUSINESS_WEAK.finditer(low):
         if match.end() < len(text) and text[match.end()].isupper():
             hit = _run(text, low, match.end(), 5, STOP, capitals)
@@ -122,10 +126,35 @@ def _near_area_then_has(low: str, end: int) -> bool:
     return re.match(pattern, low[end:]) is not None
 
 
-def _prefer_known(hit: Hit, known: tuple[str, int, int] | None) -> Hit:
+def _prefer_known(text: str, low: str, hit: Hit, known: tuple[str, int, int] | None) -> Hit:
     if known is not None and known[1] == hit.start:
-        return Hit(known[0], known[1], known[2])
+        return _with_branch(text, low, known)
     return hit
+
+
+def _with_branch(text: str, low: str, known: tuple[str, int, int]) -> Hit:
+    """A known business and the branch after it: a known suburb ("Woolworths Chermside") or,
+    when the person capitalises names, capitalised words ("Officeworks Carindale")."""
+    name, start, end = known
+    tokens: list[tuple[str, int, int]] = []
+    cursor = end
+    while len(tokens) < 3 and (word := _NEXT_WORD.match(low, cursor)) is not None:
+        tokens.append((word.group(1), word.start(1), word.end(1)))
+        cursor = word.end(1)
+    stop = end
+    for size in range(len(tokens), 0, -1):
+        if known_area(" ".join(token for token, _, _ in tokens[:size])) is not None:
+            stop = tokens[size - 1][2]
+            break
+    if stop == end and mixed_case(text):
+        for token, first, last in tokens[:2]:
+            if not text[first].isupper() or token in _NEVER_IN_NAME or token in STOP | COMMON:
+                break
+            stop = last
+    return Hit(name + text[end:stop], start, stop)
+
+
+_NEXT_WORD = re.compile(r"[ \t]+([\w'][\w'\-]*)")
 
 
 _AREA = re.compile(r"\b(?:at|in|near|around)\s+(?:the\s+)?(?:one\s+(?:at|in)\s+)?(?=\S)")
@@ -177,9 +206,15 @@ def find_person(text: str, masked: str) -> Hit | None:
 
 
 _PRODUCT = re.compile(
-    r"\b(?:has|have|got|stocks?|sells?|carr(?:y|ies)|looking for|i'm after|im after|i am after|"
-    r"chasing|in stock for)\s+(?:(?:a|an|any|some|the)\s+)?(?=\S)"
+    r"\b(?:(?:stock|availability|price)\s+(?:of|for|on)|has|have|got|stocks?|sells?|"
+    r"carr(?:y|ies)|looking for|i'm after|im after|i am after|chasing|in stock for|need|needs|"
+    r"want|wants|buy|order)\s+(?:\|+\s+)?(?:(?:a|an|any|some|the)\s+)?(?=\S)"
 )
+# "is the Nintendo Switch 2 in stock": the product is named before "in stock" / "available"
+_PRODUCT_BEFORE = re.compile(
+    r"\b(?:is|are)\s+(?:there\s+)?(?:(?:a|an|any|some|the)\s+)?(?=\S)"
+)
+_IN_STOCK = re.compile(r"\s+(?:in\s+stock|available|still\s+available|on\s+the\s+shelf)\b")
 _PRODUCT_STOP = STOP - {"one", "for", "with", "and"} | {"in"}
 
 
@@ -190,6 +225,10 @@ def find_product(text: str, masked: str) -> Hit | None:
         hit = _run(text, low, match.end(), 6, _PRODUCT_STOP | {"for", "and"})
         if hit is not None:
             return hit
+    for match in _PRODUCT_BEFORE.finditer(low):
+        hit = _run(text, low, match.end(), 6, _PRODUCT_STOP | {"for", "and"})
+        if hit is not None and _IN_STOCK.match(low, hit.end):
+            return hit
     return None
 
 
@@ -199,6 +238,13 @@ _NOTE = re.compile(
     r"mention|note:|note -|and say)(?:\s+that)?\s*[:,-]?\s+(?=\S)"
 )
 _REASON = re.compile(r"\b(?:because|cos|coz|cause|'cause|since|due to|the reason is)\s+(?=\S)")
+
+
+# Words that only say the person won't be there ("can't make my shift"): never a note of their own.
+_ABSENCE = _words("""
+cant can't cannot won't wont make making come coming go going gonna miss missing work working
+able unable in there it shift shifts today tomorrow be get sick crook unwell ill feeling well
+""")
 
 
 def find_sentence_after(text: str, masked: str, cue: re.Pattern[str]) -> Hit | None:
@@ -212,7 +258,7 @@ def find_sentence_after(text: str, masked: str, cue: re.Pattern[str]) -> Hit | N
         end = match.end() + stop.start()
     value = text[match.end():end].strip(" ,")
     words = re.findall(r"[a-z']{2,}", masked[match.end():end])
-    if all(w in STOP for w in words):
+    if all(w in STOP or w in _ABSENCE for w in words):
         return None  # nothing left after the cue but values already read ("say I'm sick")
     return Hit(value, match.start(), end) if value else None  # the span includes the cue
 

@@ -175,7 +175,7 @@ def _plausible(kind: str, match: re.Match[str], low: str) -> bool:
     if kind == "weekday":
         alone = low.strip(" .!?") == match.group(0)
         period = re.match(r"\s+(?:arvo|morning|night|afternoon|evening)\b", low[match.end():])
-        choice = re.search(r"\b(?:or|either|until|till|til|by)\s+$", low[:match.start()]) \
+        choice = re.search(r"\b(?:or|either|until|till|til|by|for)\s+$", low[:match.start()]) \
             or re.match(r"\s*,?\s*or\s+(?:the\s+)?(?:next|day|following)\b", low[match.end():])
         dated = re.match(r"\s+(?:the\s+)?\d", low[match.end():])  # "sat the 28th"
         return bool(groups.get("mod") or groups.get("post")) or alone or period is not None \

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from proxycall.core.parsers._lex import fold
+from proxycall.core.parsers._lex import NUMBER_WORDS_RE, fold, words_value
 
 BRANDS = (
     "Sony", "Bose", "Apple", "Samsung", "LG", "Panasonic", "Philips", "JBL", "Sennheiser",
@@ -99,3 +99,31 @@ def is_bare_category(product_text: str) -> bool:
     if _BRAND_RE.search(low) or _MODEL_RE.search(low):
         return False
     return len(_DESCRIPTORS.sub(" ", low).split()) <= 3
+
+
+# "2 PS5 controllers", "four Lego sets", "a couple of drills": a count before the product, but
+# not a size or a spec ("65 inch TV", "2 in 1 laptop", "3 seater couch", "18 volt drill").
+_LEADING_COUNT = re.compile(
+    rf"(?P<n>\d{{1,2}}|{NUMBER_WORDS_RE}|a\s+couple\s+of|a\s+pair\s+of|a\s+dozen|x\s?\d{{1,2}})"
+    r"\s*x?\s+(?!(?:inch|in|\"|v|volt|w|watt|l|litre|liter|ml|kg|g|mm|cm|m|metre|meter|ft|foot|"
+    r"feet|tb|gb|mah|pack|pk|piece|pc|seater|door|burner|speed|way|port|person|man|year|month|"
+    r"week|day|hour|minute|of\s+them|of\s+those|or|and|to|-)\b)(?P<rest>.*[^\W\d_].*)"
+)
+_IDIOM_COUNTS = {"a couple of": 2, "a pair of": 2, "a dozen": 12}
+
+
+def split_count(product: str) -> tuple[int, str] | None:
+    """A count typed before a product, split off ("2 PS5 controllers" → (2, "PS5 controllers")),
+    or None when the product does not start with one."""
+    match = _LEADING_COUNT.fullmatch(fold(product).strip())
+    if match is None:
+        return None
+    said = re.sub(r"\s+", " ", match.group("n"))
+    count = _IDIOM_COUNTS.get(said)
+    if count is None:
+        digits = said.lstrip("x ").strip()
+        count = int(digits) if digits.isdigit() else words_value(said)
+    if count is None or not 1 <= count <= 99:
+        return None
+    offset = len(product) - len(product.lstrip())
+    return count, product[offset + match.start("rest"):].strip()
