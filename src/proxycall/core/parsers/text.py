@@ -15,7 +15,7 @@ from proxycall.core.agents.spec import TextKind
 from proxycall.core.parsers._lex import fold
 from proxycall.core.parsers.names import not_a_name
 from proxycall.core.parsers.phone import find_phone
-from proxycall.core.parsers.product import canonical_business, capitalise_brands
+from proxycall.core.parsers.product import business_in, canonical_business, capitalise_brands
 from proxycall.core.parsers.result import Parsed, ParseResult, Rejected
 from proxycall.core.parsers.yes_no import is_unsure, only_unsure, scan_yes_no
 
@@ -109,6 +109,10 @@ def _title_business(name: str) -> str:
     known = canonical_business(name)
     if known:
         return known
+    prefix = business_in(name)
+    if prefix is not None and prefix[1] == 0 and name[prefix[2]:prefix[2] + 1] == " ":
+        rest = name[prefix[2]:].strip()  # a branch: "jb hifi chermside" → "JB Hi-Fi Chermside"
+        return f"{prefix[0]} {_title_business(rest) if rest.islower() else rest}"
     if not name.islower():
         return name
     words = [w if w in ("and", "of", "the", "&") and i else w[:1].upper() + w[1:]
