@@ -35,6 +35,7 @@ from proxycall.wiring import (
     build_calls,
     build_extractor,
     build_places,
+    destination_policy,
     startup_report,
 )
 
@@ -112,7 +113,8 @@ async def _build(
     telemetry = Telemetry(events, clock, settings.metrics_every)
     records = RecordStore(sessions)
     switches = Switches(SwitchStore(sessions), settings.kill_switch, clock, records)
-    deps = EngineDeps(places=places, extractor=extractor, region=settings.default_region)
+    deps = EngineDeps(places=places, extractor=extractor, region=settings.default_region,
+                      destination=destination_policy(settings))
     services = Container(
         settings=settings, registry=registry, engine=engine, users=users,
         conversations=ConversationService(registry, store, deps, telemetry, clock,

@@ -13,6 +13,7 @@ from proxycall import logs
 from proxycall.config import SIMULATOR_TOKEN_FILE, Settings, read_or_create_secret
 from proxycall.core.llm import Extractor
 from proxycall.core.places import Places
+from proxycall.core.policy import PolicyDecision, check_destination
 
 if TYPE_CHECKING:
     from proxycall.container import Container
@@ -42,6 +43,20 @@ def build_extractor(settings: Settings) -> Extractor | None:
 
 
 SIMULATOR_PATH = "/_twilio_sim"
+
+
+def destination_policy(settings: Settings) -> Callable[[str], PolicyDecision]:
+    """The destination rules the call service dials by, for the conversation to apply early."""
+    from proxycall.services.call_common import SIMULATOR_FROM_NUMBER
+
+    own = {settings.twilio_phone_number or SIMULATOR_FROM_NUMBER}
+    allowed, blocked = settings.allowed_country_set, settings.blocked_number_set
+
+    def check(number: str) -> PolicyDecision:
+        return check_destination(number, allowed_countries=allowed, own_numbers=own,
+                                 blocked=blocked)
+
+    return check
 
 
 async def build_calls(services: Container, sessions: async_sessionmaker[AsyncSession],

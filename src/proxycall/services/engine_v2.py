@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from proxycall import logs
 from proxycall.core.agents.spec import AgentSpec
 from proxycall.core.conversation import (
+    Action,
     Command,
     ConversationState,
     KeepValue,
@@ -29,6 +30,7 @@ from proxycall.core.planner import (
     is_no_other_changes,
     missing_slots,
 )
+from proxycall.core.policy import ALLOWED, PolicyDecision
 from proxycall.core.understanding import understand
 from proxycall.errors import ProviderUnavailable
 from proxycall.services.responses import build_response
@@ -45,6 +47,8 @@ class EngineDeps:
     places: Places
     extractor: Extractor | None
     region: str
+    # the destination policy the call service dials by: the card warns about a refused number
+    destination: Callable[[str], PolicyDecision] = field(default=lambda _number: ALLOWED)
 
 
 @dataclass
@@ -104,10 +108,30 @@ async def run_v2(
         ai_model=deps.extractor.model if reading.ai_used and deps.extractor else None,
         ignored=reading.ignored, region=deps.region,
     )
+    warning = _destination_warning(spec, state, decision, deps)
+    if warning is not None:  # said now, so the person can change it; /call/start refuses it
+        body["destinationWarning"] = warning
+        body["assistantMessage"] += f" Heads up: I won't be able to call that number. " \
+                                    f"{warning['message']}"
     result = TurnResult(body, state, timezone, reading.ai_used, reading.llm_failed, anomalies)
     if request.debug:
         body["debugPayload"] = _debug(spec, state, decision, reading)
     return result
+
+
+def _destination_warning(spec: AgentSpec, state: ConversationState, decision: Decision,
+                         deps: EngineDeps) -> dict[str, str] | None:
+    """At the card: the number the call would dial, checked against the destination policy."""
+    if decision.action not in (Action.CONFIRM, Action.COMPLETE):
+        return None
+    slot = spec.phone.direct_slot if spec.phone.direct_slot else "place_phone"
+    number = state.values.get(slot)
+    if number is None:
+        return None
+    verdict = deps.destination(str(number))
+    if verdict.allowed:
+        return None
+    return {"field": slot, "reason": verdict.reason, "message": verdict.message}
 
 
 def _debug(spec: AgentSpec, state: ConversationState, decision: Decision,

@@ -117,6 +117,7 @@ def test_calls_need_a_token(sqlite_calls_server: CallServer) -> None:
     ("+1 212 555 0100", "country_not_allowed"),
     ("+44 20 7946 0958", "country_not_allowed"),
     ("(07) 5550 1234", "own_number"),  # the simulator's caller id is ours
+    ("1900 123 456", "premium_number"),
 ])
 def test_blocked_destination_is_refused(sqlite_calls_server: CallServer, number: str,
                                         reason: str) -> None:
@@ -160,3 +161,17 @@ def test_bad_request_bodies_are_422(sqlite_calls_server: CallServer) -> None:
                                                     "scheduledFor": "soonish"})
     assert [r.status_code for r in (bad_id, no_id, bad_time)] == [422, 422, 422]
     assert bad_id.json()["error"]["code"] == "invalid_request"
+
+
+def test_the_card_warns_about_a_number_that_will_not_be_dialed(
+        sqlite_calls_server: CallServer) -> None:
+    token = sqlite_calls_server.new_user()
+    cid = f"warn-{uuid.uuid4().hex[:8]}"
+    with sqlite_calls_server.client(token) as client:
+        body = {}
+        for message in ("Call in sick to Bunnings", "1900 123 456", "Richard", "tomorrow",
+                        "9am", "SICK"):
+            body = turn(client, cid, "SICK_CALLER", userMessage=message).json()
+    assert body["nextAction"] == "CONFIRM"
+    assert body["destinationWarning"]["reason"] == "premium_number"
+    assert "won't be able to call" in body["assistantMessage"]

@@ -2,8 +2,10 @@
 
 Accepts every written Australian format (spaces, dashes, dots, brackets, +61, 61, 04xx mobiles,
 landlines with area code, 13xx, 1300, 1800), numbers inside a sentence, and spoken digits
-("zero four one two ...", "oh", "double four", "triple five"). Emergency numbers, premium-rate
-190x numbers, and anything too short, too long or with letters are refused with a reason.
+("zero four one two ...", "oh", "double four", "triple five"). Emergency numbers and anything
+too short, too long or with letters are refused with a reason. Premium-rate 190x numbers are real
+numbers and are read: the destination policy (core/policy.py) refuses them, which the person
+hears at the card and /call/start answers with destination_blocked.
 A 1800 number read in region AU stays Australian (+611800...). "00" before a country code is
 the international prefix most of the world dials ("0061 491 570 110" = +61 491 570 110), as is
 Australia's own 0011. Two different numbers offered as alternatives ("A or B") are asked about;
@@ -15,7 +17,7 @@ from __future__ import annotations
 import re
 
 import phonenumbers
-from phonenumbers import PhoneNumberFormat, PhoneNumberType
+from phonenumbers import PhoneNumberFormat
 
 from proxycall.core.parsers._lex import Hit, fold, join_alternatives, settle
 from proxycall.core.parsers.result import Ambiguous, Parsed, ParseResult, Rejected
@@ -33,7 +35,6 @@ _ASK = "What's their number, like 0412 345 678 or (07) 7010 1234?"
 _EMERGENCY_REASON = (
     "I can't call emergency numbers. If someone is in danger, call 000 yourself now."
 )
-_PREMIUM_REASON = "I can't call premium-rate (190x) numbers. Is there a regular number?"
 
 
 def _spoken_runs(low: str) -> list[tuple[int, int, str]]:
@@ -105,10 +106,6 @@ def _check(number: phonenumbers.PhoneNumber) -> str | None:
     national = str(number.national_number)
     if national in EMERGENCY:
         return _EMERGENCY_REASON
-    if phonenumbers.number_type(number) == PhoneNumberType.PREMIUM_RATE or (
-        number.country_code == 61 and national.startswith("19")
-    ):
-        return _PREMIUM_REASON
     return None
 
 
