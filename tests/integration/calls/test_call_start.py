@@ -171,7 +171,7 @@ def test_the_card_warns_about_a_number_that_will_not_be_dialed(
         body = {}
         for message in ("Call in sick to Bunnings", "1900 123 456", "Richard", "tomorrow",
                         "9am", "SICK"):
-            body = turn(client, cid, "SICK_CALLER", userMessage=message).json()
+            body = turn(client, cid, "SICK_CALLER", userMessage=message)
     assert body["nextAction"] == "CONFIRM"
     assert body["destinationWarning"]["reason"] == "premium_number"
     assert "won't be able to call" in body["assistantMessage"]
