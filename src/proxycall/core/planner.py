@@ -28,6 +28,8 @@ from proxycall.core.render import render_lines, render_template, render_value
 
 KEEP_PREFIX = "Keep"
 NO_OTHER_CHANGES = "No other changes"
+REVIEW_INTRO = ("No problem. Tell me what to change (like \"change the time to 10am\"), "
+                "or go through each detail:")
 REPEATED_QUESTION_LIMIT = 3  # the same slot asked this many times in a row is an anomaly
 _KEEP_REPLY = re.compile(
     r"^\s*(keep\b.*|same( as before)?|no change|that'?s (fine|right|correct)|leave it)\s*[.!]*\s*$",
@@ -226,6 +228,8 @@ def decide(
         state.complete = True
         return _finish(spec, state, Decision(Action.COMPLETE, _complete_message(spec, state)))
     decision = _next(spec, state, problem, clarification, jump)
+    if client_action == ClientAction.REJECT and decision.action is Action.ASK_QUESTION:
+        decision.message = f"{REVIEW_INTRO} {decision.message}"
     if problem is not None and decision.validation is None:
         decision.validation = problem  # refused, but a value is kept: say so, ask what's next
     decision.changed = changed
