@@ -101,8 +101,9 @@ def _count(text: str | None) -> int | None:
     return UNITS.get(text) or words_value(text)
 
 
-def relative(match: re.Match[str], today: date, today_words: str) -> Hit:
-    """Today, tomorrow, the day after tomorrow, in N days or weeks, a fortnight."""
+def relative(match: re.Match[str], today: date, today_words: str, tomorrow_words: str) -> Hit:
+    """Today, tomorrow, the day after tomorrow, in N days or weeks, a fortnight; "a week
+    today" / "a fortnight tomorrow" count from the day named last."""
     rel = re.sub(r"\s+", " ", match.group("rel"))
     if rel == "yesterday":
         return Hit("", 0, 0, error=PAST)
@@ -110,22 +111,47 @@ def relative(match: re.Match[str], today: date, today_words: str) -> Hit:
         return hit(today)
     if "after" in rel or rel == "overmorrow":
         return hit(today + timedelta(days=2))
-    if "fortnight" in rel:
-        return hit(today + timedelta(days=14))
+    span = re.match(r"(?:in )?(?:a |one )?(?P<unit>week|wk|fortnight)\b(?: from)?"
+                    r"(?: (?P<base>.+))?", rel)
+    if span is not None:
+        base = today + timedelta(days=1 if re.fullmatch(tomorrow_words, span["base"] or "")
+                                 else 0)
+        return hit(base + timedelta(days=14 if span["unit"] == "fortnight" else 7))
     weeks = match.group("w") or match.group("w2")
     if weeks:
         count = _count(weeks)
         if count is None or count > 52:
             return Hit("", 0, 0, error="In how many weeks?")
         return hit(today + timedelta(days=7 * count))
-    if "week" in rel:
-        return hit(today + timedelta(days=7))
     if "day" in rel:
         count = _count(match.group("n") or match.group("n2"))
         if count is None or count > 366:
             return Hit("", 0, 0, error="In how many days?")
         return hit(today + timedelta(days=count))
     return hit(today + timedelta(days=1))
+
+
+_NTH = {"first": 1, "1st": 1, "second": 2, "2nd": 2, "third": 3, "3rd": 3, "fourth": 4, "4th": 4,
+        "fifth": 5, "5th": 5, "last": -1}
+
+
+def nth_weekday(nth: str, target: int, month: int, year: int | None, today: date) -> Hit:
+    """"The first Monday in December": that day in the first such month not yet past."""
+    years = [year + 2000 if year < 100 else year] if year is not None else \
+        [today.year, today.year + 1]
+    index = _NTH[nth]
+    error = PAST
+    for when_year in years:
+        days = [d for d in calendar.Calendar().itermonthdates(when_year, month)
+                if d.month == month and d.weekday() == target]
+        if index > len(days):
+            error = (f"There isn't a {nth} {calendar.day_name[target]} in "
+                     f"{calendar.month_name[month]} — which day do you mean?")
+            continue
+        when = days[index - 1] if index > 0 else days[-1]
+        if when >= today:
+            return hit(when)
+    return Hit("", 0, 0, error=error)
 
 
 def _monday(today: date, weeks_ahead: int) -> date:

@@ -26,6 +26,8 @@ Grammar (case-insensitive, inside a sentence or alone):
 - A whole week or weekend ("this weekend", "the weekend", "next weekend", "next week", "this
   week") is not one day: the person is asked, offered its days not yet past. A day inside it
   named in the same message wins ("next week, on the 3rd").
+- "The first Monday in December", "last Friday of January" → that weekday of the first such
+  month not yet past.
 - Day of month: "the 5th", "5th", "on the 5th" → this month if that day is today or later,
   otherwise the next month that has that day.
 - Day and month: "5th of December", "5 Dec", "Dec 5", "December the 5th", numeric day-first
@@ -93,20 +95,26 @@ _PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
         rf"\b(?P<rel>(?:the\s+)?day\s+after\s+{_TOMORROW}|overmorrow|{_TOMORROW}|{_TODAY}|tonight|"
         r"tonite|this\s+(?:morning|arvo|afternoon|evening)|yesterday|"
         r"in\s+(?P<n>\d{1,2}|[a-z]+)\s+days?|(?P<n2>\d{1,2}|[a-z]+)\s+days?\s+from\s+(?:now|today)|"
-        r"in\s+a\s+week|a\s+week\s+from\s+(?:today|now)|in\s+(?:a\s+)?fortnight|"
-        r"in\s+(?P<w>\d{1,2}|[a-z]+)\s+weeks?|(?P<w2>\d{1,2}|[a-z]+)\s+weeks?\s+from\s+"
+        rf"(?:a|one)\s+(?:week|wk)\s+(?:from\s+)?(?:{_TODAY}|{_TOMORROW})|"
+        rf"(?:a\s+)?fortnight\s+(?:from\s+)?(?:{_TODAY}|{_TOMORROW}|now)|"
+        r"in\s+a\s+(?:week|wk)|a\s+(?:week|wk)\s+from\s+now|in\s+(?:a\s+)?fortnight|"
+        r"in\s+(?P<w>\d{1,2}|[a-z]+)\s+(?:weeks?|wks?)|(?P<w2>\d{1,2}|[a-z]+)\s+(?:weeks?|wks?)"
+        r"\s+from\s+"
         r"(?:now|today))\b")),
     ("named", re.compile(
         r"\b(?P<named>(?:christmas|xmas|chrissy)\s+eve|(?:christmas|xmas|chrissy)(?:\s+day)?|"
         r"boxing\s+day|new\s+year'?s'?\s+eve|nye|new\s+year'?s'?(?:\s+day)?|"
         r"australia\s+day|anzac\s+day|valentine'?s'?(?:\s+day)?)\b")),
+    ("nth", re.compile(  # "the first Monday in December", "last friday of jan"
+        rf"\b(?:the\s+)?(?P<nth>first|second|third|fourth|fifth|last|1st|2nd|3rd|4th|5th)\s+"
+        rf"(?P<wd>{_WEEKDAY})\s+(?:in|of)\s+(?P<mon>{_MONTH})\b\.?{_YEAR}")),
     ("weekday", re.compile(
         rf"\b(?:(?P<mod>(?:next|this)\s+week(?:\s+on)?|this\s+coming|this\s+upcoming|coming|"
         rf"upcoming|this|next|last|on)\s+)?"
         rf"(?P<wd>{_WEEKDAY})\b(?:\s+(?P<post>week|after\s+next|(?:next|this)\s+week))?")),
     ("span", re.compile(  # a whole weekend or week: asked, offering its days
         r"(?<!long\s)\b(?:(?P<sw>this|next|the|on\s+the|over\s+the)\s+)?weekend\b"
-        r"|\b(?P<wk>this|next)\s+week\b")),
+        r"|\b(?P<wk>this|next)\s+(?:week|wk)\b")),
     ("ordinal", re.compile(
         rf"\b(?:(?:the|on)\s+)+(?:(?P<d>\d{{1,2}})(?:st|nd|rd|th)?|"
         rf"(?P<dw>(?:twenty|thirty)[ -]?{_ORD_WORD}|{_ORD_WORD}))\b"
@@ -153,11 +161,15 @@ def _resolve(kind: str, match: re.Match[str], today: date) -> Hit | None:
         year = int(groups["y"]) if groups.get("y") else None
         return rules.full_date(day_value, MONTHS[groups["mon"]], year, today)
     if kind == "relative":
-        return rules.relative(match, today, _TODAY)
+        return rules.relative(match, today, _TODAY, _TOMORROW)
     if kind == "named":
         named = groups["named"]
         month, day = next(md for pattern, md in _NAMED_DAYS if re.match(pattern, named))
         return rules.full_date(day, month, None, today, refuse_recent=False)
+    if kind == "nth":
+        year = int(groups["y"]) if groups.get("y") else None
+        return rules.nth_weekday(groups["nth"], WEEKDAYS[groups["wd"]], MONTHS[groups["mon"]],
+                                 year, today)
     if kind == "weekday":
         return rules.weekday(match, today)
     if kind == "span":
@@ -169,12 +181,15 @@ def _resolve(kind: str, match: re.Match[str], today: date) -> Hit | None:
 def _plausible(kind: str, match: re.Match[str], low: str) -> bool:
     """Short names that are also words ("sat", "may") count only with a cue or alone."""
     groups = match.groupdict()
+    if kind == "nth":
+        return True  # "the first sat in may" is a date whatever its short names
     word = groups.get("wd") if kind == "weekday" else groups.get("mon")
     if word not in AMBIGUOUS_SHORT:
         return True
     if kind == "weekday":
         alone = low.strip(" .!?") == match.group(0)
-        period = re.match(r"\s+(?:arvo|morning|night|afternoon|evening)\b", low[match.end():])
+        period = re.match(r"\s+(?:arvo|avo|mornin[g']?|morn|night|nite|afternoon|evening|"
+                          r"arvy)(?![\w])", low[match.end():])
         choice = re.search(r"\b(?:or|either|until|till|til|by|for)\s+$", low[:match.start()]) \
             or re.match(r"\s*,?\s*or\s+(?:the\s+)?(?:next|day|following)\b", low[match.end():])
         dated = re.match(r"\s+(?:the\s+)?\d", low[match.end():])  # "sat the 28th"
