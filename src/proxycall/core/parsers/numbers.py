@@ -16,6 +16,7 @@ from proxycall.core.parsers._lex import (
     fold,
     join_alternatives,
     settle,
+    spans_overlap,
     words_value,
 )
 from proxycall.core.parsers.phone import without_phones
@@ -29,8 +30,6 @@ _ONE_PERSON = (r"(?:wife|husband|hubby|partner|missus|missis|misses|mrs|other ha
                r"girlfriend|boyfriend|gf|bf|fiance|fiancee|mum|mom|dad|son|daughter|kid|child|"
                r"brother|sister|nan|nana|pop|grandma|grandpa|colleague|boss)")
 _IDIOMS: tuple[tuple[str, int], ...] = (
-    (r"half a dozen", 6),
-    (r"a dozen|one dozen", 12),
     (r"(?:a )?couple(?: of)?", 2),
     (r"(?:a )?pair(?: of)?", 2),
     (rf"both of us|the two of us|two of us|(?:me|myself) and (?:my |the )?{_ONE_PERSON}|"
@@ -95,18 +94,45 @@ _PARTS_RE = re.compile(
 _PART_RE = re.compile(rf"(\d{{1,3}}|{NUMBER_WORDS_RE}|a|an)\s+{_GROUP}")
 
 
+# "me and 3 mates"; with "plus" / "+" the others need no noun ("me plus 3").
 _ME_AND = re.compile(
-    rf"\b(?:me|myself|us two|the two of us)\s*(?:and|\+|&|plus|with)\s*"
+    rf"\b(?:me|myself|us two|the two of us)\s*(?:(?:and|&|with)\s*"
     rf"(?P<n>\d{{1,3}}|{NUMBER_WORDS_RE})\s+(?:mates|friends|others|other people|people|kids|"
     r"children|colleagues|guests|family)\b"
+    rf"|(?:\+|plus)\s*(?P<p>\d{{1,3}}|{NUMBER_WORDS_RE})\b(?!\s*(?:am|pm|:|\.\d)))"
+)
+# "a dozen", "two dozen", "half a dozen", "a couple of dozen": a count of twelves.
+_DOZEN = re.compile(
+    rf"\b(?:(?P<half>half\s+(?:a\s+)?)|(?P<n>\d{{1,2}}|{NUMBER_WORDS_RE}|a|one|"
+    r"(?:a\s+)?couple(?:\s+of)?)\s+)dozen\b(?!s)"
 )
 
 
-def _group_hits(low: str) -> list[Hit]:
-    """"2 adults and 2 kids": one count, the sum of its parts; "me and 3 mates": 4."""
+def _dozen_hits(low: str) -> list[Hit]:
     hits = []
+    for match in _DOZEN.finditer(low):
+        said = re.sub(r"\s+", " ", match.group("n") or "")
+        if match.group("half"):
+            count: int | None = 6
+        elif said in ("a", "one"):
+            count = 12
+        elif "couple" in said:
+            count = 24
+        else:
+            times = int(said) if said.isdigit() else words_value(said)
+            count = 12 * times if times is not None else None
+        if count is not None:
+            hits.append(Hit(count, match.start(), match.end()))
+    return hits
+
+
+def _group_hits(low: str) -> list[Hit]:
+    """"2 adults and 2 kids": one count, the sum of its parts; "me and 3 mates": 4;
+    "two dozen": 24."""
+    hits: list[Hit] = []
+    hits += _dozen_hits(low)
     for match in _ME_AND.finditer(low):
-        text = match.group("n")
+        text = match.group("n") or match.group("p")
         others = int(text) if text.isdigit() else words_value(text)
         if others is not None:
             extra = 2 if match.group(0).startswith(("us two", "the two")) else 1
@@ -123,9 +149,12 @@ def _group_hits(low: str) -> list[Hit]:
 def _all_hits(low: str) -> list[tuple[Hit, bool]]:
     """Every count in a folded message (phone numbers blanked), minus ruled-out ones."""
     low = without_phones(low)
-    idioms = _group_hits(low) + _idiom_hits(low)
-    idioms = [h for i, h in enumerate(idioms)
-              if not any(o.start <= h.start < o.end for o in idioms[:i])]
+    idioms: list[Hit] = []
+    # overlapping phrases ("just me" in "just me plus two"): the longer one is what was said
+    for hit in sorted(_group_hits(low) + _idiom_hits(low), key=lambda h: h.start - h.end):
+        if not any(spans_overlap((hit.start, hit.end), (o.start, o.end)) for o in idioms):
+            idioms.append(hit)
+    idioms.sort(key=lambda h: h.start)
     plain = [(h, neg) for h, neg in _number_hits(low)
              if not any(i.start <= h.start < i.end for i in idioms)]
     found = sorted([(h, False) for h in idioms] + plain, key=lambda pair: pair[0].start)
@@ -151,7 +180,7 @@ def parse_number(text: str) -> ParseResult:
         values.append(value)
     distinct = sorted(set(values))
     if len(distinct) > 1:
-        cued = sorted({int(h.value) for h in scan_numbers(text)})
+        cued = sorted({int(o) for h in scan_numbers(text) for o in (h.options or (h.value,))})
         distinct = cued if len(cued) == 1 else distinct
     if len(distinct) > 1:
         options = tuple(distinct)
