@@ -1,7 +1,9 @@
 """YES_NO: the Australian range of yes and no; "not sure" and "maybe" are neither.
 
 Phrases are matched on word boundaries, longest first ("no worries" is yes, "not really" is
-no). When both kinds appear, the last one decides: "yeah nah" is no, "nah yeah" is yes.
+no). When both kinds appear, the last one decides: "yeah nah" is no, "nah yeah" is yes; but a
+reassurance after a no only softens it ("nah all good", "no that's fine" are no). A hedged
+"sure" ("not too sure", "not 100% sure") is unsure, never yes.
 """
 
 from __future__ import annotations
@@ -44,10 +46,20 @@ _PHRASES = sorted([*((p, "YES") for p in YES), *((p, "NO") for p in NO)],
                   key=lambda pair: len(pair[0]), reverse=True)
 _POLARITY = dict(_PHRASES)
 _RE = re.compile(r"(?<![\w'])(?:" + "|".join(re.escape(p) for p, _ in _PHRASES) + r")(?![\w'])")
+# "not too sure", "not 100% sure", "not really certain": a hedged "sure" is not a yes.
+_HEDGED_SURE = (r"not\s+(?:too|so|that|very|really|quite|entirely|totally|completely|overly|"
+                r"all\s+that|a\s+hundred\s+percent|100\s*(?:percent)?|one\s+hundred\s+percent)"
+                r"\s+(?:sure|certain)")
 _UNSURE_RE = re.compile(
-    r"(?<![\w'])(?:" + "|".join(re.escape(p) for p in sorted(UNSURE, key=len, reverse=True))
-    + r")(?![\w'])"
+    r"(?<![\w'])(?:" + _HEDGED_SURE + "|"
+    + "|".join(re.escape(p) for p in sorted(UNSURE, key=len, reverse=True)) + r")(?![\w'])"
 )
+# Said after a "no" these soften it ("nah all good", "no that's fine"); they never turn it
+# into a yes. A plain affirmative ("nah yeah") still does.
+_REASSURING = frozenset({
+    "all good", "no worries", "no problem", "not a problem", "no prob", "no probs", "fine",
+    "ok", "okay", "alright", "all right", "sweet", "righto", "that's right", "thats right",
+})
 _INDIFFERENT_RE = re.compile(
     r"(?<![\w'])(?:" + "|".join(re.escape(p) for p in INDIFFERENT) + r")(?![\w'])"
 )
@@ -98,6 +110,14 @@ def scan_yes_no(text: str) -> list[Hit]:
     return hits
 
 
+def _deciding(hits: list[Hit], low: str) -> Hit:
+    """The hit that decides: the last one, unless it only softens an earlier no."""
+    plain = [h for h in hits if low[h.start:h.end] not in _REASSURING]
+    if hits[-1] not in plain and plain:
+        return plain[-1]  # "nah all good" is no, "nah yeah all good" is yes
+    return hits[-1]
+
+
 def parse_yes_no(text: str) -> ParseResult:
     """A whole reply as "YES" or "NO"; unsure or unreadable replies are refused."""
     if _unsure(text):
@@ -106,7 +126,7 @@ def parse_yes_no(text: str) -> ParseResult:
     hits = scan_yes_no(text)
     if not hits:
         return Rejected(_NEITHER)
-    return Parsed(str(hits[-1].value))
+    return Parsed(str(_deciding(hits, _clean(text)).value))
 
 
 def find_yes_no(text: str) -> Hit | None:
@@ -114,4 +134,4 @@ def find_yes_no(text: str) -> Hit | None:
     if _unsure(text):
         return None
     hits = scan_yes_no(text)
-    return hits[-1] if hits else None
+    return _deciding(hits, _clean(text)) if hits else None
