@@ -94,3 +94,18 @@ def test_place_search_params_carry_the_area_and_the_persons_location(
     assert params["query"] == "Bunnings" and params["area"] == "Chermside"
     assert (params["lat"], params["lng"]) == (-27.385, 153.031)
     assert params["country"] == "AU"
+
+
+def test_changing_the_shop_forgets_the_place_without_an_anomaly(server: LiveServer) -> None:
+    cid = f"switch-{uuid.uuid4().hex[:8]}"
+    with server.client() as client:
+        turn(client, cid, userMessage="Check if JB Hi-Fi has Sony headphones")
+        turn(client, cid, userMessage="3")
+        place = client.post("/places/search", json={"query": "JB Hi-Fi"}).json()["candidates"][0]
+        turn(client, cid, slots={"place_id": place["placeId"]})
+        switched = turn(client, cid, userMessage="actually make it Harvey Norman")
+        anomalies = client.get("/admin/metrics").json()["anomalies"]
+    assert switched["extractedData"]["retailer_name"] == "Harvey Norman"
+    assert switched["nextAction"] == "FIND_PLACE"
+    assert "place_id" not in switched["extractedData"]
+    assert [a for a in anomalies if a["conversationId"] == cid] == []

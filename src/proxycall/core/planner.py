@@ -85,6 +85,8 @@ class Decision:
     place_search: PlaceSearch | None = None
     missing: list[str] = field(default_factory=list)
     changed: list[str] = field(default_factory=list)
+    forgotten: list[str] = field(default_factory=list)  # removed on purpose (a place that no
+    # longer fits the new business name)
     anomalies: list[str] = field(default_factory=list)
 
 
@@ -218,7 +220,9 @@ def decide(
     if client_action == ClientAction.REJECT:
         start_review(state)
     asked = state.asked_slot
+    known_before = set(state.values)
     changed, problem, clarification, jump = apply_commands(spec, state, commands)
+    forgotten = sorted(known_before - set(state.values))
     named_change = any(slot != asked for slot in changed)  # "change the time to 10am"
     if state.reviewing and (end_review or named_change or _review_finished(spec, state)):
         state.reviewing = False
@@ -233,6 +237,7 @@ def decide(
     if problem is not None and decision.validation is None:
         decision.validation = problem  # refused, but a value is kept: say so, ask what's next
     decision.changed = changed
+    decision.forgotten = forgotten
     return _finish(spec, state, decision)
 
 

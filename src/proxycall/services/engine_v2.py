@@ -94,7 +94,8 @@ async def run_v2(
         commands.append(SlotRejected(reading.problem.field, reading.problem.message))
     decision = decide(spec, state, commands, client_action=action, end_review=end_review)
     anomalies = list(decision.anomalies)
-    lost = [key for key in before if key not in state.values and key not in decision.changed]
+    lost = [key for key in before if key not in state.values
+            and key not in decision.changed and key not in decision.forgotten]
     if lost:
         state.values.update({key: before[key] for key in lost})  # never drop a key
         anomalies.append("lost_keys")
