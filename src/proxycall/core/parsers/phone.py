@@ -2,7 +2,8 @@
 
 Accepts every written Australian format (spaces, dashes, dots, brackets, +61, 61, 04xx mobiles,
 landlines with area code, 13xx, 1300, 1800), numbers inside a sentence, and spoken digits
-("zero four one two ...", "oh", "double four", "triple five"). Emergency numbers and anything
+("zero four one two ...", "oh", "double four", "triple five", "one eight hundred ...",
+"thirteen hundred ...": "hundred" after a digit is "00"). Emergency numbers and anything
 too short, too long or with letters are refused with a reason. Premium-rate 190x numbers are real
 numbers and are read: the destination policy (core/policy.py) refuses them, which the person
 hears at the card and /call/start answers with destination_blocked.
@@ -29,6 +30,9 @@ _DIGIT_WORDS = {
     "nine": "9",
 }
 _REPEAT = {"double": 2, "triple": 3}
+# "thirteen hundred", "eighteen hundred": how 1300 and 1800 numbers are said
+_HUNDREDS = {"thirteen": "13", "eighteen": "18"}
+_HUNDRED_NEXT = re.compile(r"[\s,\-]+hundred\b")
 _TOKEN_RE = re.compile(r"[a-z]+|\d+|\+")
 _SPOKEN_MIN = 4  # fewer spoken digits than this is not a phone number ("one" or "two")
 _ASK = "What's their number, like 0412 345 678 or (07) 7010 1234?"
@@ -48,7 +52,10 @@ def _spoken_runs(low: str) -> list[tuple[int, int, str]]:
         token = match.group(0)
         gap = low[end:match.start()] if end >= 0 else ""
         joined = end >= 0 and re.fullmatch(r"[\s,.\-()]*", gap) is not None
-        is_part = token in _DIGIT_WORDS or token in _REPEAT or token.isdigit() or token == "+"
+        # "one eight hundred ...", "thirteen hundred ...": "hundred" after a digit is "00"
+        hundred = token == "hundred" and words > 0 and joined and digits[-1:].isdigit()
+        is_part = (token in _DIGIT_WORDS or token in _REPEAT or token.isdigit() or token == "+"
+                   or hundred or (token in _HUNDREDS and _HUNDRED_NEXT.match(low, match.end())))
         if not is_part or not joined:
             if words >= _SPOKEN_MIN or (words and len(digits) >= 8):
                 runs.append((start, end, digits))
@@ -61,7 +68,12 @@ def _spoken_runs(low: str) -> list[tuple[int, int, str]]:
         if token in _REPEAT:
             repeat = _REPEAT[token]
             continue
-        if token in _DIGIT_WORDS:
+        if token == "hundred":
+            digits += "00"
+        elif token in _HUNDREDS:
+            words += 1
+            digits += _HUNDREDS[token]
+        elif token in _DIGIT_WORDS:
             words += 1
             digits += _DIGIT_WORDS[token] * repeat
         else:
