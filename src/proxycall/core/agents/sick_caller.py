@@ -80,7 +80,7 @@ SPEC = AgentSpec(
                         "headache", "vomiting", "gastro", "stomach bug", "throwing up",
                         "food poisoning", "stomach flu", "tummy bug", "diarrhoea", "diarrhea",
                         "sore throat", "chest infection", "tonsillitis", "a virus", "sick leave",
-                        "injured", "bad back",
+                        "injured", "bad back", "infection", "an infection", "virus",
                     ),
                     spoken="is unwell",
                 ),
@@ -102,6 +102,7 @@ SPEC = AgentSpec(
                     (
                         "mental health", "mental health day", "stress", "stressed",
                         "burnt out", "burned out", "burnout", "anxiety", "personal day",
+                        "anxious", "panic attack", "panic attacks",
                     ),
                     spoken="is taking a personal health day",
                 ),
@@ -111,7 +112,8 @@ SPEC = AgentSpec(
                     (
                         "appointment", "medical", "doctor", "doctors", "doctor's", "gp",
                         "dentist", "dentist's", "dental", "specialist", "hospital",
-                        "surgery", "physio", "scan", "blood test",
+                        "surgery", "physio", "scan", "blood test", "optometrist",
+                        "optometrist's", "eye test", "eye appointment", "optician",
                     ),
                     spoken="has a medical appointment",
                 ),

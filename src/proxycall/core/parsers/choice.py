@@ -1,7 +1,8 @@
 """CHOICE: match a reply to one declared choice by value, label or synonym.
 
 Matching is case-insensitive and on word boundaries, so a single letter or a fragment of a word
-never matches. Which choice a message points to (`choose`):
+never matches; a phrase may carry "'s" ("flu's knocked me out"). Which choice a message points
+to (`choose`):
 1. Someone else is ill: a choice whose declared synonyms name a family member ("my kid", "my
    mum") is the choice for looking after someone. When the message names a family member and
    then, with no "I"/"me" in between, another choice's phrase ("my son's got gastro", "kid's home
@@ -46,7 +47,8 @@ def _matcher(choices: tuple[Choice, ...]) -> tuple[re.Pattern[str], dict[str, st
             owner.setdefault(phrase, choice.value)
     ordered = sorted(owner, key=len, reverse=True)
     body = "|".join(re.escape(p).replace(r"\ ", r"\s+") for p in ordered)
-    return re.compile(rf"(?<![\w'])(?:{body})(?![\w'])"), owner
+    # "flu's knocked me out", "anxiety's through the roof": a phrase may take "'s"
+    return re.compile(rf"(?<![\w'])(?P<phrase>{body})(?:'s)?(?![\w'])"), owner
 
 
 def scan_choices(text: str, choices: Sequence[Choice]) -> list[Hit]:
@@ -57,7 +59,7 @@ def scan_choices(text: str, choices: Sequence[Choice]) -> list[Hit]:
     low = fold(text)
     hits = []
     for match in pattern.finditer(low):
-        phrase = re.sub(r"\s+", " ", match.group(0))
+        phrase = re.sub(r"\s+", " ", match.group("phrase"))
         hits.append(Hit(owner[phrase], match.start(), match.end()))
     return hits
 
