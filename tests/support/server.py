@@ -58,7 +58,8 @@ def reset_database(url: str) -> None:
 
 @contextmanager
 def live_server(data_dir: Path, database_url: str | None = None, *,
-                clock: Callable[[], datetime] | None = None, **env: Any) -> Iterator[LiveServer]:
+                clock: Callable[[], datetime] | None = None, places: Any = None,
+                **env: Any) -> Iterator[LiveServer]:
     token = "test-admin-token-" + data_dir.name
     overrides: dict[str, Any] = {
         "PROXYCALL_DATA_DIR": data_dir, "PROXYCALL_ADMIN_TOKEN": token,
@@ -73,7 +74,9 @@ def live_server(data_dir: Path, database_url: str | None = None, *,
         reset_database(settings.sqlalchemy_url)
     port = free_port()
     base_url = f"http://127.0.0.1:{port}"
-    extra = {"clock": clock} if clock is not None else {}
+    extra: dict[str, Any] = {"clock": clock} if clock is not None else {}
+    if places is not None:
+        extra["places"] = places
     app = create_app(settings, base_url=base_url, print_login_link=False, **extra)
     config = uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning",
                             lifespan="on")

@@ -19,7 +19,7 @@ from proxycall.core.agents import PLACE_SLOTS, Registry
 from proxycall.core.agents.spec import AgentSpec
 from proxycall.core.conversation import ConversationState, state_from_json, state_to_json
 from proxycall.core.parsers.result import ParseContext
-from proxycall.errors import Conflict, UnknownAgent
+from proxycall.errors import Conflict, ProxycallError, UnknownAgent
 from proxycall.services.engine_v1 import run_v1
 from proxycall.services.engine_v2 import EngineDeps, TurnResult, run_v2
 from proxycall.services.telemetry import Telemetry
@@ -136,7 +136,9 @@ class ConversationService:
             return await run_v1(spec, state, request, turn, ctx, timezone, self._deps)
         try:
             return await run_v2(spec, state, request, turn, ctx, timezone, self._deps)
-        except Exception as exc:
+        except ProxycallError:
+            raise  # a deliberate answer (a provider down is a 503), not a v2 failure
+        except Exception as exc:  # the degraded path: v1 answers, counted as a fallback
             logs.warning("engine_v2_failed", id=request.conversation_id,
                          error=type(exc).__name__)
             fresh = state_from_json(stored.state)

@@ -4,11 +4,14 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from proxycall import logs
 from proxycall.core.agents.spec import AgentSpec
 from proxycall.core.conversation import ConversationState
 from proxycall.core.legacy import legacy_turn
 from proxycall.core.parsers.result import ParseContext
+from proxycall.core.places import PlaceDetails, PlacesUnavailable
 from proxycall.core.planner import Card, Decision, PlaceSearch, Question, ValidationProblem
+from proxycall.errors import ProviderUnavailable
 from proxycall.services.engine_v2 import PLACE_ID_KEYS, EngineDeps, TurnResult
 from proxycall.services.responses import build_response
 
@@ -27,7 +30,7 @@ async def run_v1(
 ) -> TurnResult:
     place_id = next((str(request.slots[k]) for k in PLACE_ID_KEYS if request.slots.get(k)), None)
     if place_id is not None:
-        details = await deps.places.details(place_id)
+        details = await _details(deps, place_id)
         if details is not None and details.phone_e164:
             state.values.update({
                 "place_id": details.place_id, "place_name": details.name,
@@ -52,3 +55,14 @@ async def run_v1(
     body = build_response(spec, state, decision, request, turn, engine="v1", ai_used=False,
                           ai_model=None, ignored=[], region=deps.region)
     return TurnResult(body, state, timezone)
+
+
+async def _details(deps: EngineDeps, place_id: str) -> PlaceDetails | None:
+    """v1 must keep answering when something else is broken: an unreadable place is unchosen."""
+    try:
+        return await deps.places.details(place_id)
+    except PlacesUnavailable as exc:
+        raise ProviderUnavailable("The places service is unavailable right now.") from exc
+    except Exception as exc:  # the fallback engine itself must not fail on an adapter bug
+        logs.warning("engine_v1_place_unreadable", error=type(exc).__name__)
+        return None
