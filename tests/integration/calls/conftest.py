@@ -7,28 +7,22 @@ runs it on a free loopback port with the lifespan.
 
 from __future__ import annotations
 
-import socket
-import threading
 import time
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
-import uvicorn
 from tests.conftest import PG_ENV, postgres_url
-from tests.support.server import reset_database
+from tests.support.server import LiveServer, live_server
 
 from proxycall.adapters.telephony.simulator import TwilioSimulator
-from proxycall.app import create_app
-from proxycall.config import load_settings
 
-STARTUP_TIMEOUT_SECONDS = 20
 POLL_TIMEOUT_SECONDS = 20.0  # a whole simulated call at pace 0 takes well under a second
 WORKER_INTERVAL_SECONDS = 0.05
 
@@ -53,33 +47,12 @@ class MovableClock:
         return datetime.now(UTC) + self.offset
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
 @dataclass
-class CallServer:
-    base_url: str
-    admin_token: str
-    app: Any
-    clock: MovableClock
-    database_url: str
+class CallServer(LiveServer):
+    """A live server whose clock the tests may move, with the simulator inside."""
 
-    def client(self, token: str | None = None) -> httpx.Client:
-        headers = {"Authorization": f"Bearer {token or self.admin_token}"}
-        return httpx.Client(base_url=self.base_url, headers=headers, timeout=30)
-
-    def new_user(self, name: str = "Caller") -> str:
-        with self.client() as admin:
-            response = admin.post("/admin/users", json={"name": name})
-            assert response.status_code == 201, response.text
-            return str(response.json()["token"])
-
-    @property
-    def container(self) -> Any:
-        return self.app.state.container
+    clock: MovableClock = field(default_factory=MovableClock)
+    database_url: str = ""
 
     @property
     def simulator(self) -> TwilioSimulator:
@@ -96,35 +69,12 @@ class CallServer:
 def call_server(data_dir: Path, database_url: str | None = None,
                 **env: Any) -> Iterator[CallServer]:
     """Start the app with calls on the simulator; stops it (and the simulator) afterwards."""
-    token = "calls-admin-" + uuid.uuid4().hex[:8]
-    overrides: dict[str, Any] = {
-        "PROXYCALL_DATA_DIR": data_dir, "PROXYCALL_ADMIN_TOKEN": token,
-        "PROXYCALL_SIMULATOR_PACE": 0, "PROXYCALL_RATE_LIMIT": "100000/minute",
-        "PROXYCALL_WORKER_INTERVAL_SECONDS": WORKER_INTERVAL_SECONDS, **env,
-    }
-    if database_url:
-        overrides["PROXYCALL_DATABASE_URL"] = database_url
-    settings = load_settings(**overrides)
-    if database_url:
-        reset_database(settings.sqlalchemy_url)
-    port = free_port()
-    base_url = f"http://127.0.0.1:{port}"
     clock = MovableClock()
-    app = create_app(settings, base_url=base_url, clock=clock, print_login_link=False)
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port,
-                                           log_level="warning", lifespan="on", ws="none"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + STARTUP_TIMEOUT_SECONDS
-    while not server.started:
-        if not thread.is_alive() or time.monotonic() > deadline:
-            raise RuntimeError("test server did not start")
-        time.sleep(0.02)
-    try:
-        yield CallServer(base_url, token, app, clock, settings.sqlalchemy_url)
-    finally:
-        server.should_exit = True
-        thread.join(timeout=STARTUP_TIMEOUT_SECONDS)
+    with live_server(data_dir, database_url, clock=clock,
+                     PROXYCALL_RATE_LIMIT="100000/minute",
+                     PROXYCALL_WORKER_INTERVAL_SECONDS=WORKER_INTERVAL_SECONDS, **env) as live:
+        yield CallServer(live.base_url, live.admin_token, live.app, live.data_dir, clock,
+                         live.container.settings.sqlalchemy_url)
 
 
 def _database(kind: str) -> str | None:
