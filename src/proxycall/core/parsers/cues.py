@@ -14,6 +14,7 @@ from proxycall.core.parsers._lex import Hit
 from proxycall.core.parsers.areas import known_area
 from proxycall.core.parsers.names import NOT_NAMES, mixed_case, not_a_name, plausible_name
 from proxycall.core.parsers.product import business_in
+from proxycall.core.parsers.text import ABBREVIATION_END
 
 
 def _words(text: str) -> frozenset[str]:
@@ -64,7 +65,9 @@ def _run(text: str, low: str, start: int, max_words: int, stops: frozenset[str],
         if not count and stop:
             return None
         count += 1
-        end = match.start() + word.start() + len(word.group(0).rstrip("."))
+        said = word.group(0)
+        kept = said if ABBREVIATION_END.search(said) else said.rstrip(".")
+        end = match.start() + word.start() + len(kept)  # "Smile Dental Co." keeps its stop
     if count == 0:
         return None
     return Hit(text[start:end], start, end)
@@ -135,7 +138,7 @@ def _prefer_known(text: str, low: str, hit: Hit, known: tuple[str, int, int] | N
 def _with_branch(text: str, low: str, known: tuple[str, int, int]) -> Hit:
     """A known business and the branch after it: a known suburb ("Woolworths Chermside") or,
     when the person capitalises names, capitalised words ("Officeworks Carindale")."""
-    name, start, end = known
+    _, start, end = known
     tokens: list[tuple[str, int, int]] = []
     cursor = end
     while len(tokens) < 3 and (word := _NEXT_WORD.match(low, cursor)) is not None:
@@ -151,7 +154,7 @@ def _with_branch(text: str, low: str, known: tuple[str, int, int]) -> Hit:
             if not text[first].isupper() or token in _NEVER_IN_NAME or token in STOP | COMMON:
                 break
             stop = last
-    return Hit(name + text[end:stop], start, stop)
+    return Hit(text[start:stop], start, stop)  # as typed: "Maccas" is never "McDonald's"
 
 
 _NEXT_WORD = re.compile(r"[ \t]+([\w'][\w'\-]*)")

@@ -1,8 +1,11 @@
 """TEXT: a name, business, product, area or note, trimmed of lead-in words and tidied.
 
 "It's Richard" → "Richard"; "my manager at bunnings" → "Bunnings"; "o'brien" → "O'Brien";
-"jo-anne smith" → "Jo-Anne Smith". A name typed in mixed case is kept as typed. Known
-businesses and brands keep their own casing ("jb hifi" → "JB Hi-Fi"). Empty and filler-only
+"jo-anne smith" → "Jo-Anne Smith". A name typed in mixed case is kept as typed ("Aldi",
+"Maccas"); one typed all in lower case is capitalised, known businesses and brands in their own
+casing when the letters are the same ("jb hifi" → "JB Hi-Fi"; "maccas" → "Maccas", never another
+name). A full stop that ends an abbreviation is kept ("Smile Dental Co."), one that ends the
+sentence dropped. "No idea", "not sure" are not names. Empty and filler-only
 replies ("um", "idk", "?", "...") are refused. For products and free notes, "not sure" is an
 answer and is kept as "not sure".
 """
@@ -66,6 +69,10 @@ _TRAIL = re.compile(
     r"cheers\s+mate)\b)+[\s.!]*$|[\s.!?,;:]+$"
 )
 _NAME_PART = re.compile(r"([a-z]+)")
+# A full stop that belongs to an abbreviation at the end of a name is kept.
+ABBREVIATIONS = ("co", "ltd", "pty", "inc", "corp", "bros", "st", "rd", "ave", "mt", "jr", "sr",
+                 "hwy", "pde", "cres", "dr", "plc", "llc", "assn", "intl", "mfg")
+ABBREVIATION_END = re.compile(rf"(?<![\w.'])(?:{'|'.join(ABBREVIATIONS)})\.$", re.IGNORECASE)
 
 
 def _strip_leads(text: str, kind: TextKind) -> str:
@@ -87,8 +94,17 @@ def _tidy(text: str) -> str:
     text = re.sub(r"\s+", " ", text.replace("\u2019", "'").replace("\u2018", "'"))
     text = text.strip().strip("\"'`").strip()
     for _ in range(3):
-        text = _TRAIL.sub("", text).strip()
+        stripped = _TRAIL.sub("", text).strip()
+        if stripped != text and ends_in_abbreviation(text.rstrip(" ,!?;:")):
+            # "Smile Dental Co." keeps its full stop; only what came after it goes
+            stripped = text.rstrip(" ,!?;:")
+        text = stripped
     return text
+
+
+def ends_in_abbreviation(text: str) -> bool:
+    """Whether text ends with an abbreviation's full stop ("Co.", "Pty Ltd.", "St.")."""
+    return ABBREVIATION_END.search(text) is not None
 
 
 def capitalise_name(name: str) -> str:
@@ -105,17 +121,25 @@ def capitalise_name(name: str) -> str:
     return _NAME_PART.sub(part, name.lower())
 
 
+def _letters(text: str) -> str:
+    return re.sub(r"[^a-z0-9]", "", fold(text))
+
+
 def _title_business(name: str) -> str:
+    """A business name as the person wrote it; all lower case gets capitals: a known business's
+    own casing when the letters are the same ("jb hifi" → "JB Hi-Fi"), never another name for
+    it ("maccas" stays "Maccas", not "McDonald's")."""
+    if not name.islower():
+        return name
     known = canonical_business(name)
-    if known:
+    if known and _letters(known) == _letters(name):
         return known
     prefix = business_in(name)
     if prefix is not None and prefix[1] == 0 and name[prefix[2]:prefix[2] + 1] == " ":
         rest = name[prefix[2]:].strip()  # a branch: "jb hifi chermside" → "JB Hi-Fi Chermside"
-        return f"{prefix[0]} {_title_business(rest) if rest.islower() else rest}"
-    if not name.islower():
-        return name
-    words = [w if w in ("and", "of", "the", "&") and i else w[:1].upper() + w[1:]
+        return f"{_title_business(name[:prefix[2]])} {_title_business(rest)}"
+    cased = {fold(w): w for w in (known or "").split()}  # "jb" → "JB"
+    words = [w if w in ("and", "of", "the", "&") and i else cased.get(w, w[:1].upper() + w[1:])
              for i, w in enumerate(name.split(" "))]
     return " ".join(words)
 
@@ -152,8 +176,8 @@ def _finish(cleaned: str, kind: TextKind) -> ParseResult:
     if kind in (TextKind.PERSON_NAME, TextKind.BUSINESS_NAME, TextKind.PLACE_AREA):
         if find_phone(cleaned) is not None or re.fullmatch(r"[\d\s+().-]+", cleaned):
             return Rejected("That looks like a number, not a name — what's the name?")
-        if kind is not TextKind.BUSINESS_NAME and is_unsure(cleaned):
-            return Rejected(_EMPTY[kind])
+        if only_unsure(cleaned) or (kind is not TextKind.BUSINESS_NAME and is_unsure(cleaned)):
+            return Rejected(_EMPTY[kind])  # "no idea" is not a name (a business may say "any")
         answer = scan_yes_no(cleaned)
         if answer and answer[0].start == 0 and answer[-1].end >= len(cleaned.strip(" .!")):
             return Rejected(_EMPTY[kind])  # "yes" or "no" is not a name
