@@ -41,48 +41,63 @@ _EMERGENCY_REASON = (
 )
 
 
+_Part = tuple[int, int, str, str]  # start, end, digits it stands for, the token
+_EDGE_WORDS = frozenset({"for"})  # a digit only inside a run: "254 for me" is not 2544
+
+
+def _run_digits(parts: list[_Part]) -> tuple[int, int, str] | None:
+    """A run of parts as (start, end, digits) when it is long enough to be a spoken number."""
+    while parts and (parts[-1][3] in _EDGE_WORDS or parts[-1][3] in _REPEAT):
+        parts = parts[:-1]
+    while parts and parts[0][3] in _EDGE_WORDS:
+        parts = parts[1:]
+    words = sum(1 for _, _, _, token in parts if token in _DIGIT_WORDS or token in _HUNDREDS)
+    digits = "".join(piece for _, _, piece, _ in parts)
+    if not (words >= _SPOKEN_MIN or (words and len(digits) >= 8)):
+        return None
+    # "for" and "o" only count inside a run that is mostly digits
+    return (parts[0][0], parts[-1][1], digits) if len(digits.strip("+")) >= _SPOKEN_MIN else None
+
+
 def _spoken_runs(low: str) -> list[tuple[int, int, str]]:
     """Runs of spoken digits ("oh four double one ...") as (start, end, digits)."""
     runs: list[tuple[int, int, str]] = []
-    start = end = -1
-    digits = ""
-    words = 0
+    parts: list[_Part] = []
     repeat = 1
     for match in _TOKEN_RE.finditer(low):
         token = match.group(0)
-        gap = low[end:match.start()] if end >= 0 else ""
-        joined = end >= 0 and re.fullmatch(r"[\s,.\-()]*", gap) is not None
+        gap = low[parts[-1][1]:match.start()] if parts else ""
+        joined = bool(parts) and re.fullmatch(r"[\s,.\-()]*", gap) is not None
+        spoken = any(t in _DIGIT_WORDS or t in _HUNDREDS for _, _, _, t in parts)
         # "one eight hundred ...", "thirteen hundred ...": "hundred" after a digit is "00"
-        hundred = token == "hundred" and words > 0 and joined and digits[-1:].isdigit()
+        hundred = token == "hundred" and spoken and joined and parts[-1][2][-1:].isdigit()
         is_part = (token in _DIGIT_WORDS or token in _REPEAT or token.isdigit() or token == "+"
                    or hundred or (token in _HUNDREDS and _HUNDRED_NEXT.match(low, match.end())))
         if not is_part or not joined:
-            if words >= _SPOKEN_MIN or (words and len(digits) >= 8):
-                runs.append((start, end, digits))
-            start, end, digits, words, repeat = -1, -1, "", 0, 1
+            run = _run_digits(parts)
+            if run is not None:
+                runs.append(run)
+            parts, repeat = [], 1
         if not is_part:
             continue
-        if start < 0:
-            start = match.start()
-        end = match.end()
         if token in _REPEAT:
             repeat = _REPEAT[token]
-            continue
-        if token == "hundred":
-            digits += "00"
+            piece = ""
+        elif token == "hundred":
+            piece = "00"
         elif token in _HUNDREDS:
-            words += 1
-            digits += _HUNDREDS[token]
+            piece = _HUNDREDS[token]
         elif token in _DIGIT_WORDS:
-            words += 1
-            digits += _DIGIT_WORDS[token] * repeat
+            piece = _DIGIT_WORDS[token] * repeat
         else:
-            digits += token[0] * (repeat - 1) + token
-        repeat = 1
-    if words >= _SPOKEN_MIN or (words and len(digits) >= 8):
-        runs.append((start, end, digits))
-    # "for" and "o" only count inside a run that is mostly digits
-    return [(s, e, d) for s, e, d in runs if len(d.strip("+")) >= _SPOKEN_MIN]
+            piece = token[0] * (repeat - 1) + token
+        if token not in _REPEAT:
+            repeat = 1
+        parts.append((match.start(), match.end(), piece, token))
+    run = _run_digits(parts)
+    if run is not None:
+        runs.append(run)
+    return runs
 
 
 # "0061 …": the "00" international prefix (not Australia's "0011", not "000") written as " +",
