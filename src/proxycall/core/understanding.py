@@ -218,8 +218,9 @@ def _read_choices(spec: AgentSpec, reading: Reading, asked: SlotSpec | None,
             continue
         options, hits = choose(reading.masked, slot.choices)
         if len(options) == 1:
-            for hit in hits:
-                reading.take(hit.start, hit.end)
+            for hit in hits:  # another choice's word may be part of a name ("... Hospital")
+                if hit.value == options[0]:
+                    reading.take(hit.start, hit.end)
             out.put(SetSlot(slot.name, options[0]))
         elif options and slot is asked:
             labels = {c.value: c.label for c in slot.choices}

@@ -30,7 +30,7 @@ by before after until till when who what where which how there their them our yo
 she him her his any some a an the need want after looking thanks thank cheers mate see check
 ask book cancel call ring phone get got be been being just also too not no yes yeah yep ok
 okay of as than then store shop branch one today's tomorrow's instead actually dinner lunch
-breakfast brunch
+breakfast brunch know
 """)
 # Capitalised words that still end a name ("at Coles Monday", "call Kmart I'm sick").
 _NEVER_IN_NAME = _words("""
@@ -76,11 +76,13 @@ def _run(text: str, low: str, start: int, max_words: int, stops: frozenset[str],
 _BUSINESS_STRONG = re.compile(
     r"\b(?:call|ring|phone|contact|tell|text|message)\s+my\s+(?:manager|boss|supervisor|"
     r"team\s+leader|team\s+lead|shift\s+manager|store\s+manager|line\s+manager)\s+(?=[a-z])"
-    r"|(?:^|\b(?:can you|could you|can u|could u|pls|plz|please|need you to|want you to|"
-    r"need to|want to|i'd like to|id like to|help me)\s+)(?:call|ring|phone|contact|try|book|"
-    r"reserve)\s+"
+    r"|(?:^\W*|[,;.!?]\s+|\b(?:can you|could you|can u|could u|pls|plz|please|need you to|"
+    r"want you to|need to|want to|i'd like to|id like to|help me|and|then)\s+)"
+    r"(?:call|ring|phone|contact|try|book|reserve)\s+"
     r"(?:(?:us|me)\s+)?(?:up\s+|in\s+(?:at\s+)?)?(?=\S)"
     r"|\b(?:check|see|find out|ask)\s+(?:if|whether)\s+(?=\S)"
+    r"|(?P<tell>(?:^\W*|[,;.!?]\s+|\b(?:can you|could you|can u|pls|plz|please|and)\s+)"
+    r"(?:let|tell|inform|notify)\s+(?:the\s+)?(?=\S))"
     r"|\b(?:does|do|did|has|have)\s+(?=\S)"
     r"|\b(?:i work at|i work for|i work in|my (?:manager|boss|work|job|supervisor) (?:at|from))\s+"
     r"|\b(?:appointment|appt|booking|reservation|table|consult|consultation|session|visit|"
@@ -108,6 +110,8 @@ def _find_business(text: str, masked: str, capitals: bool) -> Hit | None:
         hit = _run(text, low, match.end(), 5, STOP, capitals)
         if hit is None:
             continue
+        if match.group("tell") and not _named_place(text, hit):
+            continue  # "tell them", "let my boss know": only a name typed with capitals
         if match.group(0).strip() in ("does", "do", "did", "has", "have") and not (
             _BUSINESS_AFTER.match(low, hit.end) or (known and known[1] == hit.start)
             or _near_area_then_has(low, hit.end)
@@ -122,6 +126,16 @@ def _find_business(text: str, masked: str, capitals: bool) -> Hit | None:
             if hit is not None:
                 return hit
     return None
+
+
+# People, not places, after "tell" / "let ... know".
+_PEOPLE = _words("mum mom dad mother father boss manager supervisor work everyone team them")
+
+
+def _named_place(text: str, hit: Hit) -> bool:
+    """Whether a run after "tell"/"let" is a capitalised name, not a person ("Tell Mum")."""
+    value = str(hit.value)
+    return value[:1].isupper() and value.split()[0].lower() not in _PEOPLE
 
 
 def _near_area_then_has(low: str, end: int) -> bool:
