@@ -38,6 +38,7 @@ from proxycall.core.parsers import (
     Ambiguous,
     ParseContext,
     Parsed,
+    ParseResult,
     Rejected,
     Value,
     parse_slot,
@@ -228,6 +229,31 @@ def _read_choices(spec: AgentSpec, reading: Reading, asked: SlotSpec | None,
             out.put(NeedsClarification(slot.name, question, options))
 
 
+_CLAUSES = re.compile(r"\s*[,;]\s*|\s*[.!?](?:\s+|$)|\s+(?:and|but)\s+")
+# A clause that starts by naming the name ("name's Kate", "it's under Lee")
+_NAME_CUE = re.compile(r"^\W*(?:(?:my|the|our)\s+)?(?:name'?s|names|name\s+is|under)\b",
+                       re.IGNORECASE)
+# A clause that only announces the name, which the next clause gives ("It's under my name, Aisha")
+_NAME_ANNOUNCED = re.compile(
+    r"^\W*(?:(?:it'?s|its|it\s+is|put\s+it|book\s+it|booked|the\s+booking'?s?)\s+)*"
+    r"(?:under\s+)?(?:my|the|our)\s+name(?:'?s|\s+is)?\W*$", re.IGNORECASE)
+
+
+def _read_name_clause(slot: SlotSpec, rest: str, partial: bool, ctx: ParseContext) -> ParseResult:
+    """An asked name read from the clause that gives it: the first one ("Richard, shift is at
+    10"), or a later one that names it ("actually it's sunday. name's Kate") or follows one that
+    announces it ("It's under my name, Aisha Rahman"). Unread parts of the reply never are."""
+    clauses = [c for c in _CLAUSES.split(rest) if c and c.strip()]
+    candidates = [clauses[0] if partial and clauses else rest]
+    for index, clause in enumerate(clauses):
+        if index and _NAME_CUE.match(clause):
+            candidates.append(clause)
+        if _NAME_ANNOUNCED.match(clause) and index + 1 < len(clauses):
+            candidates.append(clauses[index + 1])
+    results = [parse_slot(slot, candidate, ctx) for candidate in candidates]
+    return next((r for r in results if isinstance(r, Parsed)), results[0])
+
+
 def _read_asked(spec: AgentSpec, slot: SlotSpec, reading: Reading, ctx: ParseContext,
                 values: Mapping[str, Value], correcting: bool, out: Outcome) -> None:
     rest = reading.rest() if reading.taken else reading.text
@@ -238,10 +264,10 @@ def _read_asked(spec: AgentSpec, slot: SlotSpec, reading: Reading, ctx: ParseCon
         if not out.commands:
             out.put(SlotRejected(slot.name, _reask(slot)))
         return
-    if slot.type is InputType.TEXT and slot.text_kind is not TextKind.FREE and reading.taken:
-        # "Richard, shift is at 10", "Richard. I'll be back wednesday"
-        rest = re.split(r"\s*[,;]\s*|\s*[.!?](?:\s+|$)|\s+(?:and|but)\s+", rest)[0]
-    result = parse_slot(slot, rest, ctx)
+    if slot.type is InputType.TEXT and slot.text_kind is not TextKind.FREE:
+        result = _read_name_clause(slot, rest, bool(reading.taken), ctx)
+    else:
+        result = parse_slot(slot, rest, ctx)
     if isinstance(result, Parsed):
         value = split_product_count(slot, result.value, spec, out, values, correcting)
         out.put(SetSlot(slot.name, value))

@@ -31,7 +31,8 @@ DONT_KNOW_VOLUNTEERED = re.compile(
     r"(?:number|phone)|(?:look|find) (?:up )?(?:the|their) (?:number|phone)"
 )
 CORRECTING = re.compile(
-    r"^\W*(?:no|nope|nah|sorry|oops|wait|hang on|actually|correction)\b|\b(?:actually|make it|"
+    r"^\W*(?:(?:oh|um+|uh+|ah+|ok|okay|er+m?)\W+)?(?:no|nope|nah|sorry|oops|wait|hang on|actually|"
+    r"correction)\b|\b(?:actually|make it|"
     r"change|instead|not \w+ but|i meant|i mean|should be|rather|wrong|incorrect|mistake|"
     r"not right)\b"
 )

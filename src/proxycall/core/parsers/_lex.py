@@ -100,8 +100,10 @@ def mask(text: str, spans: list[tuple[int, int]], fill: str = "|") -> str:
     return "".join(chars)
 
 
-# "not tomorrow", "isn't at 9": the value after it is the one the person rules out.
-_NEGATED = re.compile(r"\b(?:not|isn'?t|wasn'?t|no longer)\s+(?:on\s+|at\s+|for\s+|the\s+)?$")
+# "not tomorrow", "isn't at 9", "6 instead of 7": the value after it is the one the person
+# rules out (the old value), never a new one.
+_NEGATED = re.compile(r"\b(?:not|isn'?t|wasn'?t|no longer|instead\s+of|rather\s+than)\s+"
+                      r"(?:on\s+|at\s+|for\s+|the\s+)?$")
 # A correction between two values of one type: the later value replaces the earlier one.
 _CORRECTION = re.compile(
     r"\b(?:no|nah|nope|sorry|actually|i mean|i meant|wait|hang on|make (?:it|that)|or rather|"
