@@ -133,15 +133,10 @@ def _read_business(reading: Reading, write: _Writer, business_slot: SlotSpec,
 
 
 def _branch(name: str) -> tuple[str, str] | None:
-    """A business name with a branch after it, split: a known suburb at the end, or whatever
-    follows a known business name ("JB Hi-Fi Morningside")."""
-    split = trailing_area(name)
-    if split is not None:
-        return split
-    known = business_in(name)
-    if known is not None and known[1] == 0 and name[known[2]:].strip():
-        return name[:known[2]], name[known[2]:].strip()
-    return None
+    """A business name with a branch after it, split only on a known suburb at the end
+    ("Just Cuts Carindale"); other words after a known business are part of its name
+    ("Priceline Pharmacy", "Rebel Sport")."""
+    return trailing_area(name)
 
 
 def _business_at_area(reading: Reading) -> tuple[Hit, Hit] | None:
@@ -155,8 +150,11 @@ def _business_at_area(reading: Reading) -> tuple[Hit, Hit] | None:
         connector = re.search(r"(?:\s+(?:on|at|for|by|from|is))*\s*$", rest[start:end])
         end = start + connector.start() if connector else end
     match = _AT_AREA.fullmatch(reading.text, start, end)
-    if match is None:
-        return None
+    if match is None:  # "Specsavers Carindale": a known suburb after the name
+        split = trailing_area(reading.text[start:end])
+        if split is None:
+            return None
+        return Hit(split[0], start, end), Hit(split[1], start, end)
     area = match.group("area")
     if known_area(area) is None and not area[:1].isupper():
         return None
