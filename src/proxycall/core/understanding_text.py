@@ -90,6 +90,9 @@ def read_text(spec: AgentSpec, reading: Reading, asked: SlotSpec | None,
     area_slot = target(TextKind.PLACE_AREA)
     if business_slot is not None:
         _read_business(reading, write, business_slot, area_slot, business_slot is asked)
+    area_slot = target(TextKind.PLACE_AREA)
+    if area_slot is not None and area_slot is not asked:  # "it's the Chermside store"
+        write.put(area_slot, cues.find_named_area(reading.text, reading.masked))
     product_slot = target(TextKind.PRODUCT)
     if product_slot is not None:  # a cue ("have you got X") is sharper than the whole reply
         product = cues.find_product(reading.text, reading.masked)

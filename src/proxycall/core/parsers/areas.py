@@ -74,3 +74,19 @@ def trailing_area(name: str) -> tuple[str, str] | None:
             if business:
                 return business, area
     return None
+
+
+_AREA_RE = re.compile(
+    r"(?<![\w'])(?:" + "|".join(re.escape(fold(a)).replace(r"\ ", r"\s+")
+                              for a in sorted(AREAS, key=len, reverse=True)) + r")(?![\w'])"
+)
+
+
+def scan_areas(low: str) -> list[tuple[str, int, int]]:
+    """Every listed suburb or city in folded text, as (listed spelling, start, end)."""
+    out = []
+    for match in _AREA_RE.finditer(low):
+        area = known_area(match.group(0))
+        if area is not None:
+            out.append((area, match.start(), match.end()))
+    return out

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 
 from proxycall.core.parsers._lex import Hit
-from proxycall.core.parsers.areas import known_area
+from proxycall.core.parsers.areas import known_area, scan_areas
 from proxycall.core.parsers.names import NOT_NAMES, mixed_case, not_a_name, plausible_name
 from proxycall.core.parsers.product import business_in
 from proxycall.core.parsers.text import ABBREVIATION_END
@@ -192,6 +192,19 @@ def find_area(text: str, masked: str, after: int) -> Hit | None:
     return None
 
 
+_AREA_BEFORE = re.compile(r"\b(?:in|at|near|around|the)\s+$")
+_AREA_AFTER = re.compile(r"\s+(?:store|branch|shop|one|location|outlet|centre|center)\b")
+
+
+def find_named_area(text: str, masked: str) -> Hit | None:
+    """A listed suburb said as where the place is, with no business before it ("it's the
+    Chermside store", "the one in Carindale"): after in/at/near/the or before store/branch."""
+    for _area, start, end in scan_areas(masked):
+        if _AREA_BEFORE.search(masked[:start]) or _AREA_AFTER.match(masked, end):
+            return Hit(text[start:end], start, end)
+    return None
+
+
 # A strong cue names a name outright; a weak one ("I'm", "this is") is mostly followed by a
 # state ("I'm rostered on"), so the word after it must look like a name.
 _PERSON = re.compile(
@@ -222,10 +235,12 @@ def find_person(text: str, masked: str) -> Hit | None:
     return None
 
 
+# "check Kmart for air fryers": "for" straight after the business (already read, so masked)
 _PRODUCT = re.compile(
-    r"\b(?:(?:stock|availability|price)\s+(?:of|for|on)|has|have|got|stocks?|sells?|"
+    r"(?:\b(?:(?:stock|availability|price)\s+(?:of|for|on)|has|have|got|stocks?|sells?|"
     r"carr(?:y|ies)|looking for|i'm after|im after|i am after|chasing|in stock for|need|needs|"
-    r"want|wants|buy|order)\s+(?:\|+\s+)?(?:(?:a|an|any|some|the)\s+)?(?=\S)"
+    r"want|wants|buy|order|i meant|i mean|meant)|\|\s+for)\s+(?:\|+\s+)?"
+    r"(?:(?:a|an|any|some|the)\s+)?(?=\S)"
 )
 # "is the Nintendo Switch 2 in stock": the product is named before "in stock" / "available"
 _PRODUCT_BEFORE = re.compile(
