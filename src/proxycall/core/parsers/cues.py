@@ -76,12 +76,12 @@ def _run(text: str, low: str, start: int, max_words: int, stops: frozenset[str],
 _BUSINESS_STRONG = re.compile(
     r"\b(?:call|ring|phone|contact|tell|text|message)\s+my\s+(?:manager|boss|supervisor|"
     r"team\s+leader|team\s+lead|shift\s+manager|store\s+manager|line\s+manager)\s+(?=[a-z])"
-    r"|(?:^\W*|[,;.!?]\s+|\b(?:can you|could you|can u|could u|pls|plz|please|need you to|"
-    r"want you to|need to|want to|i'd like to|id like to|help me|and|then)\s+)"
+    r"|(?:^[\s(]*|(?P<mid>[,;.!?]\s+|\b(?:and|then)\s+)|\b(?:can you|could you|can u|could u|"
+    r"pls|plz|please|need you to|want you to|need to|want to|i'd like to|id like to|help me)\s+)"
     r"(?:call|ring|phone|contact|try|book|reserve)\s+"
     r"(?:(?:us|me)\s+)?(?:up\s+|in\s+(?:at\s+)?)?(?=\S)"
     r"|\b(?:check|see|find out|ask)\s+(?:if|whether)\s+(?=\S)"
-    r"|(?P<tell>(?:^\W*|[,;.!?]\s+|\b(?:can you|could you|can u|pls|plz|please|and)\s+)"
+    r"|(?P<tell>(?:^[\s(]*|[,;.!?]\s+|\b(?:can you|could you|can u|pls|plz|please|and)\s+)"
     r"(?:let|tell|inform|notify)\s+(?:the\s+)?(?=\S))"
     r"|\b(?:does|do|did|has|have)\s+(?=\S)"
     r"|\b(?:i work at|i work for|i work in|my (?:manager|boss|work|job|supervisor) (?:at|from))\s+"
@@ -110,8 +110,9 @@ def _find_business(text: str, masked: str, capitals: bool) -> Hit | None:
         hit = _run(text, low, match.end(), 5, STOP, capitals)
         if hit is None:
             continue
-        if match.group("tell") and not _named_place(text, hit):
-            continue  # "tell them", "let my boss know": only a name typed with capitals
+        if (match.group("tell") or match.group("mid")) and not (
+                _named_place(text, hit) or (known and known[1] == hit.start)):
+            continue  # "tell them", "..., try again": only a name typed with capitals
         if match.group(0).strip() in ("does", "do", "did", "has", "have") and not (
             _BUSINESS_AFTER.match(low, hit.end) or (known and known[1] == hit.start)
             or _near_area_then_has(low, hit.end)
