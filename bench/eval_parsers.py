@@ -54,8 +54,9 @@ from proxycall.core.understanding import understand  # noqa: E402
 CORPUS = ROOT / "tests" / "data" / "eval"
 # Every corpus and how far it can be trusted as a measure (see each file's header).
 LABELS = {"replies.yaml": "tuned", "openers.yaml": "tuned",
-          "heldout.yaml": "held-out (tuned after first run)", "blind.yaml": "blind"}
-ORDER = ("replies.yaml", "openers.yaml", "heldout.yaml", "blind.yaml")
+          "heldout.yaml": "held-out (tuned after first run)",
+          "blind.yaml": "blind (tuned after first run)", "blind2.yaml": "blind 2"}
+ORDER = ("replies.yaml", "openers.yaml", "heldout.yaml", "blind.yaml", "blind2.yaml")
 _NOTE = re.compile(r"^# (first (?:and only )?run: .*)$", re.MULTILINE)
 CTX = ParseContext(today=date(2026, 11, 27), now=time(10, 15))
 REGISTRY = default_registry()
