@@ -106,7 +106,8 @@ async def _build(
     users = UserStore(sessions)
     token, generated = _admin_token(settings)
     await users.ensure_admin(token, clock())
-    places = places or build_places(settings, clock)
+    closers: list[Any] = []
+    places = places or build_places(settings, clock, closers)
     extractor = extractor if extractor is not None else build_extractor(settings)
     store = ConversationStore(sessions)
     events = EventStore(sessions)
@@ -123,6 +124,7 @@ async def _build(
         switches=switches, telemetry=telemetry, places=places, extractor=extractor,
         rate_limiter=RateLimiter(settings.rate_limit), public_base_url=base_url, clock=clock,
     )
+    services.background.extend(closers)
     await build_calls(services, sessions, engine.dialect.name)
     services.startup_lines = await startup_report(services)
     if print_login_link:
@@ -146,7 +148,7 @@ def _print_login(base_url: str, token: str, generated: bool, settings: Settings)
 
 
 async def _shutdown(services: Container) -> None:
-    for task in services.background:
+    for task in reversed(services.background):  # last started, first stopped
         stop = getattr(task, "stop", None)
         if stop is not None:
             await stop()

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
@@ -19,18 +19,32 @@ if TYPE_CHECKING:
     from proxycall.container import Container
 
 
-def build_places(settings: Settings, clock: Callable[[], datetime]) -> Places:
+def build_places(settings: Settings, clock: Callable[[], datetime],
+                 closers: list[Any]) -> Places:
+    """Google Places when a key is set, else the bundled directory; `closers` get what to close."""
     if settings.google_places_api_key is not None:
         import httpx
 
         from proxycall.adapters.places.google import GOOGLE_PLACES_BASE_URL, GooglePlaces
 
+        client = httpx.AsyncClient()
+        closers.append(_Closer(client.aclose))
         return GooglePlaces(
-            settings.google_places_api_key.get_secret_value(), httpx.AsyncClient(), clock,
+            settings.google_places_api_key.get_secret_value(), client, clock,
             base_url=settings.google_places_base_url or GOOGLE_PLACES_BASE_URL)
     from proxycall.adapters.places.bundled import BundledPlaces
 
     return BundledPlaces(clock=clock)
+
+
+class _Closer:
+    """Something the lifespan stops at shutdown (it awaits `stop()` on each background item)."""
+
+    def __init__(self, close: Callable[[], Awaitable[None]]) -> None:
+        self._close = close
+
+    async def stop(self) -> None:
+        await self._close()
 
 
 def build_extractor(settings: Settings) -> Extractor | None:
