@@ -10,7 +10,6 @@ from pathlib import Path
 
 import httpx
 import pytest
-
 from tests.integration.scale.test_two_processes import _wait_healthy
 from tests.support.server import free_port
 
