@@ -5,8 +5,9 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from pathlib import Path
 
-from proxycall.adapters.places.bundled import BundledPlaces
 from tests.support.server import free_port, live_server
+
+from proxycall.adapters.places.bundled import BundledPlaces
 
 
 class BrokenDetails(BundledPlaces):
