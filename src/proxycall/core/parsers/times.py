@@ -10,6 +10,8 @@ Impossible times (25:00, 9:75, 13pm) are refused. Inside a sentence a bare hour 
 with a cue ("at 7", "from 9", "9 o'clock", "7ish", "can we do 8"), so "table for 4" is never a
 time. A window ("between 7 and 8", "7-8pm", "7 to 8") is asked, offering both ends; a span
 "from 9 to 5" is its start; "10 to 9" (minutes a multiple of five, before a lower hour) is 8:50.
+Alternatives are asked, offering both ("9 or 10 i can't remember", "seven or eight"); doubt
+around a short reply does not stop it being read. "noonish", "midday-ish" are 12:00.
 """
 
 from __future__ import annotations
@@ -51,7 +53,8 @@ _PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
         + _BOUND.format(n=2) + r"|(?P<from>\bfrom\s+)?(?<![\w$/.:])" + _BOUND.format(n=3)
         + r"\s*(?:-|(?P<to>to))\s*"
         + _BOUND.format(n=4) + r")(?![\w:/]|\.\d)")),
-    ("named", re.compile(r"\b(?:12\s*)?(?P<name>noon|midday|midnight|mid-day|lunch\s?time)\b")),
+    ("named", re.compile(  # "noonish", "midday-ish": "-ish" on a named time is that time
+        r"\b(?:12\s*)?(?P<name>noon|midday|midnight|mid-day|lunch\s?time)(?:\s?-?\s?ish)?\b")),
     ("past_to", re.compile(
         rf"\b(?P<q>half|quarter|a\s+quarter|\d{{1,2}}|{NUMBER_WORDS_RE})(?:\s+minutes)?\s+"
         rf"(?P<rel>past|after|to|til|till)\s+(?P<h>{_HOUR}|noon|midday|midnight)\b{_TAIL}")),
@@ -97,6 +100,11 @@ tomorrow tmrw today tonight morning arvo afternoon evening night monday tuesday 
 thursday friday saturday sunday mon tue tues wed thu thur thurs fri sat sun o'clock oclock
 actually sorry no make and then same as usual always every or either
 """)
+# "I can't remember", "not sure": doubt around a short time reply; the time is still read
+_DOUBT = re.compile(
+    r"\b(?:i\s+)?(?:can'?t|cannot|don'?t|do\s+not)\s+(?:remember|recall|know)(?:\s+which)?"
+    r"(?:\s+exactly)?|\bnot\s+(?:sure|certain)(?:\s+which)?|\bi\s+forget|\bdunno")
+_HOUR_WORDS = _words("one two three four five six seven eight nine ten eleven twelve")
 _IMPOSSIBLE = "That time doesn't exist — what time do you mean, like 9am or 2:30pm?"
 
 
@@ -314,8 +322,9 @@ def _counts(kind: str, m: re.Match[str], low: str, whole: bool) -> bool:
         return True
     if not whole:
         return False
-    around = re.findall(r"[a-z']+", low[: m.start()] + " " + low[m.end():])
-    return all(word in _AROUND_AN_HOUR for word in around)
+    around = _DOUBT.sub(" ", low[: m.start()] + " " + low[m.end():])
+    # another hour beside it is an alternative ("seven or eight"), asked as both
+    return all(w in _AROUND_AN_HOUR or w in _HOUR_WORDS for w in re.findall(r"[a-z']+", around))
 
 
 def _question(options: tuple[str | int, ...]) -> str:
