@@ -19,6 +19,7 @@ from proxycall.core.conversation import SetSlot
 from proxycall.core.parsers import ParseContext, Parsed, Value, cues, parse_slot
 from proxycall.core.parsers._lex import Hit, fold
 from proxycall.core.parsers.areas import known_area, trailing_area
+from proxycall.core.parsers.choice import scan_choices
 from proxycall.core.parsers.names import plausible_name
 from proxycall.core.parsers.product import business_in, split_count
 from proxycall.core.understanding_cues import NAME_INTRO, Outcome, Reading
@@ -105,14 +106,31 @@ def read_text(spec: AgentSpec, reading: Reading, asked: SlotSpec | None,
     person_slot = target(TextKind.PERSON_NAME)
     if person_slot is not None and person_slot is not asked:
         write.put(person_slot, cues.find_person(reading.text, reading.masked))
+    carried = _without_carried(spec, reading, values, out)
     for words, finder in ((("note", "message", "comment"), cues.find_note),
                           (("reason", "why"), cues.find_reason)):
         free_slot = target(TextKind.FREE, *words)
         if free_slot is not None and free_slot is not asked:
-            hit = finder(reading.text, reading.masked)
+            hit = finder(reading.text, carried)
             if hit is not None and _answers_name(asked, str(hit.value)):
                 continue  # "tell them it's Tom" answers "what name?", it is not a note
             write.put(free_slot, hit)
+
+
+def _without_carried(spec: AgentSpec, reading: Reading, values: Mapping[str, Value],
+                     out: Outcome) -> str:
+    """The masked message with choice phrases that restate a slot's value blanked too
+    ("I've got gastro" when the reason is already SICK), so a note is only what is new."""
+    chars = list(reading.masked)
+    for slot in spec.slots:
+        if slot.type is not InputType.CHOICE:
+            continue
+        command = out.commands.get(slot.name)
+        value = command.value if isinstance(command, SetSlot) else values.get(slot.name)
+        for hit in scan_choices(reading.low, slot.choices) if value is not None else []:
+            if hit.value == value:
+                chars[hit.start:hit.end] = "|" * (hit.end - hit.start)
+    return "".join(chars)
 
 
 def _read_business(reading: Reading, write: _Writer, business_slot: SlotSpec,

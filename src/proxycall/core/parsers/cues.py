@@ -290,7 +290,8 @@ def find_sentence_after(text: str, masked: str, cue: re.Pattern[str]) -> Hit | N
     if stop:
         end = match.end() + stop.start()
     value = text[match.end():end].strip(" ,")
-    words = re.findall(r"[a-z']{2,}", masked[match.end():end])
+    # "shift's at 9am": a word with "'s" is the word ("shift is")
+    words = [re.sub(r"'s$", "", w) for w in re.findall(r"[a-z']{2,}", masked[match.end():end])]
     if all(w in STOP or w in _ABSENCE for w in words):
         return None  # nothing left after the cue but values already read ("say I'm sick")
     return Hit(value, match.start(), end) if value else None  # the span includes the cue
