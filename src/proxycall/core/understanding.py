@@ -12,7 +12,8 @@ Order of reading:
 3. typed values anywhere in the message (phone, time, date, count, choice), each assigned to the
    asked slot when it has that type, else to the first asked slot of that type (a date after
    "back"/"until" goes to a return-date slot); values already taken are blanked so nothing is
-   read twice;
+   read twice; a choice word inside a capitalised business name ("Mater Hospital") is not
+   evidence for the choice;
 4. text values by cue (business, person, product, area, note, reason): understanding_text.py;
 5. whatever is left is read for the asked slot with `parse_slot` (its first clause or sentence
    for a name; a count before an asked product goes to the count slot).
@@ -48,7 +49,8 @@ from proxycall.core.parsers import (
     scan_times,
 )
 from proxycall.core.parsers._lex import Hit, fold
-from proxycall.core.parsers.choice import choose
+from proxycall.core.parsers.choice import choose, scan_choices
+from proxycall.core.parsers.cues import find_business
 from proxycall.core.parsers.text import is_filler
 from proxycall.core.understanding_cues import (
     CORRECTING,
@@ -217,7 +219,7 @@ def _read_choices(spec: AgentSpec, reading: Reading, asked: SlotSpec | None,
             continue
         if slot.name in values and not correcting and slot is not asked:
             continue
-        options, hits = choose(reading.masked, slot.choices)
+        options, hits = choose(_without_business_words(spec, reading, slot), slot.choices)
         if len(options) == 1:
             for hit in hits:  # another choice's word may be part of a name ("... Hospital")
                 if hit.value == options[0]:
@@ -227,6 +229,23 @@ def _read_choices(spec: AgentSpec, reading: Reading, asked: SlotSpec | None,
             labels = {c.value: c.label for c in slot.choices}
             question = "Which one: " + " or ".join(f'"{labels[str(o)]}"' for o in options) + "?"
             out.put(NeedsClarification(slot.name, question, options))
+
+
+def _without_business_words(spec: AgentSpec, reading: Reading, slot: SlotSpec) -> str:
+    """The masked message with choice words blanked where they are part of a capitalised
+    business name ("Gold Coast University Hospital"): a name is not evidence for a choice."""
+    masked = reading.masked
+    if not any(s.text_kind is TextKind.BUSINESS_NAME for s in spec.slots):
+        return masked
+    business = find_business(reading.text, masked)
+    if business is None:
+        return masked
+    chars = list(masked)
+    for hit in scan_choices(masked, slot.choices):
+        inside = business.start <= hit.start and hit.end <= business.end
+        if inside and reading.text[hit.start].isupper():
+            chars[hit.start:hit.end] = " " * (hit.end - hit.start)
+    return "".join(chars)
 
 
 _CLAUSES = re.compile(r"\s*[,;]\s*|\s*[.!?](?:\s+|$)|\s+(?:and|but)\s+")
