@@ -55,8 +55,10 @@ CORPUS = ROOT / "tests" / "data" / "eval"
 # Every corpus and how far it can be trusted as a measure (see each file's header).
 LABELS = {"replies.yaml": "tuned", "openers.yaml": "tuned",
           "heldout.yaml": "held-out (tuned after first run)",
-          "blind.yaml": "blind (tuned after first run)", "blind2.yaml": "blind 2"}
-ORDER = ("replies.yaml", "openers.yaml", "heldout.yaml", "blind.yaml", "blind2.yaml")
+          "blind.yaml": "blind (tuned after first run)",
+          "blind2.yaml": "blind 2 (partly tuned after first run)", "blind3.yaml": "blind 3"}
+ORDER = ("replies.yaml", "openers.yaml", "heldout.yaml", "blind.yaml", "blind2.yaml",
+         "blind3.yaml")
 _NOTE = re.compile(r"^# (first (?:and only )?run: .*)$", re.MULTILINE)
 CTX = ParseContext(today=date(2026, 11, 27), now=time(10, 15))
 REGISTRY = default_registry()
