@@ -118,7 +118,8 @@ _PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("ordinal", re.compile(
         rf"\b(?:(?:the|on)\s+)+(?:(?P<d>\d{{1,2}})(?:st|nd|rd|th)?|"
         rf"(?P<dw>(?:twenty|thirty)[ -]?{_ORD_WORD}|{_ORD_WORD}))\b"
-        r"(?!\s?(?:am|pm|of\s+(?:us|them))\b|:)"
+        # "on 5/1": the day number opens a numeric date, read whole by the "numeric" rule
+        r"(?!\s?(?:am|pm|of\s+(?:us|them))\b|:|\s?[/\-.]\s?\d)"
         r"|\b(?P<d3>\d{1,2})(?:st|nd|rd|th)\b")),
 )
 # Days with a fixed date, as (month, day), keyed by their first word(s).
