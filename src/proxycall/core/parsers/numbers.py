@@ -54,8 +54,14 @@ _CUE_BEFORE = re.compile(
     r"\bchange it to|\bactually)\s+$"
 )
 _CUE_AFTER = re.compile(
-    r"^\s+(?:people|persons|person|guests|adults|pax|of us|of them|of those|units?|pieces?|"
-    r"packs?|boxes|items?|please|each|in total|altogether|heads)\b"
+    r"^\s+(?:people|persons|person|ppl|peeps|guests|adults|pax|of us|of them|of those|units?|"
+    r"pieces?|packs?|boxes|items?|please|each|in total|altogether|heads)\b"
+)
+# "two and a half", "2.5", "3 1/2": not a whole count; refused, never rounded down
+# ("half a dozen" is whole, and "and a half dozen" is a count of twelves, read elsewhere)
+_FRACTION_RE = re.compile(
+    r"(?:\s+(?:and|n|&)\s+|\s*&\s*)(?:a\s+)?(?:half|quarter|third|bit)\b(?!\s+(?:a\s+)?dozen)"
+    r"|\.\d|\s+(?:and\s+)?[123]/[234]\b|\s*[½¼¾]"
 )
 _ZERO_RE = re.compile(r"\b(?:none|nobody|no one|zero|nil|nothing)\b|(?<![\d.])0+(?![\d.])")
 
@@ -86,20 +92,22 @@ def _number_hits(low: str) -> list[tuple[Hit, bool]]:
 
 
 _GROUP = (r"(?:adults?|grown[- ]?ups|kids?|children|child|babies|baby|toddlers?|teens?|"
-          r"teenagers?|seniors?|pensioners?|infants?|people)")
+          r"teenagers?|seniors?|pensioners?|infants?|people|ppl|peeps)")
+# "and" as people text it: "n", "&", "+"; a word joiner needs spaces ("2 adults n 2 kids")
+_AND = r"(?:\s*(?:,|\+|&)\s*|\s+(?:and|n|plus|with)\s+|\s+)"
 _PARTS_RE = re.compile(
     rf"(?P<a>\d{{1,3}}|{NUMBER_WORDS_RE}|a|an)\s+{_GROUP}"
-    rf"(?:\s*(?:,|\+|&|and|plus|with)?\s*(?:\d{{1,3}}|{NUMBER_WORDS_RE}|a|an)\s+{_GROUP})+\b"
+    rf"(?:{_AND}(?:\d{{1,3}}|{NUMBER_WORDS_RE}|a|an)\s+{_GROUP})+\b"
 )
 _PART_RE = re.compile(rf"(\d{{1,3}}|{NUMBER_WORDS_RE}|a|an)\s+{_GROUP}")
 
 
 # "me and 3 mates"; with "plus" / "+" the others need no noun ("me plus 3").
 _ME_AND = re.compile(
-    rf"\b(?:me|myself|us two|the two of us)\s*(?:(?:and|&|with)\s*"
-    rf"(?P<n>\d{{1,3}}|{NUMBER_WORDS_RE})\s+(?:mates|friends|others|other people|people|kids|"
-    r"children|colleagues|guests|family)\b"
-    rf"|(?:\+|plus)\s*(?P<p>\d{{1,3}}|{NUMBER_WORDS_RE})\b(?!\s*(?:am|pm|:|\.\d)))"
+    rf"\b(?:me|myself|us two|the two of us)(?:(?:\s*&\s*|\s+(?:and|n|with)\s+)"
+    rf"(?P<n>\d{{1,3}}|{NUMBER_WORDS_RE})\s+(?:mates|friends|others|other people|people|ppl|"
+    r"peeps|kids|children|colleagues|guests|family)\b"
+    rf"|\s*(?:\+|plus)\s*(?P<p>\d{{1,3}}|{NUMBER_WORDS_RE})\b(?!\s*(?:am|pm|:|\.\d)))"
 )
 # "a dozen", "two dozen", "half a dozen", "a couple of dozen": a count of twelves.
 _DOZEN = re.compile(
@@ -156,7 +164,8 @@ def _all_hits(low: str) -> list[tuple[Hit, bool]]:
             idioms.append(hit)
     idioms.sort(key=lambda h: h.start)
     plain = [(h, neg) for h, neg in _number_hits(low)
-             if not any(i.start <= h.start < i.end for i in idioms)]
+             if not any(i.start <= h.start < i.end for i in idioms)
+             and not _FRACTION_RE.match(low, h.end)]
     found = sorted([(h, False) for h in idioms] + plain, key=lambda pair: pair[0].start)
     kept = settle(low, [hit for hit, _ in found])
     return [(hit, neg) for hit, neg in found if hit in kept]
@@ -165,6 +174,8 @@ def _all_hits(low: str) -> list[tuple[Hit, bool]]:
 def parse_number(text: str) -> ParseResult:
     """A whole reply as a count ≥ 1; zero, negatives, vague amounts and nonsense are refused."""
     low = fold(text)
+    if any(_FRACTION_RE.match(low, h.end) for h, _ in _number_hits(without_phones(low))):
+        return Rejected("A whole number, please — like 2 or 3.")
     hits = _all_hits(low)
     if not hits:
         if _ZERO_RE.search(low):
