@@ -216,7 +216,7 @@ def scan_numbers(text: str) -> list[Hit]:
 def _cued(low: str, hit: Hit) -> bool:
     phrase = low[hit.start:hit.end]
     return ((not phrase.strip().isdigit() and words_value(phrase.strip()) is None)
-            or "x" in phrase
+            or _X_RE.fullmatch(phrase) is not None  # "x2"; not the x in "six"
             or _CUE_BEFORE.search(low[: hit.start]) is not None
             or _CUE_AFTER.match(low[hit.end:]) is not None)
 

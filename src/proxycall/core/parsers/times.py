@@ -91,7 +91,8 @@ _NOT_AN_HOUR = re.compile(
     r"guests|things?|times|bit|way|minutes?|mins?|hours?|hrs|secs?|seconds?|years?|months?|"
     r"dollars?|bucks|items?|units?|boxes|packs?|pieces?|x)\b|\s*(?:%|\$|km|kg)"
 )
-# Words that may surround a bare hour in a short, time-like reply ("about 8ish thanks").
+# Words that may surround a bare hour in a short, time-like reply ("about 8ish thanks"), polite
+# fillers included ("six is good", "12 works", "seven thirty if poss", "would be great").
 _AROUND_AN_HOUR = _words("""
 at about around approx approximately roughly say like it's its it is starts start starting from
 usually normally maybe probably ish please pls thanks thank you ta cheers mate sharp on the dot
@@ -99,6 +100,7 @@ i think reckon by yeah yep ok okay um hmm just shift my our we it'll be ah oh er
 tomorrow tmrw today tonight morning arvo afternoon evening night monday tuesday wednesday
 thursday friday saturday sunday mon tue tues wed thu thur thurs fri sat sun o'clock oclock
 actually sorry no make and then same as usual always every or either
+is good works work if poss possible fine great would be suits perfect sounds
 """)
 # "I can't remember", "not sure": doubt around a short time reply; the time is still read
 _DOUBT = re.compile(
