@@ -41,11 +41,12 @@ _LEADS: dict[TextKind, str] = {
         r"book\s+it\s+under(?:\s+the\s+name)?|under\s+the\s+name(?:\s+of)?|under|"
         r"put\s+(?:it|me|us|that|the\s+booking)\s+(?:down\s+)?(?:as|under|for)|put\s+down|put|"
         r"it'?s\s+for|it\s+is|it'?s|its|this\s+is|i'?m|i\s+am|im|call\s+me|they\s+call\s+me|"
-        r"tell\s+them\s+it'?s|say\s+it'?s|just|for)\b[\s,:-]*"
+        r"tell\s+them\s+it'?s|say\s+it'?s|say|that'?s|that\s+is|just|for)\b[\s,:-]*"
     ),
     TextKind.BUSINESS_NAME: (
         r"(?:i\s+work\s+(?:at|for|in)|i'?m\s+at|my\s+(?:manager|boss|work|job|workplace|"
         r"supervisor|employer)\s+(?:at|is|from|in)|my\s+work\s+is|it'?s\s+for|it\s+is|it'?s|its|"
+        r"that'?s|that\s+is|"
         r"this\s+is|call|ring|phone|try|the\s+(?:shop|store|restaurant|business|place|clinic|"
         r"one)\s+(?:is|called)|(?:a\s+)?(?:shop|store|restaurant|place)\s+called|called|at|"
         r"with|to|just)\b[\s,:-]*"
@@ -54,12 +55,13 @@ _LEADS: dict[TextKind, str] = {
         r"(?:i'?m\s+(?:after|looking\s+for|chasing)|i\s+am\s+(?:after|looking\s+for)|"
         r"looking\s+for|after|(?:i\s+)?(?:need|want|would\s+like|'d\s+like)|i'?d\s+like|"
         r"(?:can|could)\s+(?:you|u)\s+(?:get|find|check(?:\s+for)?)|chasing|wanting|needing|"
-        r"do\s+they\s+have|(?:see\s+)?if\s+they\s+have|it'?s|its|it\s+is|just|some|any|an|a)"
+        r"do\s+they\s+have|(?:see\s+)?if\s+they\s+have|it'?s|its|it\s+is|that'?s|that\s+is|just|"
+        r"some|any|an|a)"
         r"\b[\s,:-]*"
     ),
     TextKind.PLACE_AREA: (
         r"(?:the\s+one\s+(?:in|at|near)|the\s+(?:store|shop)\s+(?:in|at)|it'?s\s+in|its\s+in|"
-        r"in|at|near|around|it'?s|its)\b[\s,:-]*"
+        r"in|at|near|around|it'?s|its|that'?s|that\s+is)\b[\s,:-]*"
     ),
     TextKind.FREE: r"(?:tell\s+them(?:\s+that)?|let\s+them\s+know(?:\s+that)?|"
                    r"pass\s+on(?:\s+that)?|the\s+note\s+is|note:?|say\s+that)\b[\s,:-]*",
