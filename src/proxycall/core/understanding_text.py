@@ -27,7 +27,7 @@ from proxycall.core.understanding_cues import NAME_INTRO, Outcome, Reading
 # Text parsing never looks at the date; a fixed context keeps `parse_slot`'s signature.
 _NO_CTX = ParseContext(today=date(2000, 1, 1), now=time(0, 0))
 # "Sushi Train at Chermside", "its Active Physio in Chermside": a business, then where it is
-_AT_AREA = re.compile(r"(?P<business>.+?)\s+(?:in|at|near|around)\s+(?:the\s+)?(?P<area>.+)")
+_AT_AREA = re.compile(r"\s+(?:in|at|near|around)\s+(?:the\s+)?(?=\S)")
 _CLAUSE_END = re.compile(r"\s*(?:[,;.!?](?:\s|$)|\s(?:and|but)\s)")
 
 
@@ -164,27 +164,37 @@ def _business_at_area(reading: Reading) -> tuple[Hit, Hit] | None:
     """The asked business as the whole first clause of the reply, with where it is."""
     rest = reading.masked
     start = len(rest) - len(rest.lstrip())
-    stop = _CLAUSE_END.search(rest, start)
+    stop = next((m for m in _CLAUSE_END.finditer(rest, start)
+                 if not (m.group(0).strip() in ("and", "but") and reading.text[m.end():m.end() + 1]
+                         .isupper())), None)  # "Ribs and Burgers": "and" inside a name
     end = stop.start() if stop else len(rest.rstrip())
     if "|" in rest[start:end]:  # a value already read ends the name ("X at Y on monday")
         end = rest.index("|", start)
         connector = re.search(r"(?:\s+(?:on|at|for|by|from|is))*\s*$", rest[start:end])
         end = start + connector.start() if connector else end
-    match = _AT_AREA.fullmatch(reading.text, start, end)
-    if match is None:  # "Specsavers Carindale": a known suburb after the name
+    places = _split_at_area(reading.text[start:end])
+    if places is None:  # "Specsavers Carindale": a known suburb after the name
         split = trailing_area(reading.text[start:end])
         if split is None:
             return None
         return Hit(split[0], start, end), Hit(split[1], start, end)
-    area = match.group("area")
-    if known_area(area) is None and not area[:1].isupper():
-        return None
-    business = match.group("business")
+    business, area = places
     known = business_in(business)
     if known is not None and re.fullmatch(r"(?:the\s+)?", fold(business[:known[1]])):
         business = business[known[1]:]  # "the Bunnings at North Lakes"
     name = Hit(business, start, end)
     return name, Hit(known_area(area) or area, start, end)
+
+
+def _split_at_area(clause: str) -> tuple[str, str] | None:
+    """A clause as (business, area), split at its last " in/at/near <listed suburb>", else at
+    its last " in/at/near <Capitalised>" ("Back in Motion in Subiaco", not "Back")."""
+    splits = [(clause[:m.start()], clause[m.end():]) for m in _AT_AREA.finditer(clause)
+              if m.start() > 0 and m.end() < len(clause)]
+    known = [pair for pair in splits if known_area(pair[1]) is not None]
+    capitalised = [pair for pair in splits if pair[1][:1].isupper()]
+    chosen = known or capitalised
+    return chosen[-1] if chosen else None
 
 
 def _answers_name(asked: SlotSpec | None, said: str) -> bool:

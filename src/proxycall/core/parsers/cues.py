@@ -55,11 +55,18 @@ def _run(text: str, low: str, start: int, max_words: int, stops: frozenset[str],
         return None
     end = start
     count = 0
-    for word in re.finditer(r"\S+", match.group(0)):
+    words = list(re.finditer(r"\S+", match.group(0)))
+    for index, word in enumerate(words):
         token = word.group(0).rstrip(".")
         typed = text[match.start() + word.start()]
         stop = token in stops and not (capitals and typed.isupper()
                                        and token not in _NEVER_IN_NAME)
+        if stop and capitals and count and token in _INNER_WORDS and index + 1 < len(words):
+            stop = not _name_goes_on(text, low, match.start() + words[index + 1].start())
+            # "Ribs and Burgers in Neutral Bay": after a place word the rest is more often where
+            # it is; only a second place word later shows the first was inside the name
+            later = {w.group(0) for w in words[index + 2:]}
+            stop = stop or (token in _PLACE_WORDS and not later & _PLACE_WORDS)
         if count and (stop or count >= max_words):
             break
         if not count and stop:
@@ -71,6 +78,20 @@ def _run(text: str, low: str, start: int, max_words: int, stops: frozenset[str],
     if count == 0:
         return None
     return Hit(text[start:end], start, end)
+
+
+# Small words inside a capitalised name ("Back in Motion", "Hair by Kylie", "Ribs and Burgers")
+_INNER_WORDS = _words("in by and n & of on the for at")
+_PLACE_WORDS = _words("in at on near")
+
+
+def _name_goes_on(text: str, low: str, at: int) -> bool:
+    """Whether a capitalised name continues after a small word: the next word is capitalised
+    too, is not a day or "I", and does not start a listed suburb ("Back in Motion in Subiaco")."""
+    word = re.match(r"[\w'\-]+", low[at:])
+    if word is None or not text[at].isupper() or word.group(0) in _NEVER_IN_NAME:
+        return False
+    return not any(start == 0 for _, start, _ in scan_areas(low[at:at + 40]))
 
 
 _BUSINESS_STRONG = re.compile(
