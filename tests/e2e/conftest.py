@@ -16,6 +16,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlparse
@@ -90,12 +91,10 @@ def _wait_until_healthy(proc: subprocess.Popen[bytes], base_url: str, log_path: 
         time.sleep(0.1)  # polling for readiness, not waiting for a result
 
 
-@pytest.fixture(scope="session")
-def web_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[WebServer]:
-    """`proxycall serve` on a free loopback port with its own data directory."""
-    data_dir = tmp_path_factory.mktemp("e2e-data")
+@contextmanager
+def _serve(data_dir: Path, log_path: Path, extra_env: dict[str, str]) -> Iterator[WebServer]:
+    """`proxycall serve` on a free loopback port with `data_dir` and `extra_env`, stopped after."""
     ARTIFACTS.mkdir(exist_ok=True)
-    log_path = ARTIFACTS / "e2e-server.log"
     port = _free_port()
     admin_token = "e2e-admin-" + secrets.token_urlsafe(16)
     env = {k: v for k, v in os.environ.items() if k not in VENDOR_ENV}
@@ -104,6 +103,7 @@ def web_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[WebServer]:
         "PROXYCALL_ADMIN_TOKEN": admin_token,
         "PROXYCALL_RATE_LIMIT": "10000/minute",
         "PYTHONUNBUFFERED": "1",
+        **extra_env,
     })
     base_url = f"http://127.0.0.1:{port}"
     with log_path.open("wb") as log:
@@ -120,6 +120,28 @@ def web_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[WebServer]:
             except subprocess.TimeoutExpired:
                 proc.kill()
                 proc.wait(timeout=5)
+
+
+@pytest.fixture(scope="session")
+def web_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[WebServer]:
+    """`proxycall serve` on a free loopback port with its own data directory."""
+    with _serve(tmp_path_factory.mktemp("e2e-data"), ARTIFACTS / "e2e-server.log", {}) as server:
+        yield server
+
+
+# The calling-hours window is one minute a week, so a business call is (practically) always
+# deferred. Opening hours are not checked: no bundled store is open at 3 am on a Sunday, and
+# window and hours together would leave no time at all (409 no_call_time) instead of a
+# scheduled call. Only a module that overrides `web_server` with this one uses it.
+POLICY_ENV = {"PROXYCALL_CALL_WINDOW": "sun 03:00-03:01", "PROXYCALL_CHECK_OPENING_HOURS": "false"}
+
+
+@pytest.fixture(scope="session")
+def policy_web_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[WebServer]:
+    """A second `proxycall serve` whose calling window is almost never open."""
+    with _serve(tmp_path_factory.mktemp("e2e-policy-data"), ARTIFACTS / "e2e-policy-server.log",
+                POLICY_ENV) as server:
+        yield server
 
 
 @pytest.fixture(scope="session")

@@ -67,9 +67,11 @@ export function renderCall(callId, session) {
       if (i === at) li.setAttribute("aria-current", "step"); else li.removeAttribute("aria-current");
     });
     const agent = session.agents.find((a) => a.agentType === status.agentType);
-    const bits = [agent?.title, status.createdAt ? `Started ${when(status.createdAt)}` : null,
+    const scheduled = status.status === "scheduled";
+    const bits = [agent?.title,
+      status.createdAt ? `${scheduled ? "Booked" : "Started"} ${when(status.createdAt)}` : null,
       status.durationSeconds ? `${Math.round(status.durationSeconds)} s` : null];
-    if (status.status === "scheduled" && status.scheduledFor) bits.push(`calls ${whenFull(status.scheduledFor)}`);
+    if (scheduled && status.scheduledFor) bits.push(`calls ${whenFull(status.scheduledFor)}`);
     subtitle.textContent = bits.filter(Boolean).join(" · ");
     const lines = status.transcript ?? [];
     for (const line of lines.slice(shownLines)) transcript.append(transcriptLine(line));

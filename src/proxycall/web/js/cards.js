@@ -3,8 +3,11 @@
 import { api, newId, withRetry } from "./api.js";
 import { h, icon, ICONS, showError, whenFull } from "./dom.js";
 
-/** The card on CONFIRM: title, lines as sent, confirm and change buttons. */
-export function renderConfirmCard(card, { onConfirm, onReject }) {
+/**
+ * The card on CONFIRM: title, lines as sent, the destination policy's warning when the number
+ * won't be dialled (so the person can change it before confirming), confirm and change buttons.
+ */
+export function renderConfirmCard(card, { warning, onConfirm, onReject }) {
   return h("section", { class: "card confirm-card", "aria-labelledby": "confirm-title",
     "data-testid": "confirmation-card",
     "data-card-id": card.cardId ?? "" },
@@ -12,11 +15,19 @@ export function renderConfirmCard(card, { onConfirm, onReject }) {
   h("h2", { id: "confirm-title", class: "card-title", text: card.title }),
   h("ul", { class: "confirm-lines", role: "list" },
     (card.lines ?? []).map(cardLine)),
+  warning ? destinationWarning(warning) : null,
   h("div", { class: "card-actions" },
     h("button", { class: "btn btn-primary", type: "button", onclick: onConfirm },
       icon(ICONS.phone), h("span", { text: card.confirmLabel || "Confirm" })),
     h("button", { class: "btn btn-secondary", type: "button", onclick: onReject },
       card.rejectLabel || "Change something")));
+}
+
+function destinationWarning(warning) {
+  return h("div", { class: "banner banner-warn", role: "note", "data-testid": "destination-warning",
+    "data-reason": warning.reason ?? "" }, icon(ICONS.alert),
+  h("span", { text: `I can't call this number. ${warning.message ?? ""} ` +
+    "Change it to one I can call." }));
 }
 
 /** One line exactly as sent; a leading "Label:" is only styled, its text is unchanged. */
@@ -33,9 +44,11 @@ function list(tag, items, cls) {
 
 function startError(error) {
   if (error.code === "destination_blocked") {
+    // The reason is shown only when it is words: a code ("premium_number") means nothing to a person.
     const reason = error.details?.reason ?? error.details;
-    return `I can't call that number. ${error.message}${typeof reason === "string" &&
-      !error.message.includes(reason) ? ` (${reason})` : ""}`;
+    const words = typeof reason === "string" && !/^[a-z0-9_]+$/.test(reason) &&
+      !error.message.includes(reason);
+    return `I can't call that number. ${error.message}${words ? ` (${reason})` : ""}`;
   }
   if (error.code === "calls_paused") {
     return "Calls are paused right now by the operator. Your task is saved — try again a bit later.";

@@ -207,6 +207,7 @@ function renderStep(convo, { panel, composerHost, send: sendTurn }) {
   } else if (action === "CONFIRM" && last.confirmationCard) {
     const card = last.confirmationCard;
     panel.append(renderConfirmCard(card, {
+      warning: last.destinationWarning,
       onConfirm: () => sendTurn({ clientAction: "CONFIRM", display: card.confirmLabel }),
       onReject: () => sendTurn({ clientAction: "REJECT", display: card.rejectLabel }),
     }));
