@@ -269,6 +269,11 @@ _PRODUCT_BEFORE = re.compile(
     r"\b(?:is|are)\s+(?:there\s+)?(?:(?:a|an|any|some|the)\s+)?(?=\S)"
 )
 _IN_STOCK = re.compile(r"\s+(?:in\s+stock|available|still\s+available|on\s+the\s+shelf)\b")
+# "is there any Lego at Target": the product, then where ("|": the business, already read)
+_PLACE_AFTER = re.compile(r"\s+(?:at|in|from)\s+(?=\S)|\s*\|")
+# "is there any Lego at Target": only with "any/some/a/an" ("is there stock" names no product)
+_THERE_ANY = re.compile(r"\bthere\s+(?:any|some|a|an)\s+$")
+_NOT_PRODUCTS = _words("chance way stock need point reason time hope possibility")
 _PRODUCT_STOP = STOP - {"one", "for", "with", "and"} | {"in"}
 
 
@@ -281,7 +286,12 @@ def find_product(text: str, masked: str) -> Hit | None:
             return hit
     for match in _PRODUCT_BEFORE.finditer(low):
         hit = _run(text, low, match.end(), 6, _PRODUCT_STOP | {"for", "and"})
-        if hit is not None and _IN_STOCK.match(low, hit.end):
+        if hit is None:
+            continue
+        if _IN_STOCK.match(low, hit.end):
+            return hit
+        if (_PLACE_AFTER.match(low, hit.end) and _THERE_ANY.search(low[:match.end()])
+                and str(hit.value).split()[0].lower() not in _NOT_PRODUCTS):
             return hit
     return None
 
