@@ -83,7 +83,7 @@ export function renderBrief(convo) {
     status.replaceChildren(h("div", { class: "banner banner-info", role: "status",
       "data-testid": "scheduled" }, icon(ICONS.clock),
     h("span", { text: `Scheduled: I'll call on ${whenFull(call.scheduledFor)}. ` +
-      "Businesses only take calls while they're open." })));
+      "It's outside the hours I can call them (their calling hours and opening times)." })));
     startButton.replaceWith(viewLink("View the scheduled call"));
   }
 
