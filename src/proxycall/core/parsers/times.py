@@ -83,11 +83,15 @@ _COUNT_BEFORE = re.compile(r"\b(?:for|of|party of|x)\s*$")
 _DAY_IN_PERIOD = re.compile(r"tomorrow|tmrw|tmr|tonight|tonite|this")
 _CUE_BEFORE = re.compile(
     r"(?:\bat|\bfrom|\bby|\baround|\babout|\bstarts?|\bstarting|\bbefore|\buntil|\btill|"
-    r"@|\b(?:can|could)\s+(?:we|you|u|i)\s+do|\blet'?s\s+do|\bwe'?ll\s+do)\s*$"
+    r"@|\b(?:can|could)\s+(?:we|you|u|i)\s+do|\blet'?s\s+do|\bwe'?ll\s+do"
+    # "monday 9", "tomorrow 10": a bare hour straight after the day it is on
+    r"|\b(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|mon|tues?|wed|thurs?|fri|"
+    r"sat|sun|tomorrow|tmrw|tmr|today)\s*,?)\s*$"
 )
 # "at one of the shops", "about 2 kids": a number followed by a noun is not an hour
 _NOT_AN_HOUR = re.compile(
-    r"\s*(?:of|more|another|else|other|days?|weeks?|kids?|child|children|people|persons?|"
+    r"\s*(?:of|more|another|else|other|days?|weeks?|kids?|child|children|people|persons?|ppl|"
+    r"peeps|pax|adults?|"
     r"guests|things?|times|bit|way|minutes?|mins?|hours?|hrs|secs?|seconds?|years?|months?|"
     r"dollars?|bucks|items?|units?|boxes|packs?|pieces?|x)\b|\s*(?:%|\$|km|kg)"
 )
@@ -318,6 +322,8 @@ def _counts(kind: str, m: re.Match[str], low: str, whole: bool) -> bool:
         return False
     if _explicit(kind, m):
         return True
+    if kind == "hour" and re.match(r"(?:st|nd|rd|th)\b", low[m.end("h"):]):
+        return False  # "Saturday 5th" is a day of the month
     if _NOT_AN_HOUR.match(low, m.end()):
         return False
     if _CUE_BEFORE.search(low[: m.start()]):
