@@ -93,3 +93,17 @@ def live_server(data_dir: Path, database_url: str | None = None, *,
     finally:
         server.should_exit = True
         thread.join(timeout=STARTUP_TIMEOUT_SECONDS)
+
+
+def scratch_postgres(url: str, name: str) -> str:
+    """A separate, empty PostgreSQL database beside the test one (the shared test database is
+    in use by session-wide servers, so tests that drop or race on a schema get their own)."""
+    import psycopg
+    from sqlalchemy.engine import make_url
+
+    base = make_url(url.replace("+psycopg", ""))
+    admin = base.set(database="postgres").render_as_string(hide_password=False)
+    with psycopg.connect(admin, autocommit=True) as connection:
+        connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        connection.execute(f'CREATE DATABASE "{name}"')
+    return make_url(url).set(database=name).render_as_string(hide_password=False)

@@ -13,7 +13,7 @@ from pathlib import Path
 import httpx
 import pytest
 from tests.conftest import postgres_url
-from tests.support.server import free_port, reset_database
+from tests.support.server import free_port, scratch_postgres
 
 pytestmark = [pytest.mark.postgres, pytest.mark.slow]
 TOKEN = "two-process-admin-token"
@@ -45,7 +45,8 @@ def two_servers(tmp_path: Path) -> Iterator[tuple[str, str, dict[str, str]]]:
     url = postgres_url()
     if url is None:
         pytest.skip("PostgreSQL not configured: set PROXYCALL_TEST_DATABASE_URL")
-    reset_database(url.replace("postgresql://", "postgresql+psycopg://", 1))
+    url = scratch_postgres(url.replace("postgresql://", "postgresql+psycopg://", 1),
+                           "proxycall_test_two_processes")
     processes, urls = [], []
     for name in ("a", "b"):
         port = free_port()
