@@ -86,10 +86,13 @@ class Tally:
 
     ok: int = 0
     total: int = 0
+    values_ok: int = 0  # the values alone: exact where one is expected, none where none is
     micros: list[float] = field(default_factory=list)
     failures: list[str] = field(default_factory=list)
 
-    def add(self, right: bool, micros: float, failure: str) -> None:
+    def add(self, right: bool, micros: float, failure: str, values_right: bool | None = None
+            ) -> None:
+        self.values_ok += right if values_right is None else values_right
         self.ok += right
         self.total += 1
         self.micros.append(micros)
@@ -104,6 +107,13 @@ def _slot(kind: str, case: dict[str, Any]) -> SlotSpec:
         text_kind=TextKind(case.get("kind", "FREE")),
         time_hint=TimeHint(case.get("hint", "BUSINESS_HOURS")),
     )
+
+
+def _value_matches(result: ParseResult, expect: object) -> bool:
+    """Only the value: a refusal and a clarifying question both leave the slot empty."""
+    if expect in ("reject", "ambiguous"):
+        return not isinstance(result, Parsed)
+    return isinstance(result, Parsed) and result.value == expect
 
 
 def _matches(result: ParseResult, expect: object) -> bool:
@@ -133,7 +143,8 @@ def eval_replies(corpus: dict[str, list[dict[str, Any]]]) -> dict[str, Tally]:
             slot = _slot(kind, case)
             result, micros = _timed(lambda s=slot, c=case: parse_slot(s, c["input"], CTX))
             tally.add(_matches(result, case["expect"]), micros,
-                      f"{kind}: {case['input']!r} → {result} (want {case['expect']!r})")
+                      f"{kind}: {case['input']!r} → {result} (want {case['expect']!r})",
+                      _value_matches(result, case["expect"]))
     return report
 
 
@@ -157,7 +168,8 @@ def eval_conversations(cases: list[dict[str, Any]]) -> tuple[Tally, int, int, in
             any(isinstance(c, kind) and c.slot == case[key] for c in commands)
             for key, kind in _COMMAND_KEYS.items() if key in case)
         tally.add(right, micros, f"{case['agent']} asked={asked}: {case['message']!r} → "
-                  f"{got or [type(c).__name__ for c in commands]} (want {case['set']})")
+                  f"{got or [type(c).__name__ for c in commands]} (want {case['set']})",
+                  got == case["set"])
         if asked:
             asked_count += 1
             consulted += llm_consulted(commands, asked)
@@ -193,6 +205,7 @@ def _row(name: str, tally: Tally, width: int = 27) -> str:
 
 def _merge(into: Tally, tally: Tally) -> None:
     into.ok += tally.ok
+    into.values_ok += tally.values_ok
     into.total += tally.total
     into.micros += tally.micros
     into.failures += tally.failures
@@ -273,10 +286,15 @@ def _print_groups(overall: dict[str, Tally]) -> None:
         group = "development corpora" if name.split(" ")[0] in DEVELOPMENT else \
             "later blind corpora"
         _merge(groups[group], tally)
-    for name, tally in groups.items():
+    everything = Tally()
+    for tally in groups.values():
+        _merge(everything, tally)
+    for name, tally in (*groups.items(), ("all corpora", everything)):
         if tally.total:
-            print(f"{name}: {tally.ok}/{tally.total} "
-                  f"({100 * tally.ok / tally.total:.1f}%)")
+            print(f"{name}: {tally.ok}/{tally.total} ({100 * tally.ok / tally.total:.1f}%) "
+                  f"exactly as expected; canonical values {tally.values_ok}/{tally.total} "
+                  f"({100 * tally.values_ok / tally.total:.1f}%) — the right value, or none "
+                  f"where none is expected (refused and asked-back count alike)")
 
 
 def main(argv: list[str] | None = None) -> int:
