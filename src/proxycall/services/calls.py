@@ -159,7 +159,7 @@ class CallService:
             to_number=plan.number, callee_timezone=plan.timezone,
             provider=self.deps.config.provider, provider_sid=None, scheduled_for=plan.at,
             claimed_by=None if plan.at else self.worker_id, answered_by=None, end_reason=None,
-            flow_state=None, values=_values(stored), outcome=None, llm_calls=0,
+            flow_state=None, values=_call_values(stored), outcome=None, llm_calls=0,
             duration_seconds=None, cost=None, cost_currency=None, last_provider_event_at=None,
             created_at=now, updated_at=now,
         )
@@ -255,6 +255,12 @@ def _values(stored: StoredConversation) -> dict[str, Value]:
     return dict(stored.state.get("values") or {})
 
 
+def _call_values(stored: StoredConversation) -> dict[str, Value]:
+    """What the call flow reads: the confirmed values, and the callee's timezone for dates the
+    business says ("next Tuesday" is their Tuesday)."""
+    return {**_values(stored), "place_timezone": callee_timezone(stored)}
+
+
 def phone_number(spec: AgentSpec, values: dict[str, Value]) -> str:
     """The number to dial, from the confirmed values only (never from a request)."""
     if spec.phone.source is PhoneSource.DIRECT_SLOT and spec.phone.direct_slot:
@@ -296,12 +302,14 @@ def allowed_time(deps: CallDeps, spec: AgentSpec, stored: StoredConversation,
                  start: datetime) -> datetime:
     """The first instant from `start` the call may be made; Conflict if there is none."""
     values = _values(stored)
-    if spec.phone.source is PhoneSource.DIRECT_SLOT:
-        if values.get("shift_date") and values.get("shift_start_time"):
-            decision = sick_call_allowed(start, str(values["shift_date"]),
-                                         str(values["shift_start_time"]), stored.timezone)
-            if not decision.allowed:
-                raise Conflict(decision.message, code=decision.reason)
+    timing = spec.timing
+    day = values.get(timing.deadline_date_slot or "")
+    clock_time = values.get(timing.deadline_time_slot or "")
+    if day and clock_time:
+        decision = sick_call_allowed(start, str(day), str(clock_time), stored.timezone)
+        if not decision.allowed:
+            raise Conflict(decision.message, code=decision.reason)
+    if not timing.business_hours:
         return start
     config = deps.config
     at = next_allowed(start, callee_timezone(stored), config.call_window,

@@ -117,6 +117,11 @@ def _phone_problems(spec: AgentSpec, names: tuple[str, ...]) -> Iterable[str]:
         yield "DIALOG flow without a dialog"
     if spec.on_behalf_of_slot is not None and spec.on_behalf_of_slot not in names:
         yield "on_behalf_of_slot is not declared"
+    deadline = (spec.timing.deadline_date_slot, spec.timing.deadline_time_slot)
+    for slot_name, kind in zip(deadline, (InputType.DATE, InputType.TIME), strict=True):
+        if slot_name is not None and (slot_name not in names
+                                      or spec.slot(slot_name).type is not kind):
+            yield f"timing deadline slot {slot_name} is not a declared {kind} slot"
 
 
 def _templates(spec: AgentSpec) -> Iterable[str]:

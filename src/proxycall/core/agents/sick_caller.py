@@ -3,6 +3,7 @@
 from proxycall.core.agents.spec import (
     AgentSpec,
     BriefSpec,
+    CallTiming,
     CardSpec,
     Choice,
     Condition,
@@ -195,6 +196,10 @@ SPEC = AgentSpec(
         OutcomeField("acknowledged", InputType.YES_NO, "Acknowledged", optional=True),
     ),
     on_behalf_of_slot="caller_name",
+    # a sick call goes when the person confirms (a 6 am shift needs a call at 5:30), not in
+    # business hours; it is pointless once the shift has started
+    timing=CallTiming(business_hours=False, deadline_date_slot="shift_date",
+                      deadline_time_slot="shift_start_time"),
     summaries=(
         SummarySpec("Told {employer_name} that {caller_name} won't make the shift on {shift_date} "
                     "at {shift_start_time}, and they acknowledged it.",

@@ -111,6 +111,20 @@ class PhoneSpec:
 
 
 @dataclass(frozen=True)
+class CallTiming:
+    """When a call may be placed.
+
+    business_hours: held to the operator's call window and the place's opening hours.
+    deadline_*: the call is pointless once this moment (in the conversation's timezone) has
+    passed, so it is refused then ("the shift has already started").
+    """
+
+    business_hours: bool = True
+    deadline_date_slot: str | None = None
+    deadline_time_slot: str | None = None
+
+
+@dataclass(frozen=True)
 class ScriptSpec:
     """DETERMINISTIC_SCRIPT: every sentence of the call, as spoken templates."""
 
@@ -180,6 +194,7 @@ class AgentSpec:
     on_behalf_of_slot: str | None = None  # whose name the call gives
     success_facts: tuple[str, ...] = field(default_factory=tuple)
     summaries: tuple[SummarySpec, ...] = ()
+    timing: CallTiming = field(default_factory=CallTiming)
 
     def slot(self, name: str) -> SlotSpec:
         for slot in self.slots:
