@@ -44,7 +44,7 @@ def test_the_seed_agents_and_their_phone_sources() -> None:
     [
         (lambda s: dataclasses.replace(s, card=dataclasses.replace(
             s.card, lines=("Calling: {nobody}",))), "unknown slot nobody"),
-        (lambda s: dataclasses.replace(s, slots=s.slots + (s.slots[0],)), "repeat"),
+        (lambda s: dataclasses.replace(s, slots=(*s.slots, s.slots[0])), "repeat"),
         (lambda s: dataclasses.replace(s, timing=CallTiming(
             business_hours=False, deadline_date_slot="caller_name")), "timing deadline"),
     ],
