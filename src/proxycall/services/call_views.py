@@ -102,8 +102,9 @@ def scheduled_message(call: StoredCall) -> str:
 # --- The result card ---
 
 
-def _who(call: StoredCall) -> str:
-    for name in ("place_name", "employer_name", "business_name", "restaurant_name"):
+def _who(spec: AgentSpec, call: StoredCall) -> str:
+    """Who was called: the chosen place, else the business the agent's phone source names."""
+    for name in ("place_name", spec.phone.query_slot or ""):
         if call.values.get(name):
             return str(call.values[name])
     return "They"
@@ -146,7 +147,7 @@ def result_card(spec: AgentSpec, call: StoredCall,
     """POST /call/result/format: facts stated plainly, next steps by result; no LLM."""
     outcome = outcome_body(call)
     facts: dict[str, Value] = dict(outcome.get("facts") or {})
-    who = _who(call)
+    who = _who(spec, call)
     bullets = [f"{row['label']}: {row['display']}" for row in _fact_rows(spec, facts)]
     ended = call.end_reason.replace("_", " ") if call.end_reason else None
     bullets.append(f"Call status: {call.status}"
