@@ -49,7 +49,7 @@ from proxycall.core.parsers import (  # noqa: E402
     parse_slot,
 )
 from proxycall.core.planner import decide  # noqa: E402
-from proxycall.core.understanding import understand  # noqa: E402
+from proxycall.core.understanding.reader import understand  # noqa: E402
 
 CORPUS = ROOT / "tests" / "data" / "eval"
 # Every corpus and how far it can be trusted as a measure (see each file's header).

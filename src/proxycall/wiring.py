@@ -61,7 +61,7 @@ SIMULATOR_PATH = "/_twilio_sim"
 
 def destination_policy(settings: Settings) -> Callable[[str], PolicyDecision]:
     """The destination rules the call service dials by, for the conversation to apply early."""
-    from proxycall.services.call_common import SIMULATOR_FROM_NUMBER
+    from proxycall.services.calls.dialing import SIMULATOR_FROM_NUMBER
 
     own = {settings.twilio_phone_number or SIMULATOR_FROM_NUMBER}
     allowed, blocked = settings.allowed_country_set, settings.blocked_number_set
@@ -77,7 +77,7 @@ async def build_calls(services: Container, sessions: async_sessionmaker[AsyncSes
                       dialect: str) -> None:
     """Telephony (Twilio, or the built-in simulator) and the call service with its worker."""
     from proxycall.adapters.telephony.twilio_client import TwilioTelephony
-    from proxycall.services.call_setup import build_call_service, start_call_worker
+    from proxycall.services.calls.setup import build_call_service, start_call_worker
 
     settings = services.settings
     if settings.uses_real_twilio and settings.twilio_auth_token is not None:

@@ -102,7 +102,8 @@ def scratch_postgres(url: str, name: str) -> str:
     from sqlalchemy.engine import make_url
 
     base = make_url(url.replace("+psycopg", ""))
-    name = f"{base.database}_{name}"[:63]  # beside its own test database, so parallel runs don't collide
+    # beside its own test database, so parallel test runs never collide
+    name = f"{base.database}_{name}"[:63]
     admin = base.set(database="postgres").render_as_string(hide_password=False)
     with psycopg.connect(admin, autocommit=True) as connection:
         connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')

@@ -21,7 +21,7 @@ from proxycall.core.conversation import (
     SlotRejected,
 )
 from proxycall.core.parsers import ParseContext
-from proxycall.core.understanding import slot_named, understand
+from proxycall.core.understanding.reader import slot_named, understand
 
 REGISTRY = default_registry()
 CTX = ParseContext(today=date(2026, 11, 27), now=time(10, 15))

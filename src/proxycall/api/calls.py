@@ -11,10 +11,10 @@ from pydantic import BaseModel, ConfigDict, Field
 from proxycall.api.deps import CurrentUser, container
 from proxycall.api.schemas import CONVERSATION_ID
 from proxycall.errors import ProviderUnavailable
-from proxycall.services.calls import StartInput
+from proxycall.services.calls.service import StartInput
 
 if TYPE_CHECKING:
-    from proxycall.services.calls import CallService
+    from proxycall.services.calls.service import CallService
 
 router = APIRouter()
 CALL_ID = r"^[A-Za-z0-9_-]{1,40}$"

@@ -20,7 +20,7 @@ from proxycall.core.voice import Directive
 from proxycall.errors import Forbidden, InvalidRequest, ProviderUnavailable
 
 if TYPE_CHECKING:
-    from proxycall.services.calls import CallService
+    from proxycall.services.calls.service import CallService
 
 router = APIRouter(prefix="/twilio")
 TWIML_MEDIA_TYPE = "application/xml"

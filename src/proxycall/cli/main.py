@@ -9,7 +9,7 @@ from typing import Annotated
 
 import typer
 
-from proxycall.cli.rollout import rollout_app
+from proxycall.cli.rollout.commands import rollout_app
 from proxycall.config import ADMIN_TOKEN_FILE, ConfigError, Settings, load_settings
 
 app = typer.Typer(help="proxycall: phone calls made on a person's behalf.", no_args_is_help=True)

@@ -31,7 +31,7 @@ from proxycall.core.planner import (
     missing_slots,
 )
 from proxycall.core.policy import ALLOWED, PolicyDecision
-from proxycall.core.understanding import understand
+from proxycall.core.understanding.reader import understand
 from proxycall.errors import ProviderUnavailable
 from proxycall.services.responses import build_response
 

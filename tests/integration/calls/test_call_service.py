@@ -32,8 +32,8 @@ from proxycall.core.telephony import (
     TelephonyUnavailable,
 )
 from proxycall.errors import DestinationBlocked, ProviderUnavailable
-from proxycall.services.call_setup import build_call_service
-from proxycall.services.calls import CallService, StartInput
+from proxycall.services.calls.service import CallService, StartInput
+from proxycall.services.calls.setup import build_call_service
 from proxycall.services.switches import Switches
 
 SUNDAY_3AM_BRISBANE = datetime(2026, 11, 29, 3, 0, tzinfo=UTC) - timedelta(hours=10)

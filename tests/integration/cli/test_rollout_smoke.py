@@ -14,7 +14,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from proxycall.cli.rollout_browser import browser_unavailable
+from proxycall.cli.rollout.browser import browser_unavailable
 
 pytestmark = pytest.mark.slow
 

@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from proxycall.cli import rollout_checks as checks
+from proxycall.cli.rollout import checks as checks
 
 
 def turn(action: str = "ASK_QUESTION", ask: str | None = None, engine: str = "v2",

@@ -7,12 +7,12 @@ from typing import Any
 
 from tests.unit.cli.fake_server import FakeServer
 
-from proxycall.cli.rollout_client import RolloutClient
-from proxycall.cli.rollout_ops import check_data
-from proxycall.cli.rollout_records import ReportInputs
-from proxycall.cli.rollout_report import render_report
-from proxycall.cli.rollout_smoke import SmokeOptions, SmokeRun
-from proxycall.cli.rollout_watch import WatchFigures, evaluate
+from proxycall.cli.rollout.client import RolloutClient
+from proxycall.cli.rollout.ops import check_data
+from proxycall.cli.rollout.records import ReportInputs
+from proxycall.cli.rollout.report import render_report
+from proxycall.cli.rollout.smoke import SmokeOptions, SmokeRun
+from proxycall.cli.rollout.watch import WatchFigures, evaluate
 
 NOW = datetime(2026, 2, 1, 0, 0, tzinfo=UTC)
 SEED_HEADINGS = [

@@ -7,9 +7,9 @@ from typing import Any
 
 from tests.unit.cli.fake_server import FakeServer
 
-from proxycall.cli.rollout_checks import FAIL, PASS, SKIP
-from proxycall.cli.rollout_client import RolloutClient
-from proxycall.cli.rollout_smoke import SmokeOptions, SmokeResult, SmokeRun
+from proxycall.cli.rollout.checks import FAIL, PASS, SKIP
+from proxycall.cli.rollout.client import RolloutClient
+from proxycall.cli.rollout.smoke import SmokeOptions, SmokeResult, SmokeRun
 
 NOW = datetime(2026, 2, 1, 0, 0, tzinfo=UTC)  # 10 am in Brisbane: "tomorrow" is 2026-02-02
 

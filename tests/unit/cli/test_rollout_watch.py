@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from proxycall.cli.rollout_watch import (
+from proxycall.cli.rollout.watch import (
     BREACH,
     OK,
     LogTail,

@@ -19,7 +19,7 @@ from proxycall.core.parsers import (
     parse_phone,
     parse_slot,
 )
-from proxycall.core.understanding import understand
+from proxycall.core.understanding.reader import understand
 
 REGISTRY = default_registry()
 ALL_SLOTS = [slot for spec in REGISTRY.agents.values() for slot in spec.slots]

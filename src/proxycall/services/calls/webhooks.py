@@ -34,7 +34,7 @@ from proxycall.core.voice import (
     Interpreted,
     Listen,
 )
-from proxycall.services.call_common import CallDeps, provider_extras, settle, status_change
+from proxycall.services.calls.dialing import CallDeps, provider_extras, settle, status_change
 
 HANG_UP: list[Directive] = [Hangup()]
 

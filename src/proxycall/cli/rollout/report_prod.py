@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from proxycall.cli import rollout_records as rec
-from proxycall.cli.rollout_records import Record, ReportInputs, cell, check, code_block
-from proxycall.cli.rollout_watch import FALLBACK_RATE_LIMIT, SICK_LLM_RATE_LIMIT
+from proxycall.cli.rollout import records as rec
+from proxycall.cli.rollout.records import Record, ReportInputs, cell, check, code_block
+from proxycall.cli.rollout.watch import FALLBACK_RATE_LIMIT, SICK_LLM_RATE_LIMIT
 
 WATCH_METRICS = (("[V2-ANOMALY] count", "0"), ("llm_rate %", "<25% for SICK_CALLER"),
                  ("fallback_rate %", "<5%"), ("idempotency_hits", "Normal"))

@@ -18,7 +18,7 @@ from proxycall.core.conversation import (
 )
 from proxycall.core.parsers import Ambiguous, ParseContext, Parsed, Rejected, parse_slot
 from proxycall.core.parsers._lex import fold
-from proxycall.core.understanding_cues import (
+from proxycall.core.understanding.cues import (
     CHANGE,
     KIND_ALIASES,
     SLOT_WORD_NOISE,

@@ -11,9 +11,9 @@ from functools import partial
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from proxycall.cli import rollout_checks as checks
-from proxycall.cli.rollout_checks import FAIL, PASS, SKIP, Row, row
-from proxycall.cli.rollout_client import JsonObject, RolloutClient, RolloutHttpError
+from proxycall.cli.rollout import checks as checks
+from proxycall.cli.rollout.checks import FAIL, PASS, SKIP, Row, row
+from proxycall.cli.rollout.client import JsonObject, RolloutClient, RolloutHttpError
 
 CALL_TIMEOUT_SECONDS = 60.0
 CALL_POLL_SECONDS = 0.5

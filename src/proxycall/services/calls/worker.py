@@ -17,16 +17,17 @@ from proxycall.adapters.db.calls import Change, NewEvent, StoredCall
 from proxycall.core.calls import EndReason, is_terminal
 from proxycall.core.telephony import TelephonyError
 from proxycall.errors import ProxycallError
-from proxycall.services.call_common import (
+from proxycall.services.calls.dialing import (
     CallDeps,
     dial,
     fail_call,
     provider_extras,
     status_change,
 )
+from proxycall.services.calls.policy import allowed_time, refuse_destination
 
 if TYPE_CHECKING:
-    from proxycall.services.calls import CallService
+    from proxycall.services.calls.service import CallService
 
 MAX_CLAIMS_PER_TICK = 10
 MAX_CHECKS_PER_TICK = 50
@@ -44,7 +45,6 @@ async def tick(deps: CallDeps, worker_id: str) -> None:
 
 async def _dial_claimed(deps: CallDeps, call: StoredCall, worker_id: str) -> None:
     """Re-check the policy at the moment of dialing; dial, defer again, or refuse."""
-    from proxycall.services.calls import allowed_time, refuse_destination
 
     stored = await deps.conversations.get_by_pk(call.conversation_pk)
     spec = deps.spec(call.agent_type)

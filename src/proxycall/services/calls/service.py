@@ -1,6 +1,6 @@
 """The call use cases: brief, start (exactly once, after the policy), status, result, list.
 
-The webhooks live in call_flow.py and the background worker in call_watchdog.py; `CallService`
+The webhooks live in webhooks.py and the background worker in worker.py; `CallService`
 is the one object the routes and the lifespan talk to.
 """
 
@@ -10,30 +10,31 @@ import uuid
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from proxycall import logs
 from proxycall.adapters.db.calls import NewEvent, StoredCall
 from proxycall.adapters.db.conversations import StoredConversation
 from proxycall.core.agents.spec import AgentSpec, PhoneSource
 from proxycall.core.calls import CallStatus
-from proxycall.core.parsers.result import Value
 from proxycall.core.planner import missing_slots
-from proxycall.core.policy import (
-    OpeningHours,
-    check_destination,
-    next_allowed,
-    sick_call_allowed,
-)
 from proxycall.core.render import render_lines, render_template
 from proxycall.core.voice import Directive
-from proxycall.errors import CallsPaused, Conflict, DestinationBlocked, NotFound
-from proxycall.services import call_flow, call_views, call_watchdog
-from proxycall.services.call_common import CallDeps, dial
+from proxycall.errors import CallsPaused, Conflict, NotFound
+from proxycall.services.calls import views, webhooks, worker
+from proxycall.services.calls.dialing import CallDeps, dial
+from proxycall.services.calls.policy import (
+    allowed_time,
+    aware,
+    call_values,
+    callee_timezone,
+    phone_number,
+    refuse_destination,
+    stored_values,
+)
 
 RETRYABLE = frozenset({CallStatus.BUSY.value, CallStatus.NO_ANSWER.value})
 SCHEDULE_SLACK = timedelta(seconds=1)  # "now" give or take this is dialed at once
-_WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+
 
 
 @dataclass(frozen=True)
@@ -68,7 +69,7 @@ class CallService:
                     disclosure: dict[str, bool] | None = None) -> dict[str, Any]:
         """The call brief from the confirmed state and the agent's templates (no LLM)."""
         stored, spec = await self._confirmed(user_id, conversation_id)
-        values = _values(stored)
+        values = stored_values(stored)
         return {
             "conversationId": conversation_id,
             "agentType": spec.type,
@@ -90,7 +91,7 @@ class CallService:
             raise NotFound("No such conversation.")
         spec = self.deps.spec(stored.agent_type)
         if stored.status != "COMPLETE":
-            values = _values(stored)
+            values = stored_values(stored)
             missing = missing_slots(spec, values)
             if spec.phone.source is PhoneSource.PLACE and "place_id" not in values:
                 missing.append("place_id")
@@ -140,12 +141,12 @@ class CallService:
         """The dial-time policy: paused, destination, then hours (or the shift for a sick call)."""
         if await self.deps.switches.calls_paused_active():
             raise CallsPaused("Outbound calls are paused by an operator; try again later.")
-        values = _values(stored)
+        values = stored_values(stored)
         number = phone_number(spec, values)
         refuse_destination(self.deps, number)
         now = self.deps.clock()
         timezone = callee_timezone(stored)
-        start = max(now, _aware(requested, timezone)) if requested else now
+        start = max(now, aware(requested, timezone)) if requested else now
         at = allowed_time(self.deps, spec, stored, start)
         return _Plan(number, timezone, at if at > now + SCHEDULE_SLACK else None)
 
@@ -159,7 +160,7 @@ class CallService:
             to_number=plan.number, callee_timezone=plan.timezone,
             provider=self.deps.config.provider, provider_sid=None, scheduled_for=plan.at,
             claimed_by=None if plan.at else self.worker_id, answered_by=None, end_reason=None,
-            flow_state=None, values=_call_values(stored), outcome=None, llm_calls=0,
+            flow_state=None, values=call_values(stored), outcome=None, llm_calls=0,
             duration_seconds=None, cost=None, cost_currency=None, last_provider_event_at=None,
             created_at=now, updated_at=now,
         )
@@ -183,7 +184,7 @@ class CallService:
         """The deterministic result card of a call the user owns."""
         call = await self._owned(user_id, call_id)
         events = await self.deps.store.events(call.id)
-        return call_views.result_card(self.deps.spec(call.agent_type), call, events)
+        return views.result_card(self.deps.spec(call.agent_type), call, events)
 
     async def list_calls(self, user_id: str, limit: int = 50) -> dict[str, Any]:
         """The user's calls, newest first."""
@@ -193,7 +194,7 @@ class CallService:
             if call.conversation_pk not in ids:
                 conversation = await self.deps.conversations.get_by_pk(call.conversation_pk)
                 ids[call.conversation_pk] = conversation.client_id if conversation else ""
-        return {"calls": [call_views.list_item(call, ids[call.conversation_pk])
+        return {"calls": [views.list_item(call, ids[call.conversation_pk])
                           for call in calls]}
 
     async def _owned(self, user_id: str, call_id: str) -> StoredCall:
@@ -206,12 +207,12 @@ class CallService:
         if stored is None:
             stored = await self.deps.conversations.get_by_pk(call.conversation_pk)
         events = await self.deps.store.events(call.id)
-        body = call_views.status_body(call, stored.client_id if stored else "", events)
+        body = views.status_body(call, stored.client_id if stored else "", events)
         if call.status == CallStatus.SCHEDULED.value and call.scheduled_for:
-            body["message"] = call_views.scheduled_message(call)
+            body["message"] = views.scheduled_message(call)
         return body
 
-    # --- Webhooks and the background worker (see call_flow.py, call_watchdog.py) ---
+    # --- Webhooks and the background worker (see webhooks.py, worker.py) ---
 
     @property
     def signing_token(self) -> str:
@@ -229,97 +230,20 @@ class CallService:
 
     async def on_status(self, call_id: str, form: dict[str, str]) -> None:
         """A /twilio/status callback."""
-        await call_flow.on_status(self.deps, call_id, form)
+        await webhooks.on_status(self.deps, call_id, form)
 
     async def on_voice(self, call_id: str, form: dict[str, str]) -> list[Directive]:
         """A /twilio/voice webhook (the call was answered): what to say and do."""
-        return await call_flow.on_voice(self.deps, call_id, form)
+        return await webhooks.on_voice(self.deps, call_id, form)
 
     async def on_gather(self, call_id: str, form: dict[str, str]) -> list[Directive]:
         """A /twilio/gather webhook (the callee spoke, pressed keys, or stayed silent)."""
-        return await call_flow.on_gather(self.deps, call_id, form)
+        return await webhooks.on_gather(self.deps, call_id, form)
 
     async def tick(self) -> None:
         """One round of the background worker: dial due calls, end silent ones."""
-        await call_watchdog.tick(self.deps, self.worker_id)
+        await worker.tick(self.deps, self.worker_id)
 
     async def reconcile(self) -> None:
         """At start-up: settle every call left in flight by a previous process."""
-        await call_watchdog.reconcile(self.deps)
-
-
-# --- Policy helpers, shared with the worker that dials scheduled calls. ---
-
-
-def _values(stored: StoredConversation) -> dict[str, Value]:
-    return dict(stored.state.get("values") or {})
-
-
-def _call_values(stored: StoredConversation) -> dict[str, Value]:
-    """What the call flow reads: the confirmed values, and the callee's timezone for dates the
-    business says ("next Tuesday" is their Tuesday)."""
-    return {**_values(stored), "place_timezone": callee_timezone(stored)}
-
-
-def phone_number(spec: AgentSpec, values: dict[str, Value]) -> str:
-    """The number to dial, from the confirmed values only (never from a request)."""
-    if spec.phone.source is PhoneSource.DIRECT_SLOT and spec.phone.direct_slot:
-        number = values.get(spec.phone.direct_slot) or values.get("place_phone")
-    else:
-        number = values.get("place_phone")
-    if not number:
-        raise Conflict("The confirmed task has no phone number to call.", code="no_phone")
-    return str(number)
-
-
-def refuse_destination(deps: CallDeps, number: str) -> None:
-    """Raise DestinationBlocked when the destination policy refuses the number."""
-    config = deps.config
-    decision = check_destination(number, allowed_countries=config.allowed_countries,
-                                 own_numbers=config.own_numbers, blocked=config.blocked_numbers)
-    if not decision.allowed:
-        raise DestinationBlocked(decision.message, details={"reason": decision.reason})
-
-
-def callee_timezone(stored: StoredConversation) -> str:
-    """The callee's timezone: the place's when known, else the conversation's."""
-    place = stored.state.get("place") or {}
-    return str(place.get("timezone") or stored.timezone)
-
-
-def opening_hours(stored: StoredConversation) -> OpeningHours | None:
-    """The place's opening hours in the policy's shape, or None when unknown."""
-    hours = (stored.state.get("place") or {}).get("openingHours")
-    if not hours:
-        return None
-    return {
-        index: [(str(p["open"]), str(p["close"])) for p in hours.get(day) or ()]
-        for index, day in enumerate(_WEEKDAYS)
-    }
-
-
-def allowed_time(deps: CallDeps, spec: AgentSpec, stored: StoredConversation,
-                 start: datetime) -> datetime:
-    """The first instant from `start` the call may be made; Conflict if there is none."""
-    values = _values(stored)
-    timing = spec.timing
-    day = values.get(timing.deadline_date_slot or "")
-    clock_time = values.get(timing.deadline_time_slot or "")
-    if day and clock_time:
-        decision = sick_call_allowed(start, str(day), str(clock_time), stored.timezone)
-        if not decision.allowed:
-            raise Conflict(decision.message, code=decision.reason)
-    if not timing.business_hours:
-        return start
-    config = deps.config
-    at = next_allowed(start, callee_timezone(stored), config.call_window,
-                      opening_hours(stored), config.check_opening_hours)
-    if at is None:
-        raise Conflict("There is no time in the next two weeks when this place can be called.",
-                       code="no_call_time")
-    return at
-
-
-def _aware(moment: datetime, timezone: str) -> datetime:
-    return moment if moment.tzinfo else moment.replace(tzinfo=ZoneInfo(timezone))
-
+        await worker.reconcile(self.deps)

@@ -14,7 +14,7 @@ Order of reading:
    "back"/"until" goes to a return-date slot); values already taken are blanked so nothing is
    read twice; a choice word inside a capitalised business name ("Mater Hospital") is not
    evidence for the choice;
-4. text values by cue (business, person, product, area, note, reason): understanding_text.py;
+4. text values by cue (business, person, product, area, note, reason): text_values.py;
 5. whatever is left is read for the asked slot with `parse_slot` (its first clause or sentence
    for a name; a count before an asked product goes to the count slot).
 """
@@ -52,7 +52,7 @@ from proxycall.core.parsers._lex import Hit, fold
 from proxycall.core.parsers.choice import choose, scan_choices
 from proxycall.core.parsers.cues import find_business
 from proxycall.core.parsers.text import is_filler
-from proxycall.core.understanding_cues import (
+from proxycall.core.understanding.cues import (
     CORRECTING,
     DONT_KNOW_ASKED,
     DONT_KNOW_VOLUNTEERED,
@@ -63,8 +63,8 @@ from proxycall.core.understanding_cues import (
     Outcome,
     Reading,
 )
-from proxycall.core.understanding_slots import explicit_change, slot_named, slots_named
-from proxycall.core.understanding_text import read_text, split_product_count
+from proxycall.core.understanding.slot_names import explicit_change, slot_named, slots_named
+from proxycall.core.understanding.text_values import read_text, split_product_count
 
 __all__ = ["slot_named", "slots_named", "understand"]
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from proxycall.cli import rollout_records as rec
-from proxycall.cli.rollout_records import BLANK, Record, ReportInputs, cell, check, code_block
-from proxycall.cli.rollout_report_prod import production_sections
+from proxycall.cli.rollout import records as rec
+from proxycall.cli.rollout.records import BLANK, Record, ReportInputs, cell, check, code_block
+from proxycall.cli.rollout.report_prod import production_sections
 
 SEED_ROLLOUT_DATE = "2026-02-01"  # the user's planned date, kept when nothing was recorded
 

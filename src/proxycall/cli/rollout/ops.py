@@ -11,10 +11,10 @@ from typing import Any
 
 from rich.console import Console
 
-from proxycall.cli.rollout_browser import CardScreenshotter, browser_unavailable
-from proxycall.cli.rollout_client import RolloutClient, RolloutHttpError
-from proxycall.cli.rollout_smoke import SCENARIOS, SmokeOptions, SmokeResult, SmokeRun
-from proxycall.cli.rollout_watch import (
+from proxycall.cli.rollout.browser import CardScreenshotter, browser_unavailable
+from proxycall.cli.rollout.client import RolloutClient, RolloutHttpError
+from proxycall.cli.rollout.smoke import SCENARIOS, SmokeOptions, SmokeResult, SmokeRun
+from proxycall.cli.rollout.watch import (
     WatchFigures,
     breaches,
     evaluate,

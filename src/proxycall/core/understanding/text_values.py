@@ -1,4 +1,4 @@
-"""Understanding, part two: text values read by cue (business, area, product, person, note).
+"""Text values read by cue (business, area, product, person, note).
 
 Generic: slots are found by their text kind (and, for free text, words in their name), never by
 agent. A business named with its branch ("Just Cuts Carindale", "Sushi Train at Chermside",
@@ -22,7 +22,7 @@ from proxycall.core.parsers.areas import known_area, trailing_area
 from proxycall.core.parsers.choice import scan_choices
 from proxycall.core.parsers.names import plausible_name
 from proxycall.core.parsers.product import business_in, split_count
-from proxycall.core.understanding_cues import NAME_INTRO, Outcome, Reading
+from proxycall.core.understanding.cues import NAME_INTRO, Outcome, Reading
 
 # Text parsing never looks at the date; a fixed context keeps `parse_slot`'s signature.
 _NO_CTX = ParseContext(today=date(2000, 1, 1), now=time(0, 0))

@@ -13,9 +13,9 @@ from proxycall.config import Settings
 from proxycall.core.agents import Registry
 from proxycall.core.llm import Extractor
 from proxycall.core.telephony import Telephony
-from proxycall.services.call_common import LOST_CONTACT_SECONDS, CallDeps, call_config
-from proxycall.services.call_watchdog import CallWorker
-from proxycall.services.calls import CallService
+from proxycall.services.calls.dialing import LOST_CONTACT_SECONDS, CallDeps, call_config
+from proxycall.services.calls.service import CallService
+from proxycall.services.calls.worker import CallWorker
 from proxycall.services.switches import Switches
 
 

@@ -13,9 +13,9 @@ from rich.console import Console, Group
 from rich.live import Live
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
-from proxycall.cli import rollout_render as render
-from proxycall.cli.rollout_client import RolloutClient, RolloutHttpError
-from proxycall.cli.rollout_ops import (
+from proxycall.cli.rollout import render as render
+from proxycall.cli.rollout.client import RolloutClient, RolloutHttpError
+from proxycall.cli.rollout.ops import (
     MetricsSampler,
     check_data,
     rollback,
@@ -23,9 +23,9 @@ from proxycall.cli.rollout_ops import (
     safe_get,
     stamp_of,
 )
-from proxycall.cli.rollout_records import ReportInputs
-from proxycall.cli.rollout_report import render_report
-from proxycall.cli.rollout_watch import LogTail, WatchFigures, evaluate, run_watch
+from proxycall.cli.rollout.records import ReportInputs
+from proxycall.cli.rollout.report import render_report
+from proxycall.cli.rollout.watch import LogTail, WatchFigures, evaluate, run_watch
 
 rollout_app = typer.Typer(help="The seed's rollout log as commands: smoke, watch, report, check.",
                           no_args_is_help=True)

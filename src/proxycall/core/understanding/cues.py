@@ -1,7 +1,7 @@
 """Cue tables for understanding, and the message being read (with the parts already taken).
 
 Generic phrases only: no agent's slot names appear here. `understanding.py` reads with them;
-`understanding_slots.py` maps a person's words ("the time", "my name") to slots with the aliases.
+`slot_names.py` maps a person's words ("the time", "my name") to slots with the aliases.
 """
 
 from __future__ import annotations

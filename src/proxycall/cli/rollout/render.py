@@ -7,9 +7,9 @@ from collections.abc import Sequence
 from rich.table import Table
 from rich.text import Text
 
-from proxycall.cli.rollout_checks import FAIL, PASS, Row
-from proxycall.cli.rollout_smoke import Conversation
-from proxycall.cli.rollout_watch import BREACH, MetricRow
+from proxycall.cli.rollout.checks import FAIL, PASS, Row
+from proxycall.cli.rollout.smoke import Conversation
+from proxycall.cli.rollout.watch import BREACH, MetricRow
 
 SCENARIO_TITLES = {
     "stock": "Scenario 1: STOCK_CHECKER",
