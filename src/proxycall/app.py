@@ -9,13 +9,15 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from fastapi import FastAPI
+from fastapi import FastAPI, Request, Response
 from fastapi.staticfiles import StaticFiles
+from sqlalchemy.exc import SQLAlchemyError
+from starlette.routing import Match
 
 from proxycall import logs
 from proxycall.adapters.db import migrate
 from proxycall.adapters.db.conversations import ConversationStore, EventStore, UserStore
-from proxycall.adapters.db.database import create_engine, session_factory
+from proxycall.adapters.db.database import busy_error, create_engine, session_factory
 from proxycall.adapters.db.switches import RecordStore, SwitchStore
 from proxycall.api import admin, conversation, health
 from proxycall.api import errors as api_errors
@@ -65,14 +67,45 @@ def create_app(
 
     app = FastAPI(title="proxycall", version="0.1.0", lifespan=lifespan)
     api_errors.install(app)
+    app.add_exception_handler(SQLAlchemyError, _database_error)
     app.add_middleware(BodyLimitMiddleware)
     for module in (health, conversation, places_routes, admin):
         app.include_router(module.router)
     _include_calls(app)
     _mount_simulator(app)
     if WEB_DIR.exists():
-        app.mount("/", StaticFiles(directory=WEB_DIR, html=True), name="web")
+        app.mount("/", WebApp(app, directory=WEB_DIR, html=True), name="web")
     return app
+
+
+async def _database_error(request: Request, exc: Exception) -> Response:
+    """A database wait that ran out is a 503 database_busy; anything else stays a 500."""
+    busy = busy_error(exc)
+    if busy is None:
+        return await api_errors.unexpected(request, exc)
+    logs.warning("database_busy", path=request.url.path, error=type(exc).__name__)
+    return await api_errors.domain(request, busy)
+
+
+class WebApp(StaticFiles):
+    """The web app's files; an API path asked with the wrong method is a 405, not a missing file."""
+
+    def __init__(self, app: FastAPI, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self._api = app
+
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        """Answer 405 for an API route's path, else serve the file."""
+        if _is_api_path(self._api, scope):
+            response = api_errors.error_response(405, "method_not_allowed", "Method Not Allowed")
+            await response(scope, receive, send)
+            return
+        await super().__call__(scope, receive, send)
+
+
+def _is_api_path(app: FastAPI, scope: Any) -> bool:
+    """True when a route answers this path, only for another method (a partial match)."""
+    return any(route.matches(scope)[0] is Match.PARTIAL for route in app.router.routes)
 
 
 def _include_calls(app: FastAPI) -> None:
@@ -101,7 +134,7 @@ async def _build(
     registry = default_registry()
     if settings.auto_migrate:
         await asyncio.to_thread(migrate.upgrade, settings.sqlalchemy_url)
-    engine = create_engine(settings.sqlalchemy_url)
+    engine = create_engine(settings.sqlalchemy_url, settings.db_timeout_seconds)
     sessions = session_factory(engine)
     users = UserStore(sessions)
     token, generated = _admin_token(settings)

@@ -42,7 +42,9 @@ class Settings(BaseSettings):
     worker_interval_seconds: float = Field(1.0, alias="PROXYCALL_WORKER_INTERVAL_SECONDS",
                                            gt=0, le=60)
     lost_contact_seconds: float = Field(120.0, alias="PROXYCALL_LOST_CONTACT_SECONDS", gt=0)
+    call_lease_seconds: float = Field(15.0, alias="PROXYCALL_CALL_LEASE_SECONDS", gt=0, le=600)
     simulator_pace: float = Field(0.4, alias="PROXYCALL_SIMULATOR_PACE", ge=0)
+    db_timeout_seconds: float = Field(3.0, alias="PROXYCALL_DB_TIMEOUT_SECONDS", gt=0, le=60)
 
     openai_api_key: SecretStr | None = Field(None, alias="OPENAI_API_KEY")
     openai_base_url: str | None = Field(None, alias="OPENAI_BASE_URL")

@@ -5,8 +5,10 @@
     │   └── UnknownAgent        422 unknown_agent_type
     ├── NotFound                404 not_found (also: someone else's conversation or call)
     ├── Conflict                409 (conversation_complete, not_confirmed, ...)
+    │   └── ConversationBusy    409 conversation_busy, with Retry-After (send the turn again)
     ├── DestinationBlocked      422 destination_blocked
     ├── CallsPaused             503 calls_paused
+    ├── DatabaseBusy            503 database_busy, with Retry-After (a database wait ran out)
     ├── ProviderUnavailable     503 provider_unavailable (places, telephony, LLM down)
     ├── RateLimited             429 rate_limited, with Retry-After
     └── Unauthorized            401 unauthorized / Forbidden 403 forbidden
@@ -46,6 +48,23 @@ class NotFound(ProxycallError):
 class Conflict(ProxycallError):
     status = 409
     code = "conflict"
+
+
+class ConversationBusy(Conflict):
+    code = "conversation_busy"
+
+    def __init__(self, message: str, retry_after: int = 1) -> None:
+        super().__init__(message, details={"retryAfterSeconds": retry_after})
+        self.headers = {"Retry-After": str(retry_after)}
+
+
+class DatabaseBusy(ProxycallError):
+    status = 503
+    code = "database_busy"
+
+    def __init__(self, message: str, retry_after: int = 2) -> None:
+        super().__init__(message, details={"retryAfterSeconds": retry_after})
+        self.headers = {"Retry-After": str(retry_after)}
 
 
 class DestinationBlocked(ProxycallError):

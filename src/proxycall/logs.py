@@ -72,7 +72,8 @@ def startup_warning(line: str) -> None:
 
 
 def kill_switch_routed(conversation_id: str) -> None:
-    log.info("[KILL_SWITCH] Routing /v2 request to v1 for conversationId=%s", conversation_id)
+    log.info("[KILL_SWITCH] Routing /v2 request to v1 for conversationId=%s",
+             mask_phone(conversation_id))
 
 
 def kill_switch_changed(active: bool, by: str) -> None:
@@ -84,7 +85,7 @@ def summary_line(
     ai_used: bool, **extra: object,
 ) -> str:
     base = (
-        f"[V2-SUMMARY] id={conversation_id} agent={agent} action={action} "
+        f"[V2-SUMMARY] id={mask_phone(conversation_id)} agent={agent} action={action} "
         f"question={question or 'none'} slots_filled={slots_filled} "
         f"ai_used={'true' if ai_used else 'false'}"
     )

@@ -11,7 +11,7 @@ from tests.support.server import scratch_postgres
 
 from proxycall.adapters.db import migrate
 
-TABLES = {"users", "conversations", "turns", "engine_events", "calls", "call_events",
+TABLES = {"users", "credentials", "conversations", "turns", "engine_events", "calls", "call_events",
           "runtime_switches", "rollout_records"}
 
 
@@ -48,3 +48,30 @@ def test_concurrent_upgrades_on_one_database(tmp_path: Path) -> None:
         with ThreadPoolExecutor(max_workers=4) as pool:
             list(pool.map(lambda _, u=url: migrate.upgrade(u), range(4)))
         assert _tables(url) == TABLES
+
+
+def test_tokens_move_to_credentials_and_back(tmp_path: Path) -> None:
+    """0002 moves each user's token hash to the credentials table; its downgrade restores it."""
+    from sqlalchemy import text
+
+    for url in _urls(tmp_path):
+        migrate.downgrade(url, "base")
+        migrate.upgrade(url, "0001")
+        engine = create_engine(migrate.sync_url(url))
+        try:
+            with engine.begin() as connection:
+                connection.execute(text(
+                    "INSERT INTO users (id, name, token_hash, is_admin, created_at) "
+                    "VALUES ('u1', 'A', 'hash-1', false, '2026-12-05 00:00:00+00:00')"))
+            migrate.upgrade(url)
+            with engine.connect() as connection:
+                rows = connection.execute(text(
+                    "SELECT user_id, token_hash FROM credentials")).all()
+            assert [tuple(row) for row in rows] == [("u1", "hash-1")]
+            migrate.downgrade(url, "0001")
+            with engine.connect() as connection:
+                restored = connection.execute(text("SELECT token_hash FROM users")).scalar()
+            assert restored == "hash-1"
+        finally:
+            engine.dispose()
+        migrate.upgrade(url)

@@ -10,6 +10,7 @@ from fastapi.responses import Response
 from prometheus_client import CONTENT_TYPE_LATEST
 
 from proxycall.api.deps import AdminUser, container
+from proxycall.api.json_body import SafeJsonRoute
 from proxycall.api.schemas import (
     CallsPausedRequest,
     CreateUserRequest,
@@ -18,7 +19,7 @@ from proxycall.api.schemas import (
 )
 from proxycall.services.prometheus import render_metrics
 
-router = APIRouter()
+router = APIRouter(route_class=SafeJsonRoute)
 
 
 @router.get("/admin/kill-switch")

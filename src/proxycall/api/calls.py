@@ -9,6 +9,7 @@ from fastapi import APIRouter, Header, Path, Request
 from pydantic import BaseModel, ConfigDict, Field
 
 from proxycall.api.deps import CurrentUser, container
+from proxycall.api.json_body import SafeJsonRoute
 from proxycall.api.schemas import CONVERSATION_ID
 from proxycall.errors import ProviderUnavailable
 from proxycall.services.calls.service import StartInput
@@ -16,7 +17,7 @@ from proxycall.services.calls.service import StartInput
 if TYPE_CHECKING:
     from proxycall.services.calls.service import CallService
 
-router = APIRouter()
+router = APIRouter(route_class=SafeJsonRoute)
 CALL_ID = r"^[A-Za-z0-9_-]{1,40}$"
 
 

@@ -8,11 +8,12 @@ from fastapi import APIRouter, Header, Request
 
 from proxycall import logs
 from proxycall.api.deps import CurrentUser, container
+from proxycall.api.json_body import SafeJsonRoute
 from proxycall.api.schemas import TurnRequest
 from proxycall.errors import NotFound
 from proxycall.services.conversation import TurnInput
 
-router = APIRouter()
+router = APIRouter(route_class=SafeJsonRoute)
 
 
 def _turn_input(body: TurnRequest, header_key: str | None) -> TurnInput:
@@ -61,7 +62,7 @@ async def next_v1(
 
 
 @router.get("/v2/agents")
-async def agents(request: Request) -> dict[str, Any]:
+async def agents(request: Request, _user: CurrentUser) -> dict[str, Any]:
     registry = container(request).registry
     return {"agents": [
         {

@@ -50,7 +50,8 @@ async def _validation(_request: Request, exc: RequestValidationError) -> JSONRes
 _MIRRORED_DETAILS = ("requiredFieldsMissing",)
 
 
-async def _domain(_request: Request, exc: ProxycallError) -> JSONResponse:
+async def domain(_request: Request, exc: ProxycallError) -> JSONResponse:
+    """Answer a domain error with its status, code and (when it has them) headers."""
     headers = getattr(exc, "headers", None)
     body = error_body(exc.code, exc.message, exc.details)
     if isinstance(exc.details, dict):
@@ -64,13 +65,14 @@ async def _http(_request: Request, exc: StarletteHTTPException) -> JSONResponse:
     return error_response(exc.status_code, code, message, headers=getattr(exc, "headers", None))
 
 
-async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
+async def unexpected(request: Request, exc: Exception) -> JSONResponse:
+    """Answer 500 for what nobody expected, logged by its type only."""
     logs.warning("unhandled_error", path=request.url.path, error=type(exc).__name__)
     return error_response(500, "internal_error", "Something went wrong on our side.")
 
 
 def install(app: FastAPI) -> None:
     app.add_exception_handler(RequestValidationError, _validation)  # type: ignore[arg-type]
-    app.add_exception_handler(ProxycallError, _domain)  # type: ignore[arg-type]
+    app.add_exception_handler(ProxycallError, domain)  # type: ignore[arg-type]
     app.add_exception_handler(StarletteHTTPException, _http)  # type: ignore[arg-type]
-    app.add_exception_handler(Exception, _unexpected)
+    app.add_exception_handler(Exception, unexpected)

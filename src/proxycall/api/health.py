@@ -6,8 +6,8 @@ from typing import Any
 
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
-from sqlalchemy import text
 
+from proxycall.adapters.db.database import can_write
 from proxycall.api.deps import CurrentUser, container
 from proxycall.api.errors import error_body
 
@@ -29,12 +29,13 @@ async def health(request: Request) -> dict[str, Any]:
 
 @router.get("/ready", response_model=None)
 async def ready(request: Request) -> dict[str, Any] | JSONResponse:
-    try:
-        async with container(request).engine.connect() as connection:
-            await connection.execute(text("SELECT 1"))
-    except Exception:
-        return JSONResponse(error_body("not_ready", "The database is not reachable."),
-                            status_code=503)
+    """Ready when the database takes a write within a second (a locked store is not ready)."""
+    services = container(request)
+    if not await can_write(services.engine, usual_seconds=services.settings.db_timeout_seconds):
+        return JSONResponse(
+            error_body("not_ready", "The database cannot take a write right now.",
+                       {"database": "busy_or_unreachable"}),
+            status_code=503, headers={"Retry-After": "2"})
     return {"status": "ready", "database": "ok"}
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 
+from starlette.exceptions import HTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 MAX_BODY_BYTES = 64 * 1024
@@ -36,7 +37,7 @@ class BodyLimitMiddleware:
             if message["type"] == "http.request":
                 received += len(message.get("body", b""))
                 if received > self.max_bytes:
-                    raise _BodyTooLarge
+                    raise _BodyTooLarge()
             return message
 
         try:
@@ -45,8 +46,12 @@ class BodyLimitMiddleware:
             await _reject(send)
 
 
-class _BodyTooLarge(Exception):
-    pass
+class _BodyTooLarge(HTTPException):
+    """Raised while the body streams in; an HTTPException so the framework's body reader passes
+    it on (any other error there becomes a 400), and our error table answers 413."""
+
+    def __init__(self) -> None:
+        super().__init__(413, "The request body is over 64 KiB.")
 
 
 async def _reject(send: Send) -> None:

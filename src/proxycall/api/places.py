@@ -7,11 +7,12 @@ from typing import Any
 from fastapi import APIRouter, Request
 
 from proxycall.api.deps import CurrentUser, container
+from proxycall.api.json_body import SafeJsonRoute
 from proxycall.api.schemas import GeocodeRequest, PlaceDetailsRequest, PlaceSearchRequest
 from proxycall.core.places import LatLng, PlacesUnavailable
 from proxycall.errors import InvalidRequest, NotFound, ProviderUnavailable
 
-router = APIRouter(prefix="/places")
+router = APIRouter(prefix="/places", route_class=SafeJsonRoute)
 
 
 def _unavailable(exc: PlacesUnavailable) -> ProviderUnavailable:

@@ -2,12 +2,22 @@
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 CONVERSATION_ID = r"^[A-Za-z0-9._:-]{1,128}$"
+MAX_SLOTS = 64
+MAX_NUMBER = 10**12  # larger than any count a slot holds; keeps values inside the store's types
+
+SlotName = Annotated[str, Field(min_length=1, max_length=64)]
+SlotValue = (
+    Annotated[str, Field(max_length=2000)]
+    | Annotated[int, Field(ge=-MAX_NUMBER, le=MAX_NUMBER)]
+    | Annotated[float, Field(ge=-MAX_NUMBER, le=MAX_NUMBER, allow_inf_nan=False)]
+    | bool | None
+)
 
 
 class Location(BaseModel):
@@ -21,13 +31,13 @@ class TurnRequest(BaseModel):
     conversationId: str = Field(pattern=CONVERSATION_ID)
     agentType: str = Field(min_length=1, max_length=64)
     userMessage: str = Field("", max_length=2000)
-    slots: dict[str, str | int | float | bool | None] = Field(default_factory=dict)
+    slots: dict[SlotName, SlotValue] = Field(default_factory=dict, max_length=MAX_SLOTS)
     clientAction: Literal["CONFIRM", "REJECT"] | None = None
     idempotencyKey: str | None = Field(None, min_length=1, max_length=128)
     currentQuestionSlotName: str | None = Field(None, max_length=128)
     timezone: str | None = Field(None, max_length=64)
     location: Location | None = None
-    messageHistory: list[Any] | None = None
+    messageHistory: list[Any] | None = Field(None, max_length=200)
     debug: bool = False
 
     @field_validator("timezone")

@@ -4,13 +4,19 @@ from __future__ import annotations
 
 import asyncio
 import sys
+from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated, TypeVar
 
 import typer
 
 from proxycall.cli.rollout.commands import rollout_app
 from proxycall.config import ADMIN_TOKEN_FILE, ConfigError, Settings, load_settings
+
+if TYPE_CHECKING:
+    from proxycall.adapters.db.conversations import UserStore
+
+T = TypeVar("T")
 
 app = typer.Typer(help="proxycall: phone calls made on a person's behalf.", no_args_is_help=True)
 db_app = typer.Typer(help="Database migrations.", no_args_is_help=True)
@@ -110,23 +116,46 @@ def users_create(name: str) -> None:
     settings = settings_or_exit()
     token = secrets.token_urlsafe(32)
 
-    async def _create() -> str:
-        from proxycall.adapters.db import migrate
-        from proxycall.adapters.db.conversations import UserStore
-        from proxycall.adapters.db.database import create_engine, session_factory
+    async def _create(users: UserStore) -> str:
+        return (await users.create(name, token, datetime.now(UTC))).id
 
-        await asyncio.to_thread(migrate.upgrade, settings.sqlalchemy_url)
-        engine = create_engine(settings.sqlalchemy_url)
-        try:
-            user = await UserStore(session_factory(engine)).create(
-                name, token, datetime.now(UTC))
-        finally:
-            await engine.dispose()
-        return user.id
-
-    user_id = asyncio.run(_create())
+    user_id = asyncio.run(_with_users(settings, _create))
     typer.echo(f"userId={user_id}")
     typer.echo(f"token={token}")
+
+
+@users_app.command("revoke")
+def users_revoke(
+    token: Annotated[str | None, typer.Option(help="Revoke this token.")] = None,
+    user: Annotated[str | None, typer.Option(help="Revoke every token of this user id.")] = None,
+) -> None:
+    """Revoke a token (or all of a user's); the admin token of a running process included."""
+    if (token is None) == (user is None):
+        typer.echo("Say --token TOKEN or --user USER_ID.", err=True)
+        raise typer.Exit(2)
+    settings = settings_or_exit()
+
+    async def _revoke(users: UserStore) -> int:
+        return await users.revoke(datetime.now(UTC), token=token, user_id=user)
+
+    revoked = asyncio.run(_with_users(settings, _revoke))
+    typer.echo(f"Revoked {revoked} token(s); running servers stop accepting them within seconds.")
+    if revoked == 0:
+        raise typer.Exit(1)
+
+
+async def _with_users(settings: Settings, work: Callable[[UserStore], Awaitable[T]]) -> T:
+    """Run `work` with the user store of the configured database (migrated first)."""
+    from proxycall.adapters.db import migrate
+    from proxycall.adapters.db.conversations import UserStore
+    from proxycall.adapters.db.database import create_engine, session_factory
+
+    await asyncio.to_thread(migrate.upgrade, settings.sqlalchemy_url)
+    engine = create_engine(settings.sqlalchemy_url, settings.db_timeout_seconds)
+    try:
+        return await work(UserStore(session_factory(engine)))
+    finally:
+        await engine.dispose()
 
 
 @app.command("killswitch")
@@ -150,7 +179,7 @@ async def _killswitch(settings: Settings, state: str) -> dict[str, object]:
     from proxycall.services.switches import Switches
 
     await asyncio.to_thread(migrate.upgrade, settings.sqlalchemy_url)
-    engine = create_engine(settings.sqlalchemy_url)
+    engine = create_engine(settings.sqlalchemy_url, settings.db_timeout_seconds)
     try:
         sessions = session_factory(engine)
         switches = Switches(SwitchStore(sessions), settings.kill_switch,

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import asyncio
+import json
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
+from weakref import WeakValueDictionary
 from zoneinfo import ZoneInfo
 
 from proxycall import logs
@@ -19,7 +22,13 @@ from proxycall.core.agents import PLACE_SLOTS, Registry
 from proxycall.core.agents.spec import AgentSpec
 from proxycall.core.conversation import ConversationState, state_from_json, state_to_json
 from proxycall.core.parsers.result import ParseContext
-from proxycall.errors import Conflict, ProxycallError, UnknownAgent
+from proxycall.errors import (
+    Conflict,
+    ConversationBusy,
+    InvalidRequest,
+    ProxycallError,
+    UnknownAgent,
+)
 from proxycall.services.engine_v1 import run_v1
 from proxycall.services.engine_v2 import EngineDeps, TurnResult, run_v2
 from proxycall.services.telemetry import Telemetry
@@ -62,6 +71,7 @@ class ConversationService:
         self._telemetry = telemetry
         self._clock = clock
         self._default_tz = default_timezone
+        self._locks: WeakValueDictionary[tuple[str, str], asyncio.Lock] = WeakValueDictionary()
 
     def spec_for(self, agent_type: str) -> AgentSpec:
         spec = self._registry.get(agent_type)
@@ -74,7 +84,23 @@ class ConversationService:
 
     async def next_turn(self, user_id: str, request: TurnInput, engine: str,
                         via: str) -> TurnOutput:
-        """Run one turn with `engine` ("v1"/"v2"); `via` is the route ("/v2" or "/v1")."""
+        """Run one turn with `engine` ("v1"/"v2"); `via` is the route ("/v2" or "/v1").
+
+        Turns of one conversation are taken one at a time in this process; across processes the
+        optimistic turn counter decides, and a loser that keeps losing answers conversation_busy.
+        """
+        async with self._lock_for(user_id, request.conversation_id):
+            return await self._next_turn(user_id, request, engine, via)
+
+    def _lock_for(self, user_id: str, conversation_id: str) -> asyncio.Lock:
+        key = (user_id, conversation_id)
+        lock = self._locks.get(key)
+        if lock is None:
+            lock = self._locks[key] = asyncio.Lock()
+        return lock
+
+    async def _next_turn(self, user_id: str, request: TurnInput, engine: str,
+                         via: str) -> TurnOutput:
         spec = self.spec_for(request.agent_type)
         started = time.perf_counter()
         for _attempt in range(MAX_COMMIT_ATTEMPTS):
@@ -96,6 +122,7 @@ class ConversationService:
                     code="conversation_complete",
                 )
             result = await self._run(spec, stored, request, engine)
+            _ensure_serializable(result.body)  # a turn whose answer cannot be sent is not stored
             elapsed_ms = (time.perf_counter() - started) * 1000
             record = TurnRecord(
                 turn=stored.turn + 1, idempotency_key=request.idempotency_key,
@@ -112,7 +139,7 @@ class ConversationService:
             if committed:
                 await self._telemetry.turn_done(request, spec, result, via, elapsed_ms)
                 return TurnOutput(result.body, replay=False)
-        raise Conflict("The conversation is busy; try again.", code="conversation_busy")
+        raise ConversationBusy("Another turn of this conversation was being saved; send it again.")
 
     async def _load_or_create(
         self, user_id: str, request: TurnInput, spec: AgentSpec, engine: str
@@ -174,6 +201,15 @@ class ConversationService:
         if stored is None:
             return None
         return stored.last_response
+
+
+def _ensure_serializable(body: dict[str, Any]) -> None:
+    """Raise before the commit (so nothing is stored) when the body cannot be sent as JSON."""
+    try:
+        json.dumps(body, ensure_ascii=False).encode("utf-8")
+    except (TypeError, ValueError) as exc:
+        raise InvalidRequest("The reply could not be written as JSON; nothing was stored.",
+                             details={"error": type(exc).__name__}) from exc
 
 
 def _request_record(request: TurnInput) -> dict[str, Any]:

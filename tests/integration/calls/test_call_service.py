@@ -92,7 +92,7 @@ class World:
         cid = f"c-{uuid.uuid4().hex[:10]}"
         async with self.sessions.begin() as session:
             if await session.get(User, self.user_id) is None:
-                session.add(User(id=self.user_id, name="T", token_hash=uuid.uuid4().hex,
+                session.add(User(id=self.user_id, name="T",
                                  is_admin=False, created_at=self.clock()))
                 await session.flush()
             session.add(Conversation(

@@ -56,6 +56,7 @@ class StoredCall:
     last_provider_event_at: datetime | None
     created_at: datetime
     updated_at: datetime
+    lease_expires_at: datetime | None = None
 
 
 @dataclass(frozen=True)
@@ -108,6 +109,7 @@ def _stored(row: Call) -> StoredCall:
         llm_calls=row.llm_calls, duration_seconds=row.duration_seconds, cost=row.cost,
         cost_currency=row.cost_currency, last_provider_event_at=row.last_provider_event_at,
         created_at=row.created_at, updated_at=row.updated_at,
+        lease_expires_at=row.lease_expires_at,
     )
 
 
@@ -171,6 +173,13 @@ class CallStore:
                 select(Call).where(Call.user_id == user_id)
                 .order_by(Call.created_at.desc(), Call.id.desc()).limit(limit))
             return [_stored(row) for row in rows]
+
+    async def renew_leases(self, owner: str, until: datetime) -> None:
+        """Extend the lease of every call in flight that `owner` holds (one statement)."""
+        async with self._sessions.begin() as session:
+            await session.execute(
+                update(Call).where(Call.claimed_by == owner, Call.status.in_(DIALED_STATUSES))
+                .values(lease_expires_at=until).execution_options(synchronize_session=False))
 
     async def in_flight(self) -> list[StoredCall]:
         """Calls handed to the provider that have not reached a terminal status."""

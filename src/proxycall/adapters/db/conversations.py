@@ -12,7 +12,7 @@ from sqlalchemy import Integer, cast, func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from proxycall.adapters.db.models import Conversation, EngineEvent, Turn, User
+from proxycall.adapters.db.models import Conversation, Credential, EngineEvent, Turn, User
 
 
 @dataclass(frozen=True)
@@ -56,6 +56,9 @@ class UserRecord:
     id: str
     name: str
     is_admin: bool
+
+
+ADMIN_USER_ID = "admin"
 
 
 def hash_token(token: str) -> str:
@@ -203,30 +206,58 @@ class EventStore:
 
 
 class UserStore:
+    """Users and their credentials: tokens are stored hashed, several per user, each revocable."""
+
     def __init__(self, sessions: async_sessionmaker[AsyncSession]) -> None:
         self._sessions = sessions
 
     async def create(self, name: str, token: str, now: datetime, *, is_admin: bool = False,
                      user_id: str | None = None) -> UserRecord:
+        """A new user holding `token`."""
         async with self._sessions.begin() as session:
-            user = User(id=user_id or str(uuid.uuid4()), name=name, token_hash=hash_token(token),
-                        is_admin=is_admin, created_at=now)
+            user = User(id=user_id or str(uuid.uuid4()), name=name, is_admin=is_admin,
+                        created_at=now)
             session.add(user)
+            await session.flush()
+            session.add(Credential(token_hash=hash_token(token), user_id=user.id,
+                                   created_at=now))
         return UserRecord(user.id, user.name, user.is_admin)
 
     async def by_token(self, token: str) -> UserRecord | None:
+        """The user a live (not revoked) token belongs to."""
+        query = (select(User.id, User.name, User.is_admin)
+                 .join(Credential, Credential.user_id == User.id)
+                 .where(Credential.token_hash == hash_token(token),
+                        Credential.revoked_at.is_(None)))
         async with self._sessions() as session:
-            user = await session.scalar(select(User).where(User.token_hash == hash_token(token)))
-            return UserRecord(user.id, user.name, user.is_admin) if user else None
+            row = (await session.execute(query)).first()
+        return UserRecord(row[0], row[1], bool(row[2])) if row else None
 
     async def ensure_admin(self, token: str, now: datetime) -> UserRecord:
-        """The admin user holds the admin token; a changed token replaces the stored hash."""
+        """Add `token` as a credential of the admin user; other processes' tokens stay valid."""
+        try:
+            async with self._sessions.begin() as session:
+                if await session.get(User, ADMIN_USER_ID) is None:
+                    session.add(User(id=ADMIN_USER_ID, name="Admin", is_admin=True,
+                                     created_at=now))
+                    await session.flush()
+                if await session.get(Credential, hash_token(token)) is None:
+                    session.add(Credential(token_hash=hash_token(token),
+                                           user_id=ADMIN_USER_ID, created_at=now))
+        except IntegrityError:  # another process added the same user or token just now
+            pass
+        return UserRecord(ADMIN_USER_ID, "Admin", True)
+
+    async def revoke(self, now: datetime, *, token: str | None = None,
+                     user_id: str | None = None) -> int:
+        """Revoke one token, or every token of a user; the number revoked."""
+        query = update(Credential).where(Credential.revoked_at.is_(None))
+        if token is not None:
+            query = query.where(Credential.token_hash == hash_token(token))
+        elif user_id is not None:
+            query = query.where(Credential.user_id == user_id)
+        else:
+            return 0
         async with self._sessions.begin() as session:
-            admin = await session.get(User, "admin")
-            if admin is None:
-                admin = User(id="admin", name="Admin", token_hash=hash_token(token),
-                             is_admin=True, created_at=now)
-                session.add(admin)
-            else:
-                admin.token_hash = hash_token(token)
-            return UserRecord(admin.id, admin.name, True)
+            result = await session.execute(query.values(revoked_at=now))
+        return int(getattr(result, "rowcount", 0) or 0)

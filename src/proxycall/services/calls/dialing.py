@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 from urllib.parse import urlencode
 
@@ -38,6 +39,7 @@ from proxycall.services.switches import Switches
 
 SIMULATOR_FROM_NUMBER = "+61755501234"  # (07) 5550 1234: an ACMA number reserved for fiction
 LOST_CONTACT_SECONDS = 120.0  # a dialed call silent this long is checked with the provider
+LEASE_SECONDS = 15.0  # a call in flight belongs to its process while the process renews this
 RING_TIMEOUT_SECONDS = 30
 TIME_LIMIT_SECONDS = 600
 
@@ -58,6 +60,8 @@ class CallConfig:
     ring_timeout_seconds: int = RING_TIMEOUT_SECONDS
     time_limit_seconds: int = TIME_LIMIT_SECONDS
     lost_contact_seconds: float = LOST_CONTACT_SECONDS
+    lease_seconds: float = LEASE_SECONDS
+    owner: str = field(default_factory=lambda: f"worker-{uuid.uuid4().hex[:12]}")
 
     @property
     def base_url(self) -> str:
@@ -72,6 +76,7 @@ class CallConfig:
 def call_config(
     settings: Settings, *, public_base_url: str, signing_token: str,
     from_number: str | None = None, lost_contact_seconds: float = LOST_CONTACT_SECONDS,
+    lease_seconds: float = LEASE_SECONDS,
 ) -> CallConfig:
     """The call configuration from the settings, this server's URL and the webhook token."""
     return CallConfig(
@@ -85,6 +90,7 @@ def call_config(
         call_window=parse_call_window(settings.call_window),
         check_opening_hours=settings.check_opening_hours,
         lost_contact_seconds=lost_contact_seconds,
+        lease_seconds=lease_seconds,
     )
 
 
@@ -191,6 +197,12 @@ def provider_extras(provider: ProviderCall) -> dict[str, Any]:
 # --- Dialing. ---
 
 
+def lease(config: CallConfig, now: datetime) -> dict[str, Any]:
+    """Columns that make this process the owner of a call in flight until the lease runs out."""
+    return {"claimed_by": config.owner,
+            "lease_expires_at": now + timedelta(seconds=config.lease_seconds)}
+
+
 async def dial(deps: CallDeps, call: StoredCall) -> StoredCall:
     """Hand a queued call to the provider; a refusal fails the call and raises 503."""
     spec = deps.spec(call.agent_type)
@@ -219,6 +231,7 @@ async def dial(deps: CallDeps, call: StoredCall) -> StoredCall:
         if current.provider_sid is None:
             change.values["provider_sid"] = provider.sid
         change.values.setdefault("last_provider_event_at", current.last_provider_event_at or now)
+        change.values.update(lease(deps.config, now))
         return change
 
     return await deps.store.mutate(call.id, placed) or call

@@ -15,13 +15,14 @@ from proxycall import logs
 from proxycall.adapters.db.calls import NewEvent, StoredCall
 from proxycall.adapters.db.conversations import StoredConversation
 from proxycall.core.agents.spec import AgentSpec, PhoneSource
-from proxycall.core.calls import CallStatus
+from proxycall.core.calls import CallStatus, is_terminal
+from proxycall.core.flows import FlowState
 from proxycall.core.planner import missing_slots
 from proxycall.core.render import render_lines, render_template
-from proxycall.core.voice import Directive
+from proxycall.core.voice import AnsweredBy, Directive
 from proxycall.errors import CallsPaused, Conflict, NotFound
 from proxycall.services.calls import views, webhooks, worker
-from proxycall.services.calls.dialing import CallDeps, dial
+from proxycall.services.calls.dialing import CallDeps, dial, lease
 from proxycall.services.calls.policy import (
     allowed_time,
     aware,
@@ -61,7 +62,7 @@ class CallService:
 
     def __init__(self, deps: CallDeps) -> None:
         self.deps = deps
-        self.worker_id = f"worker-{uuid.uuid4().hex[:12]}"
+        self.worker_id = deps.config.owner
 
     # --- Brief ---
 
@@ -119,15 +120,13 @@ class CallService:
         return await self._view(call, stored)
 
     async def _retry_allowed(self, existing: StoredCall, request: StartInput) -> bool:
-        """A re-dial is explicit, after busy, no-answer or a dial the provider refused, and
-        happens once per idempotency key."""
-        never_dialed = existing.status == CallStatus.FAILED.value and not existing.provider_sid
-        if existing.status not in RETRYABLE and not never_dialed:
-            if existing.status in (CallStatus.COMPLETED.value, CallStatus.FAILED.value,
-                                   CallStatus.CANCELED.value):
-                raise Conflict("Only a busy or unanswered call can be tried again.",
-                               code="retry_not_allowed", details={"callId": existing.id})
+        """A re-dial is explicit, after a call that reached nobody (busy, no answer, a dial that
+        failed, contact lost before anyone answered), and happens once per idempotency key."""
+        if not is_terminal(CallStatus(existing.status)):
             return False  # still in progress: the same call is the answer
+        if not _reached_nobody(existing):
+            raise Conflict("Only a call that reached nobody can be tried again.",
+                           code="retry_not_allowed", details={"callId": existing.id})
         if request.idempotency_key is None:
             return True
         events = await self.deps.store.events(existing.id)
@@ -163,6 +162,7 @@ class CallService:
             flow_state=None, values=call_values(stored), outcome=None, llm_calls=0,
             duration_seconds=None, cost=None, cost_currency=None, last_provider_event_at=None,
             created_at=now, updated_at=now,
+            lease_expires_at=None if plan.at else lease(self.deps.config, now)["lease_expires_at"],
         )
         note = NewEvent(kind="note", at=now, payload={
             "event": "created", "idempotencyKey": request.idempotency_key,
@@ -247,3 +247,14 @@ class CallService:
     async def reconcile(self) -> None:
         """At start-up: settle every call left in flight by a previous process."""
         await worker.reconcile(self.deps)
+
+
+def _reached_nobody(call: StoredCall) -> bool:
+    """Busy, no answer, or failed/canceled before anyone (person or machine) picked up."""
+    if call.status in RETRYABLE:
+        return True
+    if call.status not in (CallStatus.FAILED.value, CallStatus.CANCELED.value):
+        return False
+    flow = FlowState.from_json(call.flow_state) if call.flow_state is not None else None
+    answered = AnsweredBy(call.answered_by) if call.answered_by else None
+    return answered is None and not (flow is not None and flow.callee_spoke)

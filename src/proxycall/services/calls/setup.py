@@ -42,7 +42,8 @@ def build_call_service(
     """
     config = call_config(settings, public_base_url=public_base_url,
                          signing_token=signing_token, from_number=from_number,
-                         lost_contact_seconds=lost_contact_seconds)
+                         lost_contact_seconds=lost_contact_seconds,
+                         lease_seconds=settings.call_lease_seconds)
     deps = CallDeps(
         store=CallStore(sessions, dialect), conversations=conversations, registry=registry,
         switches=switches, telephony=telephony, extractor=extractor, config=config, clock=clock,

@@ -14,13 +14,15 @@ from typing import TYPE_CHECKING
 
 from proxycall import logs
 from proxycall.adapters.db.calls import Change, NewEvent, StoredCall
-from proxycall.core.calls import EndReason, is_terminal
+from proxycall.core.calls import CallStatus, EndReason, is_terminal
+from proxycall.core.flows import FlowState
 from proxycall.core.telephony import TelephonyError
 from proxycall.errors import ProxycallError
 from proxycall.services.calls.dialing import (
     CallDeps,
     dial,
     fail_call,
+    lease,
     provider_extras,
     status_change,
 )
@@ -36,7 +38,9 @@ POLICY_REFUSALS = {"shift_started": EndReason.SHIFT_STARTED}
 
 
 async def tick(deps: CallDeps, worker_id: str) -> None:
-    """One round: dial the scheduled calls that are due, then check the quiet ones."""
+    """One round: renew this process's leases, dial due calls, then check the quiet ones."""
+    now = deps.clock()
+    await deps.store.renew_leases(deps.config.owner, lease(deps.config, now)["lease_expires_at"])
     if not await deps.switches.calls_paused_active():
         for call in await deps.store.claim_due(worker_id, deps.clock(), MAX_CLAIMS_PER_TICK):
             await _dial_claimed(deps, call, worker_id)
@@ -84,17 +88,29 @@ async def _reschedule(deps: CallDeps, call: StoredCall, worker_id: str, at: date
 
 
 async def watch(deps: CallDeps, *, quiet_seconds: float | None = None) -> None:
-    """End calls the provider has been quiet about: ask it first, else `lost_contact`."""
+    """End calls the provider has been quiet about: ask it first, else `lost_contact`.
+
+    Only this process's calls and calls whose owner stopped renewing its lease are looked at:
+    a call another live process placed is that process's to watch.
+    """
     limit = deps.config.lost_contact_seconds if quiet_seconds is None else quiet_seconds
     now = deps.clock()
     for call in (await deps.store.in_flight())[:MAX_CHECKS_PER_TICK]:
+        if not _ours_to_watch(deps, call, now):
+            continue
         last = call.last_provider_event_at or call.updated_at
         if (now - last).total_seconds() >= limit:
             await check_with_provider(deps, call, now)
 
 
+def _ours_to_watch(deps: CallDeps, call: StoredCall, now: datetime) -> bool:
+    if call.claimed_by in (None, deps.config.owner):
+        return True
+    return call.lease_expires_at is None or call.lease_expires_at <= now
+
+
 async def reconcile(deps: CallDeps) -> None:
-    """At start-up: ask the provider about every call in flight; settle those that ended."""
+    """At start-up: ask the provider about calls in flight whose owner is gone."""
     await watch(deps, quiet_seconds=0.0)
 
 
@@ -109,7 +125,7 @@ async def check_with_provider(deps: CallDeps, call: StoredCall, now: datetime) -
         provider = await deps.telephony.fetch_call(call.provider_sid)
     except TelephonyError as exc:
         logs.warning("call_lost_contact", call_id=call.id, error=type(exc).__name__)
-        await fail_call(deps, call, EndReason.LOST_CONTACT, {"watchdog": type(exc).__name__})
+        await _end_unreachable(deps, call, now, type(exc).__name__)
         return
     overdue = (now - call.created_at).total_seconds() > (
         deps.config.time_limit_seconds + deps.config.ring_timeout_seconds
@@ -123,9 +139,36 @@ async def check_with_provider(deps: CallDeps, call: StoredCall, now: datetime) -
         change = status_change(spec, current, provider.status, now, source="watchdog",
                                extra=provider_extras(provider))
         change.values["last_provider_event_at"] = now
+        if not is_terminal(provider.status):
+            change.values.update(lease(deps.config, now))  # the provider's call lives: adopt it
         return change
 
     await deps.store.mutate(call.id, apply)
+
+
+async def _end_unreachable(deps: CallDeps, call: StoredCall, now: datetime, error: str) -> None:
+    """End a call the provider cannot tell us about, consistently with what we know of it.
+
+    When our flow had already said goodbye and hung up, the call ended normally and only the
+    provider's last callback was lost: it is `completed`. Otherwise it is `failed`,
+    `lost_contact`.
+    """
+    spec = deps.spec(call.agent_type)
+    if not _flow_finished(call):
+        await fail_call(deps, call, EndReason.LOST_CONTACT, {"watchdog": error})
+        return
+
+    def completed(current: StoredCall) -> Change:
+        change = status_change(spec, current, CallStatus.COMPLETED, now, source="watchdog")
+        change.events.append(NewEvent(kind="note", at=now, payload={
+            "watchdog": error, "event": "completed_after_lost_callback"}))
+        return change
+
+    await deps.store.mutate(call.id, completed)
+
+
+def _flow_finished(call: StoredCall) -> bool:
+    return call.flow_state is not None and FlowState.from_json(call.flow_state).finished
 
 
 async def _hang_up(deps: CallDeps, call: StoredCall) -> None:
