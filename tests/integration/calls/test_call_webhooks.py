@@ -176,3 +176,33 @@ def test_a_callee_hanging_up_mid_flow_ends_the_flow(sqlite_calls_server: CallSer
     assert stored is not None and stored.flow_state is not None
     assert stored.flow_state["finished"] is True
     assert stored.flow_state["end_reason"] == "callee_hung_up"
+
+
+def test_out_of_range_callback_fields_are_recorded_as_unknown(calls_server: CallServer) -> None:
+    """A signed callback is never a 500: the status applies, unreadable fields become unknown."""
+    server = calls_server
+    with server.client(server.new_user()) as client:
+        call = _in_flight_call(server, client, _me(client))
+        response = _post(server, "/twilio/status", call, {
+            "CallStatus": "completed", "CallDuration": "9" * 30, "Price": "-" + "9" * 40,
+            "PriceUnit": "X" * 50})
+        assert response.status_code < 300, response.text
+        status = client.get(f"/call/status/{call.id}").json()
+    assert status["status"] == "completed"
+    assert status["durationSeconds"] is None and status["cost"] is None
+    assert status["costCurrency"] is None
+    notes = [e.payload for e in _events(server, call.id) if e.kind == "note" and e.payload]
+    assert {"unreadableFields": ["CallDuration", "Price", "PriceUnit"]} in notes
+
+
+def test_ordinary_callback_fields_are_kept(calls_server: CallServer) -> None:
+    server = calls_server
+    with server.client(server.new_user()) as client:
+        call = _in_flight_call(server, client, _me(client))
+        response = _post(server, "/twilio/status", call, {
+            "CallStatus": "completed", "CallDuration": "42", "Price": "-0.0130",
+            "PriceUnit": "usd"})
+        assert response.status_code < 300, response.text
+        status = client.get(f"/call/status/{call.id}").json()
+    assert (status["durationSeconds"], status["cost"], status["costCurrency"]) == (
+        42, 0.013, "USD")

@@ -7,6 +7,8 @@ transcript. Only an answer the parsers could not read goes to the LLM, outside t
 
 from __future__ import annotations
 
+import math
+import re
 from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal, InvalidOperation
@@ -36,6 +38,14 @@ from proxycall.core.voice import (
 )
 from proxycall.services.calls.dialing import CallDeps, provider_extras, settle, status_change
 
+# What a callback's fields may hold; anything else is recorded as unknown.
+MAX_CALL_SECONDS = 24 * 3600
+MAX_SID_LENGTH = 64
+MAX_PRICE = Decimal("10000")
+MAX_PRICE_LENGTH = 32
+PRICE_STEP = Decimal("0.0001")
+_CURRENCY = re.compile(r"[A-Z]{3}")
+
 HANG_UP: list[Directive] = [Hangup()]
 
 
@@ -47,18 +57,31 @@ class _Outcome:
     interpretation: Interpretation | None = None
 
 
-def _provider_fields(call: StoredCall, form: dict[str, str], now: datetime) -> dict[str, Any]:
+def _provider_fields(call: StoredCall, form: dict[str, str], now: datetime
+                     ) -> tuple[dict[str, Any], list[str]]:
+    """The columns a callback fills, and the names of fields it sent that could not be read.
+
+    Values are read leniently and kept within what the columns hold: an unreadable or
+    out-of-range field is recorded as unknown (named in a note), never a failed callback.
+    """
     answered = answered_by_from_twilio(form.get("AnsweredBy"))
+    duration = _int(form.get("CallDuration"), MAX_CALL_SECONDS)
+    cost = _cost(form.get("Price"))
+    currency = (form.get("PriceUnit") or "").strip().upper()
     fields: dict[str, Any] = {
         "answered_by": answered.value if answered else None,
-        "duration_seconds": _int(form.get("CallDuration")),
-        "cost": _cost(form.get("Price")),
-        "cost_currency": form.get("PriceUnit") or None,
+        "duration_seconds": duration,
+        "cost": cost,
+        "cost_currency": currency if _CURRENCY.fullmatch(currency) else None,
         "last_provider_event_at": now,
     }
-    if call.provider_sid is None and form.get("CallSid"):
-        fields["provider_sid"] = form["CallSid"]
-    return fields
+    sid = form.get("CallSid") or ""
+    if call.provider_sid is None and 0 < len(sid) <= MAX_SID_LENGTH:
+        fields["provider_sid"] = sid
+    unreadable = [name for name, value in (("CallDuration", duration), ("Price", cost),
+                                           ("PriceUnit", fields["cost_currency"]))
+                  if form.get(name) and value is None]
+    return fields, unreadable
 
 
 def _foreign(call: StoredCall, form: dict[str, str]) -> bool:
@@ -80,9 +103,15 @@ async def on_status(deps: CallDeps, call_id: str, form: dict[str, str]) -> None:
     def apply(current: StoredCall) -> Change:
         if reported is None:
             return Change(values={"last_provider_event_at": now}, events=[NewEvent(
-                kind="note", at=now, payload={"unknownStatus": form.get("CallStatus", "")})])
-        return status_change(spec, current, reported, now, source="status_callback",
-                             extra=_provider_fields(current, form, now))
+                kind="note", at=now,
+                payload={"unknownStatus": form.get("CallStatus", "")[:MAX_SID_LENGTH]})])
+        fields, unreadable = _provider_fields(current, form, now)
+        change = status_change(spec, current, reported, now, source="status_callback",
+                               extra=fields)
+        if unreadable:
+            change.events.append(NewEvent(kind="note", at=now,
+                                          payload={"unreadableFields": unreadable}))
+        return change
 
     updated = await deps.store.mutate(call_id, apply)
     if updated is not None and is_terminal(CallStatus(updated.status)) and updated.cost is None:
@@ -117,7 +146,7 @@ async def on_voice(deps: CallDeps, call_id: str, form: dict[str, str]) -> list[D
 
     def apply(current: StoredCall) -> Change:
         change = status_change(spec, current, reported, now, source="voice",
-                               extra=_provider_fields(current, form, now))
+                               extra=_provider_fields(current, form, now)[0])
         status = CallStatus(change.values.get("status", current.status))
         if is_terminal(status):
             out.directives = HANG_UP
@@ -166,7 +195,7 @@ async def _flow_step(deps: CallDeps, call_id: str, form: dict[str, str], event: 
 
     def apply(current: StoredCall) -> Change | None:
         spec = deps.spec(current.agent_type)
-        change = Change(values=_known(_provider_fields(current, form, now)))
+        change = Change(values=_known(_provider_fields(current, form, now)[0]))
         change.values["updated_at"] = now
         if llm_used:
             change.values["llm_calls"] = current.llm_calls + 1
@@ -219,25 +248,33 @@ def _known(values: dict[str, Any]) -> dict[str, Any]:
     return {key: value for key, value in values.items() if value is not None}
 
 
-def _int(text: str | None) -> int | None:
-    try:
-        return int(text) if text not in (None, "") else None
-    except ValueError:
+def _int(text: str | None, highest: int) -> int | None:
+    """A whole number from 0 to `highest`, else None (too long, negative, or not a number)."""
+    if not text or len(text) > len(str(highest)) or not text.isdigit():
         return None
+    value = int(text)
+    return value if value <= highest else None
 
 
 def _float(text: str | None) -> float | None:
+    """A finite number (a recognition confidence), else None."""
+    if not text or len(text) > MAX_PRICE_LENGTH:
+        return None
     try:
-        return float(text) if text not in (None, "") else None
+        value = float(text)
     except ValueError:
         return None
+    return value if math.isfinite(value) else None
 
 
 def _cost(text: str | None) -> str | None:
     # Twilio reports a call's price as a negative amount ("-0.0130"); ours is what it cost.
-    if not text:
+    if not text or len(text) > MAX_PRICE_LENGTH:
         return None
     try:
-        return str(abs(Decimal(text)))
+        amount = abs(Decimal(text))
     except InvalidOperation:
         return None
+    if not amount.is_finite() or amount > MAX_PRICE:
+        return None
+    return str(amount.quantize(PRICE_STEP))
