@@ -164,6 +164,39 @@ async def test_a_quiet_call_is_ended_as_lost_contact(world: World) -> None:
     assert status["outcome"]["taskResult"] == "UNKNOWN"
 
 
+async def test_a_lost_completed_callback_after_the_goodbye_ends_the_call_completed(
+        world: World) -> None:
+    """The flow said goodbye and hung up, the provider's last callback never came and it no
+    longer knows the call: the call ended normally, so it is completed, not failed."""
+    cid = await world.confirmed("SICK_CALLER", SICK_VALUES)
+    call_id = (await world.service.start(world.user_id, StartInput(cid)))["callId"]
+    sid = f"CA{1:032d}"  # what ScriptedTelephony answered for the first call
+    await world.service.on_voice(call_id, {"CallSid": sid, "CallStatus": "in-progress",
+                                           "AnsweredBy": "human"})
+    await world.service.on_gather(call_id, {"CallSid": sid, "CallStatus": "in-progress",
+                                            "SpeechResult": "no worries, thanks"})
+    world.telephony.fetched = CallNotFound("no such call")
+    world.clock.now += timedelta(seconds=LOST_CONTACT + 1)
+    await world.service.tick()
+    status = await world.service.status(world.user_id, call_id)
+    assert status["status"] == "completed" and status["terminal"] is True
+    assert status["endReason"] == "completed"
+    assert status["outcome"]["taskResult"] == "SUCCESS"
+
+
+async def test_contact_lost_before_the_goodbye_is_failed_lost_contact(world: World) -> None:
+    cid = await world.confirmed("SICK_CALLER", SICK_VALUES)
+    call_id = (await world.service.start(world.user_id, StartInput(cid)))["callId"]
+    await world.service.on_voice(call_id, {"CallSid": f"CA{1:032d}",
+                                           "CallStatus": "in-progress", "AnsweredBy": "human"})
+    world.telephony.fetched = CallNotFound("no such call")
+    world.clock.now += timedelta(seconds=LOST_CONTACT + 1)
+    await world.service.tick()
+    status = await world.service.status(world.user_id, call_id)
+    assert (status["status"], status["endReason"]) == ("failed", "lost_contact")
+    assert status["outcome"]["taskResult"] != "SUCCESS"
+
+
 async def test_the_watchdog_takes_the_providers_word_first(world: World) -> None:
     cid = await world.confirmed("SICK_CALLER", SICK_VALUES)
     call_id = (await world.service.start(world.user_id, StartInput(cid)))["callId"]
