@@ -150,7 +150,9 @@ def apply_commands(
         if isinstance(command, SetSlot):
             if _set_value(spec, state, command):
                 changed.append(command.slot)
-            _mark_reviewed(state, command.slot)
+                _mark_reviewed(state, command.slot)
+            elif command.source is not Source.CLIENT:
+                _mark_reviewed(state, command.slot)  # said again in words: kept on purpose
             state.pending_options.pop(command.slot, None)
         elif isinstance(command, KeepValue):
             _mark_reviewed(state, command.slot)
@@ -223,7 +225,9 @@ def decide(
     known_before = set(state.values)
     changed, problem, clarification, jump = apply_commands(spec, state, commands)
     forgotten = sorted(known_before - set(state.values))
-    named_change = any(slot != asked for slot in changed)  # "change the time to 10am"
+    # "change the time to 10am" ends a review; a REJECT's own corrections (slots a client sent
+    # with it) are applied first and the review still starts at the first slot.
+    named_change = client_action != ClientAction.REJECT and any(slot != asked for slot in changed)
     if state.reviewing and (end_review or named_change or _review_finished(spec, state)):
         state.reviewing = False
     if changed and state.card_id is not None:
@@ -335,7 +339,9 @@ def _find_place(spec: AgentSpec, state: ConversationState) -> Decision:
     area = str(state.values[area_slot]) if area_slot and area_slot in state.values else None
     where = f" near {area}" if area else ""
     lookup = "I'll look up their number. " if state.find_place_for_phone else ""
-    message = f"{lookup}Which {query}{where} should I call? Pick one from the list."
+    offer = "" if spec.phone.source is not PhoneSource.PLACE else \
+        " If it isn't there, just type their number."
+    message = f"{lookup}Which {query}{where} should I call? Pick one from the list.{offer}"
     return Decision(Action.FIND_PLACE, message, place_search=PlaceSearch(query, area))
 
 

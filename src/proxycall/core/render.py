@@ -139,3 +139,10 @@ def render_lines(
         for template in templates
         if (line := render_template(template, values, spec, spoken=spoken)) is not None
     ]
+
+
+def change_sentence(spec: AgentSpec, name: str, old: Value, new: Value) -> str:
+    """Say a change back: "Changed Shift starts from 9 am to 10 am."."""
+    label = spec.slot(name).label if spec.has_slot(name) else name.replace("_", " ")
+    return (f"Changed {label} from {render_value(spec, name, old)} "
+            f"to {render_value(spec, name, new)}.")

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from proxycall import logs
-from proxycall.core.agents.spec import AgentSpec
+from proxycall.core.agents.spec import AgentSpec, PhoneSource
 from proxycall.core.conversation import (
     Action,
     Command,
@@ -19,6 +19,7 @@ from proxycall.core.conversation import (
 )
 from proxycall.core.llm import Extractor, LlmUnavailable
 from proxycall.core.parsers import parse_slot
+from proxycall.core.parsers.phone import parse_phone, scan_phones
 from proxycall.core.parsers.result import Ambiguous, ParseContext, Parsed, Rejected
 from proxycall.core.places import Places, PlacesUnavailable
 from proxycall.core.planner import (
@@ -31,6 +32,7 @@ from proxycall.core.planner import (
     missing_slots,
 )
 from proxycall.core.policy import ALLOWED, PolicyDecision
+from proxycall.core.render import change_sentence
 from proxycall.core.understanding.reader import understand
 from proxycall.errors import ProviderUnavailable
 from proxycall.services.responses import build_response
@@ -39,6 +41,7 @@ if TYPE_CHECKING:
     from proxycall.services.conversation import TurnInput
 
 PLACE_ID_KEYS = ("place_id", "placeId")
+GIVEN_PLACE_PREFIX = "given:"  # a place the person gave by its number, not from the directory
 SERVER_OWNED = ("place_name", "place_address", "place_phone", "place_timezone", "placePhone")
 
 
@@ -109,6 +112,13 @@ async def run_v2(
         ai_model=deps.extractor.model if reading.ai_used and deps.extractor else None,
         ignored=reading.ignored, region=deps.region,
     )
+    changes = _changes(spec, before, state.values, decision.changed)
+    if changes:  # said before the next question or the card, so no change goes unnoticed
+        said = " ".join(change_sentence(spec, c["slot"], c["old"], c["new"]) for c in changes)
+        body["assistantMessage"] = f"{said} {body['assistantMessage']}"
+    body["changes"] = changes
+    if state.place and state.place.get("given"):
+        body["agentMeta"]["phoneSource"] = "GIVEN"  # the person typed the business's number
     warning = _destination_warning(spec, state, decision, deps)
     if warning is not None:  # said now, so the person can change it; /call/start refuses it
         body["destinationWarning"] = warning
@@ -118,6 +128,17 @@ async def run_v2(
     if request.debug:
         body["debugPayload"] = _debug(spec, state, decision, reading)
     return result
+
+
+def _changes(spec: AgentSpec, before: dict[str, Any], after: dict[str, Any],
+             changed: Sequence[str]) -> list[dict[str, Any]]:
+    """Earlier values of the agent's slots this turn replaced: [{slot, old, new}]."""
+    return [
+        {"slot": name, "old": before[name], "new": after[name]}
+        for name in dict.fromkeys(changed)
+        if spec.has_slot(name) and before.get(name) is not None and name in after
+        and after[name] != before[name]
+    ]
 
 
 def _destination_warning(spec: AgentSpec, state: ConversationState, decision: Decision,
@@ -214,6 +235,9 @@ async def _read_message(
         reading.commands.append(KeepValue(state.asked_slot))
         return False
     commands = understand(spec, message, state.asked_slot, dict(state.values), ctx)
+    given = _given_number(spec, state, message, ctx, reading)
+    if given:  # "their number is …": the digits are the place's number, not a count or a time
+        commands = [c for c in commands if not isinstance(c, SlotRejected)]
     reading.raw.extend(_describe(command) for command in commands)
     rejected = [c for c in commands if isinstance(c, SlotRejected)]
     understood: list[Command] = [c for c in commands if not isinstance(c, SlotRejected)]
@@ -224,7 +248,38 @@ async def _read_message(
         else:
             commands = [*commands, *(c for c in llm_commands if c.slot != state.asked_slot)]
     reading.commands.extend(commands)
+    reading.commands.extend(given)  # after any renamed business, so the place stays set
     return False
+
+
+def _given_number(spec: AgentSpec, state: ConversationState, message: str, ctx: ParseContext,
+                  reading: _Reading) -> list[Command]:
+    """A place agent's business number typed by the person: the place is set from it (GIVEN).
+
+    Read at any point before the call; at the place step a number that cannot be called
+    (emergency, malformed) is refused with the reason instead of asking to pick again.
+    """
+    if spec.phone.source is not PhoneSource.PLACE:
+        return []
+    hits = scan_phones(message, ctx.region)
+    if not hits or hits[0].ambiguous:
+        if state.last_action is Action.FIND_PLACE and _looks_like_a_number(message):
+            result = parse_phone(message, ctx.region)
+            if isinstance(result, (Rejected, Ambiguous)):
+                reason = result.reason if isinstance(result, Rejected) else result.question
+                reading.problem = ValidationProblem("place_phone", reason)
+        return []
+    number = str(hits[0].value)
+    business = state.values.get(spec.phone.query_slot or "") or "the business"
+    state.place = {"timezone": None, "openingHours": None, "given": True}
+    reading.raw.append({"slot": "place_phone", "source": "GIVEN", "value": number})
+    return [SetSlot("place_id", f"{GIVEN_PLACE_PREFIX}{number}", Source.PARSER),
+            SetSlot("place_name", str(business), Source.PARSER),
+            SetSlot("place_phone", number, Source.PARSER)]
+
+
+def _looks_like_a_number(message: str) -> bool:
+    return sum(ch.isdigit() for ch in message) >= 3 or "triple" in message.lower()
 
 
 def _asked_filled(commands: Sequence[Command], state: ConversationState) -> bool:

@@ -83,6 +83,7 @@ def build_response(
         "aiModel": ai_model if ai_used and ai_model else DETERMINISTIC,
         "confidence": 0.8 if ai_used else 1.0,
         "ignoredSlots": sorted(set(ignored)),
+        "changes": [],  # v2 lists the earlier values this turn replaced
     }
 
 

@@ -60,7 +60,8 @@ async function signIn(value) {
   if (!token.get()) return showSignIn("missing");
   mount(loading("Signing you in…"));
   try {
-    const [me, registry] = await Promise.all([api.me(), api.agents()]);
+    const me = await api.me(); // first: a bad token answers 401 once, with the reason shown
+    const registry = await api.agents();
     session.me = me;
     session.agents = registry?.agents ?? [];
     signedIn = true;

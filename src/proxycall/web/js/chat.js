@@ -202,8 +202,9 @@ function renderStep(convo, { panel, composerHost, send: sendTurn }) {
   };
   panel.replaceChildren();
   if (action === "FIND_PLACE") {
-    panel.append(renderPlacePicker(last.placeSearchParams ?? {}, (place) =>
-      sendTurn({ slots: { place_id: place.placeId }, display: `Call ${place.name}` })));
+    panel.append(renderPlacePicker(last.placeSearchParams ?? {},
+      (place) => sendTurn({ slots: { place_id: place.placeId }, display: `Call ${place.name}` }),
+      (number) => sendTurn({ text: `Their number is ${number}`, display: number })));
   } else if (action === "CONFIRM" && last.confirmationCard) {
     const card = last.confirmationCard;
     panel.append(renderConfirmCard(card, {

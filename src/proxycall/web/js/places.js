@@ -40,8 +40,30 @@ function candidateRow(place, onChoose) {
     h("span", { class: "place-choose", "aria-hidden": "true", text: "Choose" })));
 }
 
+/** A small form for a business that is not in the list: the person types its number. */
+function numberForm(onGiveNumber) {
+  const number = h("input", { id: "place-number", name: "number", type: "tel",
+    autocomplete: "off", inputmode: "tel", placeholder: "e.g. (03) 7010 0005", required: true });
+  const form = h("form", { class: "place-number-form", hidden: true,
+    "data-testid": "place-number-form",
+    onsubmit: (event) => {
+      event.preventDefault();
+      const value = number.value.trim();
+      if (value) onGiveNumber(value);
+    } },
+  h("div", { class: "field" },
+    h("label", { for: "place-number", class: "field-label", text: "Their phone number" }),
+    number),
+  h("button", { class: "btn btn-secondary btn-small", type: "submit", text: "Use this number" }));
+  const toggle = h("button", { class: "btn btn-ghost btn-small", type: "button",
+    "data-testid": "enter-number",
+    onclick: () => { form.hidden = false; toggle.hidden = true; number.focus(); } },
+  h("span", { text: "Enter their number" }));
+  return { form, toggle };
+}
+
 /** Renders the picker; it searches straight away with the server's suggested query and area. */
-export function renderPlacePicker(params, onChoose) {
+export function renderPlacePicker(params, onChoose, onGiveNumber) {
   const query = h("input", { id: "place-query", name: "query", type: "search",
     value: params.query ?? "", autocomplete: "off", required: true, enterkeyhint: "search" });
   const area = h("input", { id: "place-area", name: "area", type: "text",
@@ -69,7 +91,7 @@ export function renderPlacePicker(params, onChoose) {
         ? h("ul", { class: "place-list", role: "list", "aria-label": "Places found" },
           list.map((place) => candidateRow(place, onChoose)))
         : h("p", { class: "muted place-status",
-          text: "No matches nearby. Try another spelling or a different area." }));
+          text: "No matches nearby. Try another spelling or area, or enter their number." }));
       // The list arrives after the chat scrolled to the picker: bring the choices into view once.
       if (firstSearch && list.length) card.scrollIntoView({ block: "start" });
       firstSearch = false;
@@ -108,10 +130,11 @@ export function renderPlacePicker(params, onChoose) {
     h("button", { class: "btn btn-secondary btn-small", type: "submit" },
       icon(ICONS.search), h("span", { text: "Search" }))));
 
+  const given = numberForm(onGiveNumber);
   const card = h("section", { class: "card place-picker", "aria-labelledby": "place-title",
     "data-testid": "place-picker" },
     h("h2", { id: "place-title", class: "card-title", text: "Which one should I call?" }),
-    form, results);
+    form, results, h("div", { class: "place-given" }, given.toggle, given.form));
   if (query.value.trim()) queueMicrotask(search);
   return card;
 }

@@ -1,0 +1,38 @@
+"""No dead end in the picker: a restaurant that is not in the directory is called on the number
+the person enters with "Enter their number", in a real browser, through the card to the call."""
+
+from __future__ import annotations
+
+import pytest
+from playwright.sync_api import expect
+
+pytestmark = pytest.mark.browser
+
+
+def test_enter_their_number_reaches_the_card_and_a_call(chat, shot) -> None:
+    page = chat.page
+    chat.start("Book a table")
+    chat.say("table for 2 at Zed's Noodle Bar tomorrow at 7pm under Sam")
+    chat.expect_action("FIND_PLACE")
+    picker = page.get_by_test_id("place-picker")
+    expect(chat.last_assistant()).to_contain_text("type their number")
+
+    picker.get_by_test_id("enter-number").click()
+    number_form = picker.get_by_test_id("place-number-form")
+    number_form.get_by_label("Their phone number").fill("03 7010 0099")
+    shot("picker-enter-number")
+    before = chat.turns()
+    number_form.get_by_role("button", name="Use this number").click()
+    chat.wait_for_turns(before + 1)
+    chat.expect_action("CONFIRM")
+    card = page.get_by_test_id("confirmation-card")
+    expect(card).to_contain_text("Zed's Noodle Bar")
+    expect(card).to_contain_text("(03) 7010 0099")
+    shot("card-with-given-number")
+
+    chat.tap(card.get_by_role("button").first.inner_text().strip(), within=card)
+    chat.expect_action("COMPLETE")
+    start = page.get_by_role("button", name="Start call")
+    expect(start).to_be_visible()
+    start.click()
+    expect(page.get_by_test_id("call-status")).to_be_visible()
