@@ -35,6 +35,9 @@ test: setup browser
 	@if scripts/ensure-postgres.sh "$(PG_TEST_DB)"; then \
 	  export PROXYCALL_TEST_DATABASE_URL="$${PROXYCALL_TEST_DATABASE_URL:-$(PG_TEST_URL)}"; \
 	else echo "PostgreSQL unavailable: its tests will skip (they fail in CI)"; fi; \
+	if scripts/ensure-redis.sh; then \
+	  export PROXYCALL_TEST_REDIS_URL="$${PROXYCALL_TEST_REDIS_URL:-redis://127.0.0.1:6379/0}"; \
+	else echo "Redis unavailable: its tests will skip (they fail in CI)"; fi; \
 	$(PY) -m pytest -q -p no:cacheprovider
 
 lint: setup

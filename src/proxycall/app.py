@@ -19,7 +19,7 @@ from proxycall.adapters.db import migrate
 from proxycall.adapters.db.conversations import ConversationStore, EventStore, UserStore
 from proxycall.adapters.db.database import busy_error, create_engine, session_factory
 from proxycall.adapters.db.switches import RecordStore, SwitchStore
-from proxycall.api import admin, conversation, health
+from proxycall.api import admin, conversation, health, ops
 from proxycall.api import errors as api_errors
 from proxycall.api import places as places_routes
 from proxycall.api.middleware import BodyLimitMiddleware
@@ -28,9 +28,10 @@ from proxycall.container import Container, utc_now
 from proxycall.core.agents import default_registry
 from proxycall.core.llm import Extractor
 from proxycall.core.places import Places
+from proxycall.services.calls.policy import card_timing
 from proxycall.services.conversation import ConversationService
 from proxycall.services.engine_v2 import EngineDeps
-from proxycall.services.ratelimit import RateLimiter
+from proxycall.services.ratelimit import RateLimiter, limit_storage
 from proxycall.services.switches import Switches
 from proxycall.services.telemetry import Telemetry
 from proxycall.wiring import (
@@ -69,7 +70,7 @@ def create_app(
     api_errors.install(app)
     app.add_exception_handler(SQLAlchemyError, _database_error)
     app.add_middleware(BodyLimitMiddleware)
-    for module in (health, conversation, places_routes, admin):
+    for module in (health, conversation, places_routes, admin, ops):
         app.include_router(module.router)
     _include_calls(app)
     _mount_simulator(app)
@@ -155,10 +156,12 @@ async def _build(
                                           settings.default_timezone),
         conversation_store=store, events=events, records=records,
         switches=switches, telemetry=telemetry, places=places, extractor=extractor,
-        rate_limiter=RateLimiter(settings.rate_limit), public_base_url=base_url, clock=clock,
+        rate_limiter=RateLimiter(settings.rate_limit, limit_storage(settings.redis_url)),
+        public_base_url=base_url, clock=clock,
     )
     services.background.extend(closers)
     await build_calls(services, sessions, engine.dialect.name)
+    deps.call_timing = card_timing(services.calls.deps.config, clock)
     services.startup_lines = await startup_report(services)
     if print_login_link:
         _print_login(base_url, token, generated, settings)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import secrets
 from pathlib import Path
 from typing import Literal
@@ -14,6 +15,15 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 
 ADMIN_TOKEN_FILE = "admin_token"
 SIMULATOR_TOKEN_FILE = "twilio_simulator_token"
+
+
+PUBLIC_BASE_URL_ENV = "PROXYCALL_PUBLIC_BASE_URL"
+
+
+def hand_to_workers(public_base_url: str) -> None:
+    """Tell the worker processes of `serve --workers N` where they are reached (they inherit
+    the environment; this is the one other place it is written, next to where it is read)."""
+    os.environ[PUBLIC_BASE_URL_ENV] = public_base_url
 
 
 class ConfigError(Exception):
@@ -38,6 +48,9 @@ class Settings(BaseSettings):
     allowed_countries: str = Field("AU", alias="PROXYCALL_ALLOWED_COUNTRIES")
     blocked_numbers: str = Field("", alias="PROXYCALL_BLOCKED_NUMBERS")
     rate_limit: str = Field("300/minute", alias="PROXYCALL_RATE_LIMIT")
+    redis_url: str | None = Field(None, alias="PROXYCALL_REDIS_URL")
+    # set by `serve --workers N` for its worker processes: the URL the server is reached at
+    public_base_url: str | None = Field(None, alias="PROXYCALL_PUBLIC_BASE_URL")
     prometheus_multiproc_dir: str | None = Field(None, alias="PROMETHEUS_MULTIPROC_DIR")
     worker_interval_seconds: float = Field(1.0, alias="PROXYCALL_WORKER_INTERVAL_SECONDS",
                                            gt=0, le=60)
@@ -89,6 +102,17 @@ class Settings(BaseSettings):
             return None
         if not value.startswith(("sqlite", "postgresql")):
             raise ValueError("must start with sqlite or postgresql")
+        return value
+
+    @field_validator("redis_url")
+    @classmethod
+    def _redis_url(cls, value: str | None) -> str | None:
+        if value is None or value == "":
+            return None
+        parsed = urlparse(value)
+        if parsed.scheme not in {"redis", "rediss", "async+redis", "async+rediss"} \
+                or not parsed.netloc:
+            raise ValueError(f"not a redis:// URL: {value!r}")
         return value
 
     @field_validator("twilio_phone_number")

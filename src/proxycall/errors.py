@@ -7,6 +7,7 @@
     ├── Conflict                409 (conversation_complete, not_confirmed, ...)
     │   └── ConversationBusy    409 conversation_busy, with Retry-After (send the turn again)
     ├── DestinationBlocked      422 destination_blocked
+    ├── DeadlineMissed          422 deadline_passed / no_time_before_deadline
     ├── CallsPaused             503 calls_paused
     ├── DatabaseBusy            503 database_busy, with Retry-After (a database wait ran out)
     ├── ProviderUnavailable     503 provider_unavailable (places, telephony, LLM down)
@@ -70,6 +71,13 @@ class DatabaseBusy(ProxycallError):
 class DestinationBlocked(ProxycallError):
     status = 422
     code = "destination_blocked"
+
+
+class DeadlineMissed(ProxycallError):
+    """The call could no longer help: its deadline passed, or no allowed time comes before it."""
+
+    status = 422
+    code = "deadline_passed"
 
 
 class CallsPaused(ProxycallError):

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import secrets
-from typing import Any
+from typing import Any, Literal
 
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
@@ -17,6 +17,7 @@ from proxycall.api.schemas import (
     KillSwitchRequest,
     RolloutRecordRequest,
 )
+from proxycall.services.ops import OpsConsole
 from proxycall.services.prometheus import render_metrics
 
 router = APIRouter(route_class=SafeJsonRoute)
@@ -30,7 +31,17 @@ async def get_kill_switch(request: Request, _admin: AdminUser) -> dict[str, Any]
 @router.put("/admin/kill-switch")
 async def put_kill_switch(body: KillSwitchRequest, request: Request,
                           admin: AdminUser) -> dict[str, Any]:
-    return await container(request).switches.set_kill_switch(body.active, by=admin.id)
+    return await container(request).switches.set_kill_switch(body.active, by=admin.id,
+                                                             reason=body.reason)
+
+
+@router.get("/admin/metrics/series", summary="The rollout watch as time series")
+async def metrics_series(request: Request, _admin: AdminUser,
+                         window: Literal["15m", "1h", "24h"] = "15m") -> dict[str, Any]:
+    """Per-bucket requests by agent, llm_rate, fallback_rate and anomalies by kind over the
+    window, with the seed's thresholds and every kill-switch flip (for the operator console)."""
+    return await OpsConsole(container(request).events, container(request).records,
+                            container(request).clock).series(window)
 
 
 @router.get("/admin/calls-paused")

@@ -44,6 +44,19 @@ class StartRequest(BaseModel):
     retry: bool = False
 
 
+class CancelRequest(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+
+    callId: str = Field(pattern=CALL_ID)
+
+
+class RescheduleRequest(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+
+    callId: str = Field(pattern=CALL_ID)
+    scheduledFor: datetime
+
+
 class ResultRequest(BaseModel):
     model_config = ConfigDict(extra="ignore")
 
@@ -73,6 +86,27 @@ async def start(
         idempotency_key=body.idempotencyKey or idempotency_key,
         scheduled_for=body.scheduledFor, retry=body.retry,
     ))
+
+
+@router.post("/call/cancel", summary="Cancel a call that has not been dialled")
+async def cancel(body: CancelRequest, request: Request, user: CurrentUser) -> dict[str, Any]:
+    """Cancel a scheduled call of yours: it ends `canceled` and is never dialled.
+
+    404 for a call that is not yours; 409 `already_dialled` once dialling has started.
+    """
+    return await _calls(request).cancel(user.id, body.callId)
+
+
+@router.post("/call/reschedule", summary="Move a call that has not been dialled")
+async def reschedule(body: RescheduleRequest, request: Request,
+                     user: CurrentUser) -> dict[str, Any]:
+    """Move a scheduled call of yours to `scheduledFor` (or the next allowed time after it).
+
+    The same policy applies as at start: calling hours, opening hours and the task's deadline
+    (422 `deadline_passed` / `no_time_before_deadline`); 409 `already_dialled` once dialling
+    started; 404 for a call that is not yours.
+    """
+    return await _calls(request).reschedule(user.id, body.callId, body.scheduledFor)
 
 
 @router.get("/call/status/{callId}")

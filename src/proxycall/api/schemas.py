@@ -82,6 +82,7 @@ class GeocodeRequest(BaseModel):
 
 class KillSwitchRequest(BaseModel):
     active: bool
+    reason: str | None = Field(None, max_length=500)  # recorded with the flip, shown in the report
 
 
 class CallsPausedRequest(BaseModel):

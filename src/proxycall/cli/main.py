@@ -10,10 +10,19 @@ from typing import TYPE_CHECKING, Annotated, TypeVar
 
 import typer
 
+from proxycall.cli.calls import calls_app
 from proxycall.cli.rollout.commands import rollout_app
-from proxycall.config import ADMIN_TOKEN_FILE, ConfigError, Settings, load_settings
+from proxycall.config import (
+    ADMIN_TOKEN_FILE,
+    ConfigError,
+    Settings,
+    hand_to_workers,
+    load_settings,
+)
 
 if TYPE_CHECKING:
+    from fastapi import FastAPI
+
     from proxycall.adapters.db.conversations import UserStore
 
 T = TypeVar("T")
@@ -23,6 +32,7 @@ db_app = typer.Typer(help="Database migrations.", no_args_is_help=True)
 users_app = typer.Typer(help="Users and their tokens.", no_args_is_help=True)
 app.add_typer(db_app, name="db")
 app.add_typer(users_app, name="users")
+app.add_typer(calls_app, name="calls")
 
 
 def settings_or_exit() -> Settings:
@@ -37,6 +47,9 @@ def settings_or_exit() -> Settings:
 def serve(
     host: Annotated[str, typer.Option(help="Interface to listen on.")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
+    workers: Annotated[int, typer.Option(min=1, max=64,
+                                         help="Processes serving the port (PostgreSQL for >1).")
+                       ] = 1,
 ) -> None:
     """Start the API, the web app at /, and (by default) the Twilio simulator."""
     import uvicorn
@@ -45,8 +58,43 @@ def serve(
 
     settings = settings_or_exit()
     shown_host = "127.0.0.1" if host in ("0.0.0.0", "::") else host
-    application = create_app(settings, base_url=f"http://{shown_host}:{port}")
-    uvicorn.run(application, host=host, port=port, log_level="warning", access_log=False)
+    base_url = f"http://{shown_host}:{port}"
+    if workers == 1:
+        application = create_app(settings, base_url=base_url)
+        uvicorn.run(application, host=host, port=port, log_level="warning", access_log=False)
+        return
+    if settings.sqlalchemy_url.startswith("sqlite"):
+        typer.echo("Note: several processes on one SQLite file stay correct but write one at a "
+                   "time; PROXYCALL_DATABASE_URL=postgresql+psycopg://… is the store for this.",
+                   err=True)
+    _print_login_once(settings, base_url)
+    hand_to_workers(base_url)
+    uvicorn.run("proxycall.cli.main:worker_app", factory=True, host=host, port=port,
+                workers=workers, log_level="warning", access_log=False)
+
+
+def worker_app() -> FastAPI:
+    """One worker process of `serve --workers N` (uvicorn calls this in each process)."""
+    from proxycall.app import create_app
+
+    settings = load_settings()
+    return create_app(settings, base_url=settings.public_base_url or "http://127.0.0.1:8000",
+                      print_login_link=False)
+
+
+def _print_login_once(settings: Settings, base_url: str) -> None:
+    """The parent prints the sign-in link once (a generated token is made here, before the
+    workers start, so they all read the same one)."""
+    from proxycall.config import read_or_create_secret
+
+    if settings.admin_token is not None:
+        typer.echo(f"Sign in at {base_url}/ with the configured admin token.")
+        return
+    token, generated = read_or_create_secret(settings.data_dir, ADMIN_TOKEN_FILE)
+    if generated:
+        typer.echo(f"Sign in (admin, new token): {base_url}/#token={token}")
+    else:
+        typer.echo(f"Sign in at {base_url}/ : `proxycall login-link` prints your admin link.")
 
 
 @app.command("simulator")

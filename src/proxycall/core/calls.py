@@ -112,6 +112,9 @@ class EndReason(StrEnum):
     CALLS_PAUSED = "calls_paused"
     KILL_SWITCH = "kill_switch"
     SHIFT_STARTED = "shift_started"  # the sick call came too late to be useful
+    DEADLINE_PASSED = "deadline_passed"  # not dialled: the task's moment came first
+    CANCELED_BY_PERSON = "canceled_by_person"  # the person cancelled it before it was dialled
+    CANCELED_BY_OPERATOR = "canceled_by_operator"  # `proxycall calls cancel`
 
 
 _STATUS_END_REASON: Mapping[CallStatus, EndReason] = {
@@ -230,7 +233,7 @@ def _task_result(
     needed = key_facts(spec)
     missing = [f for f in needed if f.name not in facts]
     negative = [f for f in needed if f.type is InputType.YES_NO and facts.get(f.name) == "NO"]
-    if needed and not missing and not negative:
+    if needed and not missing and (not negative or spec.informational):
         return TaskResult.SUCCESS
     # Something useful besides the no: an offered time, a restock date (not a "no fee").
     extras = [

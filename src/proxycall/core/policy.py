@@ -310,3 +310,41 @@ def sick_call_allowed(
     if now_utc >= shift_utc:
         return _refuse("shift_started", "The shift has already started, so the call won't help.")
     return ALLOWED
+
+
+def call_deadline(day: date | str, clock: time | str, tz: str | tzinfo,
+                  lead_minutes: int = 0) -> datetime:
+    """The last useful moment to call (UTC): `lead_minutes` before the task's own moment."""
+    when = date.fromisoformat(day) if isinstance(day, str) else day
+    at = time.fromisoformat(clock) if isinstance(clock, str) else clock
+    moment = datetime.combine(when, at, tzinfo=_zone(tz)).astimezone(UTC)
+    return moment - timedelta(minutes=lead_minutes)
+
+
+@dataclass(frozen=True)
+class CallTime:
+    """When a call may go: `at` (UTC), or why it cannot help (`problem`, a stable code)."""
+
+    at: datetime | None
+    problem: str | None = None  # deadline_passed | no_time_before_deadline | no_call_time
+    deadline: datetime | None = None
+
+
+def when_to_call(
+    start_utc: datetime, now_utc: datetime, *, deadline: datetime | None, business_hours: bool,
+    callee_tz: str | tzinfo, window: CallWindow, hours: OpeningHours | None,
+    check_opening_hours: bool,
+) -> CallTime:
+    """The first allowed instant from `start_utc` that still comes before the deadline."""
+    if deadline is not None and now_utc >= deadline:
+        return CallTime(None, "deadline_passed", deadline)
+    if deadline is not None and start_utc >= deadline:
+        return CallTime(None, "no_time_before_deadline", deadline)
+    if not business_hours:
+        return CallTime(start_utc, None, deadline)
+    at = next_allowed(start_utc, callee_tz, window, hours, check_opening_hours)
+    if at is None:
+        return CallTime(None, "no_call_time", deadline)
+    if deadline is not None and at >= deadline:
+        return CallTime(at, "no_time_before_deadline", deadline)
+    return CallTime(at, None, deadline)

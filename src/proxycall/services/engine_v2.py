@@ -35,6 +35,7 @@ from proxycall.core.policy import ALLOWED, PolicyDecision
 from proxycall.core.render import change_sentence
 from proxycall.core.understanding.reader import understand
 from proxycall.errors import ProviderUnavailable
+from proxycall.services.calls.policy import CardTiming
 from proxycall.services.responses import build_response
 
 if TYPE_CHECKING:
@@ -52,6 +53,8 @@ class EngineDeps:
     region: str
     # the destination policy the call service dials by: the card warns about a refused number
     destination: Callable[[str], PolicyDecision] = field(default=lambda _number: ALLOWED)
+    # the calling-time policy with the task's deadline: the card warns when no call would help
+    call_timing: CardTiming = field(default=lambda _spec, _values, _place, _tz: None)
 
 
 @dataclass
@@ -124,6 +127,10 @@ async def run_v2(
         body["destinationWarning"] = warning
         body["assistantMessage"] += f" Heads up: I won't be able to call that number. " \
                                     f"{warning['message']}"
+    late = _deadline_warning(spec, state, decision, timezone, deps)
+    if late is not None:  # said at the card, in plain words; /call/start refuses it too
+        body["deadlineWarning"] = late
+        body["assistantMessage"] += f" Heads up: {late['message']}"
     result = TurnResult(body, state, timezone, reading.ai_used, reading.llm_failed, anomalies)
     if request.debug:
         body["debugPayload"] = _debug(spec, state, decision, reading)
@@ -139,6 +146,13 @@ def _changes(spec: AgentSpec, before: dict[str, Any], after: dict[str, Any],
         if spec.has_slot(name) and before.get(name) is not None and name in after
         and after[name] != before[name]
     ]
+
+
+def _deadline_warning(spec: AgentSpec, state: ConversationState, decision: Decision,
+                      timezone: str, deps: EngineDeps) -> dict[str, str] | None:
+    if decision.action not in (Action.CONFIRM, Action.COMPLETE):
+        return None
+    return deps.call_timing(spec, state.values, state.place, timezone)
 
 
 def _destination_warning(spec: AgentSpec, state: ConversationState, decision: Decision,

@@ -43,14 +43,17 @@ class Switches:
     async def kill_switch_active(self) -> bool:
         return self.env_kill_switch or (await self._read(KILL_SWITCH)).active
 
-    async def set_kill_switch(self, active: bool, by: str) -> dict[str, object]:
+    async def set_kill_switch(self, active: bool, by: str,
+                              reason: str | None = None) -> dict[str, object]:
+        """Flip the runtime switch; the flip (with who and why) is recorded for the report."""
         now = self._clock()
         await self._store.set(KILL_SWITCH, active, by, now)
         self._cache.pop(KILL_SWITCH, None)
         logs.kill_switch_changed(active, by)
         if self._records is not None:  # the rollout report reads flips from the records
             await self._records.add("note", {"event": "kill_switch", "active": active,
-                                             "by": by, "at": now.isoformat()}, now)
+                                             "by": by, "at": now.isoformat(),
+                                             "reason": reason}, now)
         return await self.kill_switch()
 
     async def calls_paused(self) -> dict[str, object]:

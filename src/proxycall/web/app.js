@@ -63,6 +63,7 @@ async function signIn(value) {
     const me = await api.me(); // first: a bad token answers 401 once, with the reason shown
     const registry = await api.agents();
     session.me = me;
+    document.getElementById("ops-link").hidden = !me.isAdmin; // operators only
     session.agents = registry?.agents ?? [];
     signedIn = true;
     route();

@@ -68,7 +68,7 @@ CASES = [
          said=("automated assistant calling on behalf of a customer",
                "Sony WH-1000XM5 headphones")),
     Case(STOCK, "bundled:jb-hifi-carindale", "out-of-stock", "completed", "completed", True,
-         "PARTIAL", {"in_stock": "NO"}, heard=("should be back in next Tuesday",)),
+         "SUCCESS", {"in_stock": "NO"}, heard=("should be back in next Tuesday",)),
     Case(STOCK, "bundled:jb-hifi-indooroopilly", "hold-then-yes", "completed", "completed",
          True, "SUCCESS", {"in_stock": "YES", "quantity_available": 2, "price": "249.00"},
          heard=("one sec, let me check", "sorry about the wait")),

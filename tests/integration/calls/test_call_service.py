@@ -31,7 +31,7 @@ from proxycall.core.telephony import (
     ProviderCall,
     TelephonyUnavailable,
 )
-from proxycall.errors import DestinationBlocked, ProviderUnavailable
+from proxycall.errors import DeadlineMissed, DestinationBlocked, ProviderUnavailable
 from proxycall.services.calls.service import CallService, StartInput
 from proxycall.services.calls.setup import build_call_service
 from proxycall.services.switches import Switches
@@ -261,9 +261,9 @@ async def test_a_sick_call_goes_at_5am_but_not_after_the_shift_started(world: Wo
     assert (await world.service.start(world.user_id, StartInput(cid)))["status"] == "queued"
     late = await world.confirmed("SICK_CALLER", SICK_VALUES)
     world.clock.now = MONDAY_9AM_BRISBANE + timedelta(minutes=1)
-    with pytest.raises(Exception) as refused:
+    with pytest.raises(DeadlineMissed) as refused:
         await world.service.start(world.user_id, StartInput(late))
-    assert getattr(refused.value, "code", None) == "shift_started"
+    assert refused.value.code == "deadline_passed"  # the contract's code since round two
 
 
 async def test_a_requested_time_is_honoured(world: World) -> None:

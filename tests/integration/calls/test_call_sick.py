@@ -100,3 +100,18 @@ def test_sick_call_makes_no_llm_call_whatever_the_callee_says(
     assert all(r["terminal"] and r["endReason"] for r in results)
     heard = [r for r in results if any(t["speaker"] == "callee" for t in r["transcript"])]
     assert len(heard) >= 5, "most callees said something that reached the transcript"
+
+
+def test_a_go_ahead_to_the_repeat_offer_repeats_the_message(
+        sqlite_calls_server: CallServer) -> None:
+    """"sure, go ahead" after "If you'd like me to repeat that…" is a yes to the offer."""
+    with sqlite_calls_server.client(sqlite_calls_server.new_user()) as client:
+        cid = confirm_sick_call(client, "0491 577 426")
+        body = wait_terminal(client, start_call(client, cid).json()["callId"])
+    said = [line["text"] for line in body["transcript"] if line["speaker"] == "assistant"]
+    heard = [line["text"] for line in body["transcript"] if line["speaker"] == "callee"]
+    assert heard == ["sure, go ahead", "okay, got it, thanks"]
+    tellings = [text for text in said if "Richard is unwell" in text]
+    assert len(tellings) == 2, said  # told, then told again after the go-ahead
+    assert body["outcome"]["facts"]["acknowledged"] == "YES"
+    assert body["outcome"]["taskResult"] == "SUCCESS"

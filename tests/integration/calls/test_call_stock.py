@@ -46,7 +46,8 @@ def test_store_out_of_stock_gives_a_restock_date(sqlite_calls_server: CallServer
     facts = status["outcome"]["facts"]
     assert facts["in_stock"] == "NO"
     assert "restock_date" in facts
-    assert status["outcome"]["taskResult"] != "SUCCESS"
+    assert status["outcome"]["taskResult"] == "SUCCESS"  # the check got its answer (issue 12)
+    assert card["resultLabel"] == "Not in stock"
     assert card["nextSteps"][0] == "Try another store."
     assert card["nextSteps"][1].startswith("Ask me to check again after ")
     assert card["summary"].startswith("JB Hi-Fi Carindale doesn't have Sony WH-1000XM5 "

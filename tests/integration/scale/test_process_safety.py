@@ -38,7 +38,8 @@ def database(tmp_path: Path) -> str:
 class Server:
     """One `proxycall serve` process."""
 
-    def __init__(self, data_dir: Path, database: str, token: str, pace: float) -> None:
+    def __init__(self, data_dir: Path, database: str, token: str, pace: float, *,
+                 workers: int = 1, env: dict[str, str] | None = None) -> None:
         self.token = token
         self.base_url = f"http://127.0.0.1:{free_port()}"
         env = {**os.environ, "PROXYCALL_DATA_DIR": str(data_dir),
@@ -46,10 +47,11 @@ class Server:
                "PROXYCALL_SIMULATOR_PACE": str(pace), "PROXYCALL_RATE_LIMIT": "10000/minute",
                "PROXYCALL_WORKER_INTERVAL_SECONDS": "0.2",
                "PROXYCALL_CALL_LEASE_SECONDS": str(LEASE_SECONDS),
-               "PROXYCALL_LOST_CONTACT_SECONDS": str(LOST_CONTACT_SECONDS)}
+               "PROXYCALL_LOST_CONTACT_SECONDS": str(LOST_CONTACT_SECONDS), **(env or {})}
         port = self.base_url.rsplit(":", 1)[1]
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "proxycall.cli.main", "serve", "--port", port],
+            [sys.executable, "-m", "proxycall.cli.main", "serve", "--port", port,
+             "--workers", str(workers)],
             env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         self._wait_ready()
 

@@ -57,6 +57,7 @@ class StoredCall:
     created_at: datetime
     updated_at: datetime
     lease_expires_at: datetime | None = None
+    deadline_at: datetime | None = None
 
 
 @dataclass(frozen=True)
@@ -109,7 +110,7 @@ def _stored(row: Call) -> StoredCall:
         llm_calls=row.llm_calls, duration_seconds=row.duration_seconds, cost=row.cost,
         cost_currency=row.cost_currency, last_provider_event_at=row.last_provider_event_at,
         created_at=row.created_at, updated_at=row.updated_at,
-        lease_expires_at=row.lease_expires_at,
+        lease_expires_at=row.lease_expires_at, deadline_at=row.deadline_at,
     )
 
 
@@ -180,6 +181,22 @@ class CallStore:
             await session.execute(
                 update(Call).where(Call.claimed_by == owner, Call.status.in_(DIALED_STATUSES))
                 .values(lease_expires_at=until).execution_options(synchronize_session=False))
+
+    async def recent(self, limit: int, *, scheduled_only: bool = False) -> list[StoredCall]:
+        """Every user's calls, newest first (the operator's list)."""
+        query = select(Call).order_by(Call.created_at.desc(), Call.id.desc()).limit(limit)
+        if scheduled_only:
+            query = query.where(Call.status == "scheduled")
+        async with self._sessions() as session:
+            return [_stored(row) for row in await session.scalars(query)]
+
+    async def scheduled_past(self, now: datetime, limit: int) -> list[StoredCall]:
+        """Scheduled (not yet dialled) calls whose deadline has come."""
+        async with self._sessions() as session:
+            rows = await session.scalars(
+                select(Call).where(Call.status == "scheduled", Call.deadline_at <= now)
+                .order_by(Call.deadline_at).limit(limit))
+            return [_stored(row) for row in rows]
 
     async def in_flight(self) -> list[StoredCall]:
         """Calls handed to the provider that have not reached a terminal status."""

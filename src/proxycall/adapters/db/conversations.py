@@ -157,6 +157,19 @@ class ConversationStore:
             return _stored(row) if row else None
 
 
+@dataclass(frozen=True)
+class TimelineEvent:
+    """One engine event as the operator's charts need it (no personal data)."""
+
+    at: datetime
+    kind: str  # request | anomaly
+    agent: str
+    ai_used: bool
+    fallback: bool
+    anomaly: str
+    conversation_id: str
+
+
 class EventStore:
     """Engine events: one row per v2 request and per anomaly; the metrics are counted here."""
 
@@ -166,6 +179,18 @@ class EventStore:
     async def add(self, events: list[EngineEvent]) -> None:
         async with self._sessions.begin() as session:
             session.add_all(events)
+
+    async def timeline(self, since: datetime, limit: int) -> list[TimelineEvent]:
+        """Requests and anomalies since `since`, oldest first, at most `limit` (for charts)."""
+        query = (select(EngineEvent.at, EngineEvent.kind, EngineEvent.agent_type,
+                        EngineEvent.ai_used, EngineEvent.fallback, EngineEvent.detail,
+                        EngineEvent.conversation_id)
+                 .where(EngineEvent.at >= since).order_by(EngineEvent.at).limit(limit))
+        async with self._sessions() as session:
+            rows = (await session.execute(query)).all()
+        return [TimelineEvent(at, kind, agent, bool(ai), bool(fb),
+                              str((detail or {}).get("kind") or ""), cid)
+                for at, kind, agent, ai, fb, detail, cid in rows]
 
     async def request_counts(self, since: datetime | None) -> list[RequestCounts]:
         """Per agent and action: requests, LLM use, fallbacks, replays (counted in SQL)."""

@@ -159,6 +159,8 @@ class Call(Base):
     updated_at: Mapped[datetime] = mapped_column(UtcDateTime)
     # The process in `claimed_by` owns a dialed call while this is in the future (it renews it).
     lease_expires_at: Mapped[datetime | None] = mapped_column(UtcDateTime, nullable=True)
+    # The last useful moment to dial (the agent's deadline): never dialled after it.
+    deadline_at: Mapped[datetime | None] = mapped_column(UtcDateTime, nullable=True)
 
 
 class CallEvent(Base):

@@ -3,6 +3,7 @@
 from proxycall.core.agents.spec import (
     AgentSpec,
     BriefSpec,
+    CallTiming,
     CardSpec,
     Condition,
     DialogSpec,
@@ -98,6 +99,9 @@ SPEC = AgentSpec(
     phone=PhoneSpec(source=PhoneSource.PLACE, query_slot="business_name",
                     area_slot="business_location"),
     flow=PhoneFlow.DIALOG,
+    # cancelling once the appointment is near (or started) costs a fee and helps nobody
+    timing=CallTiming(deadline_date_slot="appointment_day", deadline_time_slot="appointment_time",
+                      deadline_lead_minutes=30),
     dialog=DialogSpec(
         opening="Hi, this is an automated assistant calling on behalf of {customer_name}.",
         steps=(

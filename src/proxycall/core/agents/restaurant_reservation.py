@@ -3,6 +3,7 @@
 from proxycall.core.agents.spec import (
     AgentSpec,
     BriefSpec,
+    CallTiming,
     CardSpec,
     Condition,
     DialogSpec,
@@ -100,6 +101,9 @@ SPEC = AgentSpec(
     phone=PhoneSpec(source=PhoneSource.PLACE, query_slot="restaurant_name",
                     area_slot="suburb_or_area"),
     flow=PhoneFlow.DIALOG,
+    # a booking made less than half an hour ahead is a walk-in: no point calling after that
+    timing=CallTiming(deadline_date_slot="date", deadline_time_slot="time",
+                      deadline_lead_minutes=30),
     dialog=DialogSpec(
         opening="Hi, this is an automated assistant calling on behalf of {booking_name}.",
         steps=(

@@ -115,13 +115,15 @@ class CallTiming:
     """When a call may be placed.
 
     business_hours: held to the operator's call window and the place's opening hours.
-    deadline_*: the call is pointless once this moment (in the conversation's timezone) has
-    passed, so it is refused then ("the shift has already started").
+    deadline_*: the moment the task is about (a shift, a booking, an appointment), in the
+    conversation's timezone; the call is pointless (or harmful) from `deadline_lead_minutes`
+    before it, so it is never placed after that ("the shift has already started").
     """
 
     business_hours: bool = True
     deadline_date_slot: str | None = None
     deadline_time_slot: str | None = None
+    deadline_lead_minutes: int = 0
 
 
 @dataclass(frozen=True)
@@ -195,6 +197,8 @@ class AgentSpec:
     success_facts: tuple[str, ...] = field(default_factory=tuple)
     summaries: tuple[SummarySpec, ...] = ()
     timing: CallTiming = field(default_factory=CallTiming)
+    # A question to answer (is it in stock?): any clear answer, yes or no, completes the task.
+    informational: bool = False
 
     def slot(self, name: str) -> SlotSpec:
         for slot in self.slots:

@@ -156,6 +156,7 @@ SPEC = AgentSpec(
         OutcomeField("notes", InputType.TEXT, "Notes", optional=True),
     ),
     success_facts=("in_stock",),
+    informational=True,  # "no, we're out" is the answer the person asked for
     summaries=(
         SummarySpec("{place_name} has {quantity_available} in stock. They're {price} each.",
                     Condition("equals", "in_stock", ("YES",)),

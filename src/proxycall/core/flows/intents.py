@@ -154,6 +154,19 @@ def is_repeat_request(text: str, digits: str = "") -> bool:
     return low in _REPEAT_ALONE or _REPEAT.search(low) is not None
 
 
+# A yes to "shall I repeat that?": the whole reply is a go-ahead, not the message taken.
+_GO_AHEAD = re.compile(
+    r"^(?:(?:oh|um|uh|yeah|yes|yep|ok|okay|sure|right)\s+)*"
+    r"(?:go ahead|go on|yes please|yeah please|yep please|please do|please|sure|sure thing|"
+    r"do that|repeat it|one more time|once more|again please)"
+    r"(?:\s+(?:then|mate|please|go ahead|thanks|thank you))*$")
+
+
+def accepts_repeat_offer(text: str) -> bool:
+    """The callee takes up the offer to hear it again ("sure", "go ahead", "yes please")."""
+    return _GO_AHEAD.match(normalise(text)) is not None
+
+
 def is_identity_question(text: str) -> bool:
     """The callee asks who is calling, or whether this is a person."""
     low = normalise(text)

@@ -138,7 +138,8 @@ def _on_heard(
         _tell_again(spec, values, state, reply, [identity], offer)
     elif text and intents.is_identity_question(text):
         reply.listen([identity, *offer], digits=True)
-    elif intents.is_repeat_request(text, event.digits):
+    elif intents.is_repeat_request(text, event.digits) or (
+            text and intents.accepts_repeat_offer(text)):  # the offer ends every telling
         if state.repeats >= MAX_REPEATS:
             _close(spec, values, state, reply, EndReason.COMPLETED)
             return

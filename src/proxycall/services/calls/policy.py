@@ -5,17 +5,24 @@ Shared by the service (at start) and the worker (at the moment a scheduled call 
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
 from datetime import datetime
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from proxycall.adapters.db.conversations import StoredConversation
 from proxycall.core.agents.spec import AgentSpec, PhoneSource
 from proxycall.core.parsers.result import Value
-from proxycall.core.policy import OpeningHours, check_destination, next_allowed, sick_call_allowed
-from proxycall.errors import Conflict, DestinationBlocked
-from proxycall.services.calls.dialing import CallDeps
+from proxycall.core.policy import OpeningHours, call_deadline, check_destination, when_to_call
+from proxycall.core.render import display_date, display_time
+from proxycall.errors import Conflict, DeadlineMissed, DestinationBlocked
+from proxycall.services.calls.dialing import CallConfig, CallDeps
 
 _WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+_TOO_LATE = ("deadline_passed", "no_time_before_deadline")
+# (spec, values, place, conversation timezone) -> a warning for the card, or None
+CardTiming = Callable[[AgentSpec, Mapping[str, Value], Mapping[str, Any] | None, str],
+                      dict[str, str] | None]
 
 
 def stored_values(stored: StoredConversation) -> dict[str, Value]:
@@ -50,13 +57,22 @@ def refuse_destination(deps: CallDeps, number: str) -> None:
 
 def callee_timezone(stored: StoredConversation) -> str:
     """The callee's timezone: the place's when known, else the conversation's."""
-    place = stored.state.get("place") or {}
-    return str(place.get("timezone") or stored.timezone)
+    return place_timezone(stored.state.get("place"), stored.timezone)
+
+
+def place_timezone(place: Mapping[str, Any] | None, fallback: str) -> str:
+    """The place's timezone when known, else `fallback` (the conversation's)."""
+    return str((place or {}).get("timezone") or fallback)
 
 
 def opening_hours(stored: StoredConversation) -> OpeningHours | None:
     """The place's opening hours in the policy's shape, or None when unknown."""
-    hours = (stored.state.get("place") or {}).get("openingHours")
+    return hours_of(stored.state.get("place"))
+
+
+def hours_of(place: Mapping[str, Any] | None) -> OpeningHours | None:
+    """Opening hours as the conversation state keeps them, in the policy's shape."""
+    hours = (place or {}).get("openingHours")
     if not hours:
         return None
     return {
@@ -65,26 +81,79 @@ def opening_hours(stored: StoredConversation) -> OpeningHours | None:
     }
 
 
-def allowed_time(deps: CallDeps, spec: AgentSpec, stored: StoredConversation,
-                 start: datetime) -> datetime:
-    """The first instant from `start` the call may be made; Conflict if there is none."""
-    values = stored_values(stored)
+def deadline(spec: AgentSpec, stored: StoredConversation) -> datetime | None:
+    """The last useful moment to call (UTC) from the agent's declaration, or None."""
+    return deadline_of(spec, stored_values(stored), stored.timezone)
+
+
+def deadline_of(spec: AgentSpec, values: Mapping[str, Value], timezone: str) -> datetime | None:
+    """The deadline from the task's values (in the conversation's timezone), or None."""
     timing = spec.timing
     day = values.get(timing.deadline_date_slot or "")
     clock_time = values.get(timing.deadline_time_slot or "")
-    if day and clock_time:
-        decision = sick_call_allowed(start, str(day), str(clock_time), stored.timezone)
-        if not decision.allowed:
-            raise Conflict(decision.message, code=decision.reason)
-    if not timing.business_hours:
-        return start
+    if not (day and clock_time):
+        return None
+    return call_deadline(str(day), str(clock_time), timezone, timing.deadline_lead_minutes)
+
+
+def card_timing(config: CallConfig, clock: Callable[[], datetime]) -> CardTiming:
+    """What the card says about time: a warning when the call could not come in time."""
+
+    def check(spec: AgentSpec, values: Mapping[str, Value], place: Mapping[str, Any] | None,
+              timezone: str) -> dict[str, str] | None:
+        now = clock()
+        verdict = when_to_call(
+            now, now, deadline=deadline_of(spec, values, timezone),
+            business_hours=spec.timing.business_hours,
+            callee_tz=place_timezone(place, timezone), window=config.call_window,
+            hours=hours_of(place), check_opening_hours=config.check_opening_hours)
+        if verdict.deadline is None or verdict.problem not in _TOO_LATE:
+            return None
+        passed = verdict.problem == "deadline_passed"
+        return {"code": str(verdict.problem), "deadline": verdict.deadline.isoformat(),
+                "message": too_late_message(spec, timezone, verdict.deadline, passed)}
+
+    return check
+
+
+def allowed_time(deps: CallDeps, spec: AgentSpec, stored: StoredConversation,
+                 start: datetime) -> datetime:
+    """The first instant from `start` the call may be made, before its deadline.
+
+    Raises DeadlineMissed when the deadline has passed (deadline_passed) or no allowed calling
+    time comes before it (no_time_before_deadline); Conflict when no time comes at all.
+    """
     config = deps.config
-    at = next_allowed(start, callee_timezone(stored), config.call_window,
-                      opening_hours(stored), config.check_opening_hours)
-    if at is None:
+    verdict = when_to_call(
+        start, deps.clock(), deadline=deadline(spec, stored),
+        business_hours=spec.timing.business_hours, callee_tz=callee_timezone(stored),
+        window=config.call_window, hours=opening_hours(stored),
+        check_opening_hours=config.check_opening_hours)
+    if verdict.problem == "no_call_time" or (verdict.at is None and verdict.deadline is None):
         raise Conflict("There is no time in the next two weeks when this place can be called.",
                        code="no_call_time")
-    return at
+    if verdict.problem is not None and verdict.deadline is not None:
+        details = {"deadline": verdict.deadline.isoformat()}
+        if verdict.at is not None:
+            details["firstAllowed"] = verdict.at.isoformat()
+        raise DeadlineMissed(
+            too_late_message(spec, stored.timezone, verdict.deadline,
+                             verdict.problem == "deadline_passed"),
+            code=verdict.problem, details=details)
+    assert verdict.at is not None
+    return verdict.at
+
+
+def too_late_message(spec: AgentSpec, timezone: str, last: datetime, passed: bool) -> str:
+    """Say plainly why the call cannot help, with the deadline in the person's time."""
+    local = last.astimezone(ZoneInfo(timezone))
+    when = f"{display_date(local.date().isoformat())} at {display_time(local.strftime('%H:%M'))}"
+    if passed:
+        return f"It's too late for this call to help: it had to be made by {when}."
+    if spec.timing.business_hours:
+        return (f"They can't be called before {when}, the last moment the call would help "
+                "(they're closed or outside calling hours until then).")
+    return f"The call would come after {when}, the last moment it would help."
 
 
 def aware(moment: datetime, timezone: str) -> datetime:

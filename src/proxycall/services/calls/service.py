@@ -12,22 +12,23 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from proxycall import logs
-from proxycall.adapters.db.calls import NewEvent, StoredCall
+from proxycall.adapters.db.calls import Change, NewEvent, StoredCall
 from proxycall.adapters.db.conversations import StoredConversation
 from proxycall.core.agents.spec import AgentSpec, PhoneSource
-from proxycall.core.calls import CallStatus, is_terminal
+from proxycall.core.calls import CallStatus, EndReason, is_terminal
 from proxycall.core.flows import FlowState
 from proxycall.core.planner import missing_slots
 from proxycall.core.render import render_lines, render_template
 from proxycall.core.voice import AnsweredBy, Directive
 from proxycall.errors import CallsPaused, Conflict, NotFound
 from proxycall.services.calls import views, webhooks, worker
-from proxycall.services.calls.dialing import CallDeps, dial, lease
+from proxycall.services.calls.dialing import CallDeps, dial, lease, status_change
 from proxycall.services.calls.policy import (
     allowed_time,
     aware,
     call_values,
     callee_timezone,
+    deadline,
     phone_number,
     refuse_destination,
     stored_values,
@@ -55,6 +56,7 @@ class _Plan:
     number: str
     timezone: str
     at: datetime | None
+    deadline: datetime | None = None
 
 
 class CallService:
@@ -147,7 +149,8 @@ class CallService:
         timezone = callee_timezone(stored)
         start = max(now, aware(requested, timezone)) if requested else now
         at = allowed_time(self.deps, spec, stored, start)
-        return _Plan(number, timezone, at if at > now + SCHEDULE_SLACK else None)
+        return _Plan(number, timezone, at if at > now + SCHEDULE_SLACK else None,
+                     deadline(spec, stored))
 
     async def _create(self, user_id: str, stored: StoredConversation, spec: AgentSpec,
                       plan: _Plan, attempt: int, request: StartInput) -> tuple[StoredCall, bool]:
@@ -163,6 +166,7 @@ class CallService:
             duration_seconds=None, cost=None, cost_currency=None, last_provider_event_at=None,
             created_at=now, updated_at=now,
             lease_expires_at=None if plan.at else lease(self.deps.config, now)["lease_expires_at"],
+            deadline_at=plan.deadline,
         )
         note = NewEvent(kind="note", at=now, payload={
             "event": "created", "idempotencyKey": request.idempotency_key,
@@ -172,6 +176,56 @@ class CallService:
             logs.event("call_created", call_id=call.id, agent=spec.type, attempt=attempt,
                        status=call.status)
         return call, created
+
+    # --- A scheduled call in the person's hands ---
+
+    async def cancel(self, user_id: str, call_id: str) -> dict[str, Any]:
+        """Cancel a call that has not been dialled; 409 already_dialled once dialling started."""
+        call = await self._owned(user_id, call_id)
+        spec = self.deps.spec(call.agent_type)
+        now = self.deps.clock()
+
+        def cancel(current: StoredCall) -> Change | None:
+            if current.status != CallStatus.SCHEDULED.value:
+                return None
+            return status_change(spec, current, CallStatus.CANCELED, now, source="person",
+                                 end_reason=EndReason.CANCELED_BY_PERSON)
+
+        updated = await self.deps.store.mutate(call.id, cancel) or call
+        if updated.status != CallStatus.CANCELED.value or \
+                updated.end_reason != EndReason.CANCELED_BY_PERSON.value:
+            raise Conflict("This call is already being dialled (or over); it can't be cancelled.",
+                           code="already_dialled", details={"status": updated.status})
+        logs.event("call_canceled", call_id=call.id)
+        return await self._view(updated, None)
+
+    async def reschedule(self, user_id: str, call_id: str,
+                         scheduled_for: datetime) -> dict[str, Any]:
+        """Move a call that has not been dialled, under the same policy and deadline."""
+        call = await self._owned(user_id, call_id)
+        if call.status != CallStatus.SCHEDULED.value:
+            raise Conflict("This call is already being dialled (or over); it can't be moved.",
+                           code="already_dialled", details={"status": call.status})
+        stored = await self.deps.conversations.get_by_pk(call.conversation_pk)
+        if stored is None:
+            raise NotFound("No such call.")
+        spec = self.deps.spec(call.agent_type)
+        now = self.deps.clock()
+        start = max(now, aware(scheduled_for, call.callee_timezone))
+        at = allowed_time(self.deps, spec, stored, start)
+
+        def move(current: StoredCall) -> Change | None:
+            if current.status != CallStatus.SCHEDULED.value:
+                return None
+            return Change(values={"scheduled_for": at, "updated_at": now}, events=[NewEvent(
+                kind="note", at=now,
+                payload={"event": "rescheduled", "scheduledFor": at.isoformat(), "by": "person"})])
+
+        updated = await self.deps.store.mutate(call.id, move) or call
+        if updated.status != CallStatus.SCHEDULED.value:
+            raise Conflict("This call is already being dialled; it can't be moved.",
+                           code="already_dialled", details={"status": updated.status})
+        return await self._view(updated, stored)
 
     # --- Reading ---
 

@@ -8,8 +8,8 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from proxycall.adapters.db.calls import StoredCall, StoredEvent
-from proxycall.core.agents.spec import AgentSpec
-from proxycall.core.calls import CallStatus, TaskResult, is_terminal, reached_human
+from proxycall.core.agents.spec import AgentSpec, InputType
+from proxycall.core.calls import CallStatus, TaskResult, is_terminal, key_facts, reached_human
 from proxycall.core.parsers.result import Value
 from proxycall.core.render import display_date, display_time, render_value
 from proxycall.core.voice import AnsweredBy
@@ -118,7 +118,9 @@ def _next_steps(spec: AgentSpec, call: StoredCall, result: str,
     status = call.status
     if status in (CallStatus.BUSY.value, CallStatus.NO_ANSWER.value):
         return ["Try the call again in a few minutes", "Ask me to call a different number"]
-    if call.end_reason in ("policy_blocked", "calls_paused", "shift_started"):
+    if call.end_reason == "canceled_by_person":
+        return ["Start the call again whenever you like"]
+    if call.end_reason in ("policy_blocked", "calls_paused", "shift_started", "deadline_passed"):
         return ["Check the details and start a new task"]
     if result == TaskResult.SUCCESS.value:
         return ["Nothing else to do"]
@@ -133,6 +135,18 @@ def _fact_rows(spec: AgentSpec, facts: Mapping[str, Value]) -> list[dict[str, An
          "display": render_value(spec, f.name, facts[f.name])}
         for f in spec.outcome if f.name in facts
     ]
+
+
+def result_label(spec: AgentSpec, facts: Mapping[str, Value]) -> str | None:
+    """The badge of an answered question ("In stock" / "Not in stock"); None for other tasks."""
+    if not spec.informational:
+        return None
+    for field in key_facts(spec):
+        value = facts.get(field.name)
+        if field.type is InputType.YES_NO and value in ("YES", "NO"):
+            label = field.label
+            return label if value == "YES" else f"Not {label[0].lower()}{label[1:]}"
+    return None
 
 
 def formatted_transcript(events: Sequence[StoredEvent]) -> str:
@@ -158,6 +172,7 @@ def result_card(spec: AgentSpec, call: StoredCall,
         "title": f"{spec.title}: {who}" if who != "They" else spec.title,
         "summary": outcome.get("summary", ""),
         "taskResult": outcome.get("taskResult"),
+        "resultLabel": result_label(spec, facts),
         "bullets": bullets,
         "extractedFacts": _fact_rows(spec, facts),
         "nextSteps": _next_steps(spec, call, str(outcome.get("taskResult")),

@@ -17,7 +17,7 @@ from proxycall.adapters.db.calls import Change, NewEvent, StoredCall
 from proxycall.core.calls import CallStatus, EndReason, is_terminal
 from proxycall.core.flows import FlowState
 from proxycall.core.telephony import TelephonyError
-from proxycall.errors import ProxycallError
+from proxycall.errors import DeadlineMissed, ProxycallError
 from proxycall.services.calls.dialing import (
     CallDeps,
     dial,
@@ -41,6 +41,7 @@ async def tick(deps: CallDeps, worker_id: str) -> None:
     """One round: renew this process's leases, dial due calls, then check the quiet ones."""
     now = deps.clock()
     await deps.store.renew_leases(deps.config.owner, lease(deps.config, now)["lease_expires_at"])
+    await cancel_overdue(deps, now)  # even while calls are paused: a late call is never made
     if not await deps.switches.calls_paused_active():
         for call in await deps.store.claim_due(worker_id, deps.clock(), MAX_CLAIMS_PER_TICK):
             await _dial_claimed(deps, call, worker_id)
@@ -58,6 +59,10 @@ async def _dial_claimed(deps: CallDeps, call: StoredCall, worker_id: str) -> Non
             raise ProxycallError("The conversation of this call is gone.", code="gone")
         refuse_destination(deps, call.to_number)
         at = allowed_time(deps, spec, stored, now)
+    except DeadlineMissed as exc:
+        logs.event("call_refused_at_dial", call_id=call.id, reason=exc.code)
+        await cancel_late(deps, call, now)
+        return
     except ProxycallError as exc:
         reason = POLICY_REFUSALS.get(exc.code, EndReason.POLICY_BLOCKED)
         logs.event("call_refused_at_dial", call_id=call.id, reason=exc.code)
@@ -70,6 +75,27 @@ async def _dial_claimed(deps: CallDeps, call: StoredCall, worker_id: str) -> Non
         await dial(deps, call)
     except ProxycallError as exc:  # the provider refused: dial() already failed the call
         logs.warning("call_scheduled_dial_failed", call_id=call.id, error=exc.code)
+
+
+async def cancel_overdue(deps: CallDeps, now: datetime) -> None:
+    """End the scheduled calls whose deadline came before they were dialled."""
+    for call in await deps.store.scheduled_past(now, MAX_CLAIMS_PER_TICK):
+        await cancel_late(deps, call, now)
+
+
+async def cancel_late(deps: CallDeps, call: StoredCall, now: datetime) -> None:
+    """A call not yet dialled that can no longer help ends canceled, deadline_passed."""
+    spec = deps.spec(call.agent_type)
+
+    def cancel(current: StoredCall) -> Change | None:
+        if current.status not in (CallStatus.SCHEDULED.value, CallStatus.QUEUED.value) \
+                or current.provider_sid is not None:
+            return None
+        return status_change(spec, current, CallStatus.CANCELED, now, source="worker",
+                             end_reason=EndReason.DEADLINE_PASSED)
+
+    if await deps.store.mutate(call.id, cancel) is not None:
+        logs.event("call_deadline_passed", call_id=call.id)
 
 
 async def _reschedule(deps: CallDeps, call: StoredCall, worker_id: str, at: datetime,

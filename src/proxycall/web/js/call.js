@@ -150,7 +150,8 @@ export function resultCard(card) {
   // Bullets that only repeat a fact row ("Acknowledged: Yes") are shown once, in the table.
   const factLines = new Set(facts.map(([k, v]) => `${k}: ${v}`.toLowerCase()));
   const bullets = (card.bullets ?? []).filter((b) => !factLines.has(String(b).toLowerCase()));
-  const [resultLabel, resultTone] = RESULTS[card.taskResult] ?? [null, "good"];
+  const [defaultLabel, resultTone] = RESULTS[card.taskResult] ?? [null, "good"];
+  const resultLabel = card.resultLabel ?? defaultLabel; // "Not in stock" says more than "Done"
   return h("section", { class: `card result-card result-${resultTone}`, "aria-labelledby": "result-title",
     "data-testid": "result-card", "data-task-result": card.taskResult ?? "" },
     h("div", { class: "result-top" },

@@ -129,6 +129,15 @@ class RepeatAsker(Callee):
         return Reply("okay, thanks")
 
 
+class TakesUpTheOffer(Callee):
+    """Answers the repeat offer with a go-ahead ("sure, go ahead"), then takes the message."""
+
+    def answer(self, heard: str, timeout_seconds: float) -> Reply:
+        if self.replies == 0:
+            return Reply("sure, go ahead", confidence=0.9)
+        return Reply("okay, got it, thanks")
+
+
 class RepeatPresser(Callee):
     def answer(self, heard: str, timeout_seconds: float) -> Reply:
         if self.replies == 0:

@@ -8,6 +8,7 @@ Numbers are from ACMA's ranges reserved for fiction (or the seed's own example):
 | 0491 570 006   | manager-acknowledges    | as above                                              |
 | 0491 571 804   | repeat-asker            | "sorry, can you say that again?", then acknowledges   |
 | 0491 571 491   | repeat-presser          | presses 1 to hear it again, then acknowledges         |
+| 0491 577 426   | takes-up-the-offer      | "sure, go ahead" to the repeat offer, then takes it   |
 | 0491 570 158   | voicemail               | answering machine (AnsweredBy machine_*), silent      |
 | 0491 570 159   | busy                    | status busy, no webhook                               |
 | 0491 570 110   | no-answer               | rings out: no-answer, no webhook                      |
@@ -62,6 +63,7 @@ from proxycall.adapters.telephony.simulator.callees import (
     RestaurantBooks,
     RestaurantOffersLater,
     Store,
+    TakesUpTheOffer,
     WhichModel,
 )
 
@@ -106,6 +108,8 @@ PERSONAS: Mapping[str, Persona] = {
         Persona("repeat-asker", "asks to hear it again, then acknowledges", Pickup.PERSON,
                 RepeatAsker),
         Persona("repeat-presser", "presses 1 to hear it again", Pickup.PERSON, RepeatPresser),
+        Persona("takes-up-the-offer", "says 'sure, go ahead' to the repeat offer",
+                Pickup.PERSON, TakesUpTheOffer),
         Persona("in-stock", "a store that has it: five, $249", Pickup.PERSON,
                 lambda: Store(quantity=5, quantity_words="five")),
         Persona("out-of-stock", "a store that is out until next Tuesday", Pickup.PERSON,
@@ -139,6 +143,7 @@ NUMBERS: Mapping[str, str] = {
     "+61491570006": "manager-acknowledges",
     "+61491571804": "repeat-asker",
     "+61491571491": "repeat-presser",
+    "+61491577426": "takes-up-the-offer",
     "+61491570158": "voicemail",
     "+61491570159": "busy",
     "+61491570110": "no-answer",

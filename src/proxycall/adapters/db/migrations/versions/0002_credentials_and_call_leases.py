@@ -1,4 +1,4 @@
-"""credentials (many tokens per user, revocable) and call leases
+"""credentials (many tokens per user, revocable), call leases and deadlines
 
 Revision ID: 0002
 Revises: 0001
@@ -33,10 +33,12 @@ def upgrade() -> None:
         batch_op.drop_column('token_hash')
     with op.batch_alter_table('calls', schema=None) as batch_op:
         batch_op.add_column(sa.Column('lease_expires_at', proxycall.adapters.db.models.UtcDateTime(timezone=True), nullable=True))
+        batch_op.add_column(sa.Column('deadline_at', proxycall.adapters.db.models.UtcDateTime(timezone=True), nullable=True))
 
 
 def downgrade() -> None:
     with op.batch_alter_table('calls', schema=None) as batch_op:
+        batch_op.drop_column('deadline_at')
         batch_op.drop_column('lease_expires_at')
     with op.batch_alter_table('users', schema=None) as batch_op:
         batch_op.add_column(sa.Column('token_hash', sa.String(length=64), nullable=True))
