@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Annotated, TypeVar
 import typer
 
 from proxycall.cli.calls import calls_app
+from proxycall.cli.doctor import doctor
 from proxycall.cli.rollout.commands import rollout_app
 from proxycall.config import (
     ADMIN_TOKEN_FILE,
@@ -33,6 +34,7 @@ users_app = typer.Typer(help="Users and their tokens.", no_args_is_help=True)
 app.add_typer(db_app, name="db")
 app.add_typer(users_app, name="users")
 app.add_typer(calls_app, name="calls")
+app.command("doctor")(doctor)
 
 
 def settings_or_exit() -> Settings:
