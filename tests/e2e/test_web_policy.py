@@ -89,7 +89,7 @@ def test_a_business_call_outside_calling_hours_is_scheduled_and_says_when(
     expect(pill).to_have_attribute("data-status", "scheduled")
     expect(pill).to_have_text("Scheduled")
     subtitle = page.locator(".call-sub")
-    expect(subtitle).to_contain_text(re.compile(rf"calls Sunday,? {at.day} "))
+    expect(subtitle).to_contain_text(re.compile(rf"Scheduled for Sunday,? {at.day} "))
     expect(subtitle).not_to_contain_text("Started")  # it hasn't: it was booked
     expect(page.get_by_role("log", name="Call transcript").locator("li")).to_have_count(0)
     shot("scheduled-call-screen")
@@ -131,3 +131,35 @@ def test_a_premium_number_is_flagged_at_the_card_and_refused_at_start(
     expect(page.get_by_role("heading", name="Your call")).to_have_count(0)
     shot("start-refused")
     assert _api(web_server, user_token, "/calls")["calls"] == []
+
+
+def test_a_scheduled_call_can_be_cancelled_from_its_page(chat, shot, web_server,
+                                                         user_token) -> None:
+    page = chat.page
+    chat.start("Stock check")
+    chat.say("Check if JB Hi-Fi has Sony headphones")
+    chat.say("3")
+    chat.expect_action("FIND_PLACE")
+    places = page.get_by_test_id("place-picker").get_by_role(
+        "list", name="Places found").get_by_role("button")
+    before = chat.turns()
+    places.first.click()
+    chat.wait_for_turns(before + 1)
+    card = page.get_by_test_id("confirmation-card")
+    chat.tap(card.get_by_role("button").first.inner_text().strip(), within=card)
+    chat.expect_action("COMPLETE")
+    page.get_by_role("button", name="Start call").click()
+    page.get_by_role("link", name="View the scheduled call").click()
+
+    controls = page.get_by_test_id("scheduled-controls")
+    expect(controls).to_be_visible()
+    expect(page.locator(".call-sub")).to_contain_text("Scheduled for")
+    shot("scheduled-call-page")
+    page.once("dialog", lambda dialog: dialog.accept())
+    controls.get_by_role("button", name="Cancel call").click()
+    expect(page.get_by_test_id("call-status")).to_have_text("Cancelled")
+    expect(controls).to_be_hidden()
+    shot("scheduled-call-cancelled")
+    call_id = page.url.rsplit("/", 1)[-1]
+    status = _api(web_server, user_token, f"/call/status/{call_id}")
+    assert status["status"] == "canceled" and status["endReason"] == "canceled_by_person"

@@ -248,7 +248,8 @@ class CallService:
             if call.conversation_pk not in ids:
                 conversation = await self.deps.conversations.get_by_pk(call.conversation_pk)
                 ids[call.conversation_pk] = conversation.client_id if conversation else ""
-        return {"calls": [views.list_item(call, ids[call.conversation_pk])
+        return {"calls": [views.list_item(call, ids[call.conversation_pk],
+                                          self.deps.spec(call.agent_type))
                           for call in calls]}
 
     async def _owned(self, user_id: str, call_id: str) -> StoredCall:

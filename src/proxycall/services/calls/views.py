@@ -78,7 +78,7 @@ def status_body(call: StoredCall, conversation_id: str,
     }
 
 
-def list_item(call: StoredCall, conversation_id: str) -> dict[str, Any]:
+def list_item(call: StoredCall, conversation_id: str, spec: AgentSpec) -> dict[str, Any]:
     """One row of GET /calls."""
     outcome = outcome_body(call)
     return {
@@ -86,6 +86,8 @@ def list_item(call: StoredCall, conversation_id: str) -> dict[str, Any]:
         "status": call.status, "terminal": is_terminal(CallStatus(call.status)),
         "taskResult": outcome["taskResult"], "summary": outcome["summary"],
         "attempt": call.attempt, "createdAt": call.created_at.isoformat(),
+        "business": who if (who := _who(spec, call)) != "They" else None,
+        "scheduledFor": call.scheduled_for.isoformat() if call.scheduled_for else None,
     }
 
 

@@ -131,4 +131,7 @@ export const api = {
   startCall: (body) => request("POST", "/call/start", body),
   callStatus: (callId) => request("GET", `/call/status/${enc(callId)}`),
   callResult: (callId) => request("POST", "/call/result/format", { callId }),
+  cancelCall: (callId) => request("POST", "/call/cancel", { callId }),
+  rescheduleCall: (callId, scheduledFor) =>
+    request("POST", "/call/reschedule", { callId, scheduledFor }),
 };

@@ -8,6 +8,7 @@ const SCHEDULED_POLL_MS = 15000;
 const STEPS = ["Preparing", "Ringing", "Talking", "Done"];
 const STATUS_TEXT = {
   scheduled: "Scheduled",
+  canceled: "Cancelled",
   queued: "Getting ready",
   initiated: "Dialling",
   ringing: "Ringing",
@@ -16,7 +17,6 @@ const STATUS_TEXT = {
   busy: "Line busy",
   "no-answer": "No answer",
   failed: "Call failed",
-  canceled: "Cancelled",
 };
 
 function stepIndex(status, terminal) {
@@ -45,6 +45,8 @@ export function renderCall(callId, session) {
     "aria-label": "Call transcript" });
   const waiting = h("p", { class: "muted transcript-empty", text: "The transcript appears here as the call happens." });
   const result = h("div", { class: "result-host" });
+  const controls = h("div", { class: "scheduled-controls", hidden: true,
+    "data-testid": "scheduled-controls" });
   const transcriptTitle = h("h2", { id: "transcript-title", class: "card-title card-title-small",
     text: "Live transcript" });
 
@@ -52,7 +54,7 @@ export function renderCall(callId, session) {
     h("div", { class: "call-head" },
       h("a", { class: "icon-button", href: "#/history", "aria-label": "Back to history" }, icon(ICONS.back)),
       h("h1", { id: "call-title", text: "Your call" }), pill),
-    subtitle, steps, result,
+    subtitle, steps, controls, result,
     h("section", { class: "card transcript-card", "aria-labelledby": "transcript-title" },
       transcriptTitle, waiting, transcript)));
 
@@ -69,10 +71,12 @@ export function renderCall(callId, session) {
     const agent = session.agents.find((a) => a.agentType === status.agentType);
     const scheduled = status.status === "scheduled";
     const bits = [agent?.title,
-      status.createdAt ? `${scheduled ? "Booked" : "Started"} ${when(status.createdAt)}` : null,
-      status.durationSeconds ? `${Math.round(status.durationSeconds)} s` : null];
-    if (scheduled && status.scheduledFor) bits.push(`calls ${whenFull(status.scheduledFor)}`);
+      scheduled && status.scheduledFor ? `Scheduled for ${whenFull(status.scheduledFor)}` : null,
+      !scheduled && status.createdAt ? `Started ${when(status.createdAt)}` : null,
+      status.durationSeconds ? `${Math.round(status.durationSeconds)} s on the line` : null];
     subtitle.textContent = bits.filter(Boolean).join(" · ");
+    controls.hidden = !scheduled;
+    if (scheduled && !controls.childElementCount) controls.append(...scheduledControls());
     const lines = status.transcript ?? [];
     for (const line of lines.slice(shownLines)) transcript.append(transcriptLine(line));
     shownLines = Math.max(shownLines, lines.length);
@@ -99,6 +103,34 @@ export function renderCall(callId, session) {
       // Transient: keep polling; the status endpoint always reaches a terminal state.
     }
     timer = setTimeout(poll, wait);
+  }
+
+  /** Cancel, or move to another time, a call that has not been dialled yet. */
+  function scheduledControls() {
+    const time = h("input", { type: "datetime-local", "aria-label": "New time for the call" });
+    const move = h("form", { class: "reschedule-form", hidden: true,
+      onsubmit: async (event) => {
+        event.preventDefault();
+        if (!time.value) { time.focus(); return; }
+        try {
+          update(await api.rescheduleCall(callId, new Date(time.value).toISOString()));
+          move.hidden = true;
+        } catch (error) { showError(error); }
+      } }, time, h("button", { class: "btn btn-secondary btn-small", type: "submit",
+      text: "Move the call" }));
+    const cancel = h("button", { class: "btn btn-ghost btn-small", type: "button",
+      text: "Cancel call", onclick: async () => {
+        if (!window.confirm("Cancel this call? It will not be made.")) return;
+        try {
+          const status = await api.cancelCall(callId);
+          update(status);
+          controls.hidden = true;
+          if (status.terminal) showResult();
+        } catch (error) { showError(error); }
+      } });
+    const change = h("button", { class: "btn btn-ghost btn-small", type: "button",
+      text: "Change time", onclick: () => { move.hidden = false; time.focus(); } });
+    return [h("div", { class: "ops-row" }, change, cancel), move];
   }
 
   async function showResult() {

@@ -1,7 +1,7 @@
 // History: the person's tasks (GET /v2/conversations) and calls (GET /calls).
 
 import { api } from "./api.js";
-import { h, humanize, icon, ICONS, loading, mount, showError, when } from "./dom.js";
+import { h, humanize, icon, ICONS, loading, mount, showError, when, whenFull } from "./dom.js";
 
 const TASK_STATUS = { ACTIVE: "In progress", COMPLETE: "Confirmed" };
 const CALL_TONE = { completed: "good", busy: "bad", "no-answer": "bad", failed: "bad", canceled: "bad" };
@@ -22,6 +22,18 @@ function row({ href, agentType, title, detail, badge, tone, time }) {
         h("time", { class: "history-time", datetime: time ?? "", text: time ? when(time) : "" }))));
 }
 
+const CALL_BADGE = { scheduled: "Scheduled", queued: "Calling", initiated: "Calling",
+  ringing: "Calling", "in-progress": "Calling", completed: "Done", canceled: "Cancelled" };
+
+/** What happened, in words: when a scheduled call will go, or the outcome once it went. */
+function callWords(call) {
+  if (call.status === "scheduled") {
+    return call.scheduledFor ? `Scheduled for ${whenFull(call.scheduledFor)}` : "Scheduled";
+  }
+  if (!call.terminal) return "Calling now";
+  return call.summary || humanize(call.status);
+}
+
 function section(id, title, items, empty) {
   return h("section", { class: "history-section", "aria-labelledby": id },
     h("h2", { id, class: "section-title", text: title }),
@@ -39,12 +51,14 @@ export function renderHistory(session) {
       const [convos, calls] = await Promise.all([api.conversations(), api.calls()]);
       if (cancelled) return;
       // A task's call, from the calls list when the task list doesn't name it.
-      const callOf = new Map((calls?.calls ?? []).map((call) => [call.conversationId, call.callId]));
+      const callOf = new Map((calls?.calls ?? []).map((call) => [call.conversationId, call]));
       const taskRows = (convos?.conversations ?? []).map((c) => row({
         href: `#/c/${encodeURIComponent(c.conversationId)}`,
         agentType: c.agentType,
         title: titleOf(session, c.agentType, c.title),
-        detail: c.status === "ACTIVE" ? `Next: ${humanize(c.nextAction)}` : (c.callId || callOf.has(c.conversationId) ? "Call placed" : "Ready to call"),
+        detail: c.status === "ACTIVE" ? `Next: ${humanize(c.nextAction)}`
+          : callOf.has(c.conversationId) ? callWords(callOf.get(c.conversationId))
+            : "Ready to call",
         badge: TASK_STATUS[c.status] ?? humanize(c.status),
         tone: c.status === "COMPLETE" ? "good" : "neutral",
         time: c.updatedAt,
@@ -52,9 +66,10 @@ export function renderHistory(session) {
       const callRows = (calls?.calls ?? []).map((c) => row({
         href: `#/call/${encodeURIComponent(c.callId)}`,
         agentType: c.agentType,
-        title: titleOf(session, c.agentType),
-        detail: c.summary || (c.taskResult ? humanize(c.taskResult) : ""),
-        badge: humanize(c.status),
+        title: c.business ? `${titleOf(session, c.agentType)} — ${c.business}`
+          : titleOf(session, c.agentType),
+        detail: callWords(c),
+        badge: CALL_BADGE[c.status] ?? humanize(c.status),
         tone: c.terminal ? CALL_TONE[c.status] ?? "neutral" : "live",
         time: c.createdAt,
       }));
