@@ -57,7 +57,8 @@ def test_sick_call_from_first_message_to_result_card(chat, shot) -> None:
     calls = page.get_by_role("region", name="Calls")
     expect(tasks.get_by_role("link")).to_have_count(1)
     expect(tasks.get_by_role("link").first).to_contain_text("Call in sick")
-    expect(calls.get_by_role("link").first).to_contain_text("Completed")
+    expect(calls.get_by_role("link").first).to_contain_text("Bunnings")  # who was called
+    expect(calls.get_by_role("link").first).to_contain_text("Done")  # honest words (issue 12)
     shot("history")
 
     # A reload forgets what the tab held: the task reopens from the server, still signed in.
