@@ -11,7 +11,7 @@ from proxycall.api.deps import CurrentUser, container
 from proxycall.api.json_body import SafeJsonRoute
 from proxycall.api.schemas import TurnRequest
 from proxycall.errors import NotFound
-from proxycall.services.conversation import TurnInput
+from proxycall.services.turns import TurnInput
 
 router = APIRouter(route_class=SafeJsonRoute)
 

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Annotated, TypeVar
 
 import typer
 
+from proxycall.cli.settings import settings_or_exit
 from proxycall.config import Settings
 
 if TYPE_CHECKING:
@@ -20,8 +21,6 @@ T = TypeVar("T")
 
 
 def _settings() -> Settings:
-    from proxycall.cli.main import settings_or_exit
-
     return settings_or_exit()
 
 

@@ -14,6 +14,7 @@ from typing import Annotated
 
 import typer
 
+from proxycall.cli.settings import settings_or_exit
 from proxycall.config import Settings
 
 SIGNATURE_PROBE_PATH = "/twilio/status?callId=doctor-signature-probe"
@@ -186,8 +187,6 @@ def doctor(
     quiet: Annotated[bool, typer.Option(help="Print only warnings and failures.")] = False,
 ) -> None:
     """Check the configuration a real deployment needs; exit 1 when calls could not work."""
-    from proxycall.cli.main import settings_or_exit
-
     settings = settings_or_exit()
     findings = [finding for check in CHECKS for finding in check(settings)]
     for finding in findings:

@@ -13,9 +13,9 @@ import typer
 from proxycall.cli.calls import calls_app
 from proxycall.cli.doctor import doctor
 from proxycall.cli.rollout.commands import rollout_app
+from proxycall.cli.settings import settings_or_exit
 from proxycall.config import (
     ADMIN_TOKEN_FILE,
-    ConfigError,
     Settings,
     hand_to_workers,
     load_settings,
@@ -37,12 +37,6 @@ app.add_typer(calls_app, name="calls")
 app.command("doctor")(doctor)
 
 
-def settings_or_exit() -> Settings:
-    try:
-        return load_settings()
-    except ConfigError as exc:
-        typer.echo(f"proxycall: configuration error: {exc}", err=True)
-        raise typer.Exit(2) from None
 
 
 @app.command()
