@@ -18,7 +18,7 @@ $(STAMP): pyproject.toml
 setup: $(STAMP)
 
 run: setup
-	$(VENV)/bin/proxycall serve --host 127.0.0.1 --port 8000
+	PROXYCALL_LOG_FILE="$${PROXYCALL_LOG_FILE:-var/app.log}" $(VENV)/bin/proxycall serve --host 127.0.0.1 --port 8000
 
 # Debian's Chromium for the browser tests (Playwright cannot download browsers here).
 browser:

@@ -23,7 +23,12 @@ from proxycall.api import admin, conversation, health, ops
 from proxycall.api import errors as api_errors
 from proxycall.api import places as places_routes
 from proxycall.api.middleware import BodyLimitMiddleware
-from proxycall.config import ADMIN_TOKEN_FILE, Settings, read_or_create_secret
+from proxycall.config import (
+    ADMIN_TOKEN_FILE,
+    PERSON_TOKEN_FILE,
+    Settings,
+    read_or_create_secret,
+)
 from proxycall.container import Container, utc_now
 from proxycall.core.agents import default_registry
 from proxycall.core.llm import Extractor
@@ -43,6 +48,7 @@ from proxycall.wiring import (
 )
 
 WEB_DIR = Path(__file__).parent / "web"
+PERSON_USER_ID = "person"  # the regular user the printed app link signs in as
 
 
 def create_app(
@@ -140,6 +146,8 @@ async def _build(
     users = UserStore(sessions)
     token, generated = _admin_token(settings)
     await users.ensure_admin(token, clock())
+    person_token, _ = read_or_create_secret(settings.data_dir, PERSON_TOKEN_FILE)
+    await users.ensure_user(PERSON_USER_ID, "You", person_token, clock())
     closers: list[Any] = []
     places = places or build_places(settings, clock, closers)
     extractor = extractor if extractor is not None else build_extractor(settings)
@@ -175,12 +183,14 @@ def _admin_token(settings: Settings) -> tuple[str, bool]:
 
 
 def _print_login(base_url: str, token: str, generated: bool, settings: Settings) -> None:
-    """The generated token is shown once, as the login link, on the console (not the log)."""
-    if generated:
-        print(f"Sign in (admin, new token): {base_url}/#token={token}", flush=True)
-    elif settings.admin_token is None:
-        print(f"Sign in at {base_url}/ : `proxycall login-link` prints your admin link "
-              f"(token kept in {settings.data_dir / ADMIN_TOKEN_FILE}).", flush=True)
+    """Two links on the console (never the log): the person's app and the operator console."""
+    person, _ = read_or_create_secret(settings.data_dir, PERSON_TOKEN_FILE)
+    print(f"Your app (sign-in link): {base_url}/#token={person}", flush=True)
+    if generated or settings.admin_token is None:
+        print(f"Operator console: {base_url}/ops#token={token}", flush=True)
+    else:
+        print(f"Operator console: {base_url}/ops (sign in with your PROXYCALL_ADMIN_TOKEN)",
+              flush=True)
 
 
 async def _shutdown(services: Container) -> None:

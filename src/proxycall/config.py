@@ -14,6 +14,7 @@ from pydantic import Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 ADMIN_TOKEN_FILE = "admin_token"
+PERSON_TOKEN_FILE = "person_token"  # the regular user `make run` signs the web app in as
 SIMULATOR_TOKEN_FILE = "twilio_simulator_token"
 
 

@@ -16,6 +16,7 @@ from proxycall.cli.rollout.commands import rollout_app
 from proxycall.cli.settings import settings_or_exit
 from proxycall.config import (
     ADMIN_TOKEN_FILE,
+    PERSON_TOKEN_FILE,
     Settings,
     hand_to_workers,
     load_settings,
@@ -83,14 +84,9 @@ def _print_login_once(settings: Settings, base_url: str) -> None:
     workers start, so they all read the same one)."""
     from proxycall.config import read_or_create_secret
 
-    if settings.admin_token is not None:
-        typer.echo(f"Sign in at {base_url}/ with the configured admin token.")
-        return
-    token, generated = read_or_create_secret(settings.data_dir, ADMIN_TOKEN_FILE)
-    if generated:
-        typer.echo(f"Sign in (admin, new token): {base_url}/#token={token}")
-    else:
-        typer.echo(f"Sign in at {base_url}/ : `proxycall login-link` prints your admin link.")
+    read_or_create_secret(settings.data_dir, ADMIN_TOKEN_FILE)
+    read_or_create_secret(settings.data_dir, PERSON_TOKEN_FILE)
+    typer.echo("`proxycall login-link` prints your app's link and the operator console's.")
 
 
 @app.command("simulator")
@@ -119,17 +115,19 @@ def login_link(
     base_url: Annotated[str, typer.Option(help="Where the service runs.")] =
     "http://127.0.0.1:8000",
 ) -> None:
-    """Print the admin sign-in link (the token stored in the data dir)."""
+    """Print the two sign-in links: your app (a regular user) and the operator console."""
     settings = settings_or_exit()
-    path = settings.data_dir / ADMIN_TOKEN_FILE
-    if settings.admin_token is not None:
-        token = settings.admin_token.get_secret_value()
-    elif path.exists():
-        token = path.read_text().strip()
-    else:
-        typer.echo("No admin token yet: start the service once (`proxycall serve`).", err=True)
+    base = base_url.rstrip("/")
+    person = settings.data_dir / PERSON_TOKEN_FILE
+    admin = settings.data_dir / ADMIN_TOKEN_FILE
+    if not person.exists():
+        typer.echo("No tokens yet: start the service once (`make run`).", err=True)
         raise typer.Exit(1)
-    typer.echo(f"{base_url.rstrip('/')}/#token={token}")
+    typer.echo(f"Your app: {base}/#token={person.read_text().strip()}")
+    if settings.admin_token is not None:
+        typer.echo(f"Operator console: {base}/ops (sign in with PROXYCALL_ADMIN_TOKEN)")
+    elif admin.exists():
+        typer.echo(f"Operator console: {base}/ops#token={admin.read_text().strip()}")
 
 
 @db_app.command("upgrade")

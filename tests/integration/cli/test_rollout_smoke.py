@@ -121,6 +121,16 @@ def test_smoke_watch_check_and_report_against_a_running_server(server: Served,
     assert watch.returncode == 0, watch.stdout[-4000:] + watch.stderr[-2000:]
     assert "[V2-ANOMALY] count" in watch.stdout
     assert "BREACH" not in watch.stdout
+    # Not a terminal (a pipe, as `| cat`): a line per sample and a closing summary.
+    assert watch.stdout.count("[watch ") >= 2, watch.stdout
+    assert "Watch summary: " in watch.stdout and "requests seen" in watch.stdout
+    assert "RESULT: PASS" in watch.stdout
+
+    admin = {"Authorization": f"Bearer {server.token}"}
+    for active, reason in ((True, "drill: v2 answers looked slow"), (False, "drill over")):
+        flipped = httpx.put(f"{server.base_url}/admin/kill-switch", headers=admin,
+                            json={"active": active, "reason": reason})
+        assert flipped.status_code == 200, flipped.text
 
     from_log = rollout(server, "watch", "--minutes", "0.02", "--interval", "1", "--log",
                        str(server.log_file), "--log-from-start", cwd=tmp_path)
@@ -155,6 +165,25 @@ def test_smoke_watch_check_and_report_against_a_running_server(server: Served,
     assert "| [V2-ANOMALY] count | 0 | 0 | OK |" in text
     assert "### 24-Hour Check\n\n**Timestamp**: 20" in text
     assert "**Engineer**: _______________" in text  # nobody signed: stays blank
+    assert "| ON | admin | drill: v2 answers looked slow |" in text
+    assert "| off | admin | drill over |" in text
+    assert "_No rollback recorded._" not in text
+    assert "| Trigger reason | drill: v2 answers looked slow |" in text
+    charts = sorted(p.name for p in (tmp_path / "ROLLOUT_LOG-charts").iterdir())
+    assert "llm-rate-15m.svg" in charts and "requests-24h.svg" in charts
+    assert "](ROLLOUT_LOG-charts/llm-rate-15m.svg)" in text
+    assert "stroke-dasharray" in (tmp_path / "ROLLOUT_LOG-charts" / "llm-rate-15m.svg").read_text()
+
+    # Smoke runs belong to their own user: never in the person's (or the admin's) History.
+    person = (server.data_dir / "person_token").read_text().strip()
+    for token in (person, server.token):
+        listed = httpx.get(f"{server.base_url}/v2/conversations",
+                           headers={"Authorization": f"Bearer {token}"}).json()
+        assert not [c for c in listed["conversations"]
+                    if c["conversationId"].startswith("smoke-")]
+    printed = (server.data_dir.parent / "serve.out").read_text()
+    assert f"Your app (sign-in link): {server.base_url}/#token={person}" in printed
+    assert f"Operator console: {server.base_url}/ops#token=" in printed
 
 
 def test_smoke_expecting_v1_fails_while_v2_answers(server: Served, tmp_path: Path) -> None:

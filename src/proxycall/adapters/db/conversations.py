@@ -273,6 +273,21 @@ class UserStore:
             pass
         return UserRecord(ADMIN_USER_ID, "Admin", True)
 
+    async def ensure_user(self, user_id: str, name: str, token: str,
+                          now: datetime) -> UserRecord:
+        """A regular user with this fixed id holding `token` (made once, kept after)."""
+        try:
+            async with self._sessions.begin() as session:
+                if await session.get(User, user_id) is None:
+                    session.add(User(id=user_id, name=name, is_admin=False, created_at=now))
+                    await session.flush()
+                if await session.get(Credential, hash_token(token)) is None:
+                    session.add(Credential(token_hash=hash_token(token), user_id=user_id,
+                                           created_at=now))
+        except IntegrityError:  # another process made it just now
+            pass
+        return UserRecord(user_id, name, False)
+
     async def revoke(self, now: datetime, *, token: str | None = None,
                      user_id: str | None = None) -> int:
         """Revoke one token, or every token of a user; the number revoked."""

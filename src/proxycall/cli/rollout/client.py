@@ -130,6 +130,18 @@ class RolloutClient:
         params = {"windowMinutes": window_minutes} if window_minutes is not None else None
         return dict(self.request("GET", "/admin/metrics", label="metrics", params=params))
 
+    def as_smoke_user(self) -> RolloutClient:
+        """A client for a dedicated smoke user, so smoke runs never land in a person's History
+        (the same transport and exchange log; the user is made once per run)."""
+        body = self.request("POST", "/admin/users", label="smoke-user",
+                            json={"name": "Smoke runs"})
+        return RolloutClient(self.base_url, str(body["token"]), self.transport, self.exchanges)
+
+    def metrics_series(self, window: str) -> JsonObject:
+        """GET /admin/metrics/series: the watch figures per bucket, thresholds and flips."""
+        return dict(self.request("GET", "/admin/metrics/series", label="metrics-series",
+                                 params={"window": window}))
+
     def startup(self) -> JsonObject:
         """GET /admin/startup: the [STARTUP] lines this server process logged."""
         return dict(self.request("GET", "/admin/startup", label="startup"))
@@ -138,10 +150,10 @@ class RolloutClient:
         """GET /admin/kill-switch."""
         return dict(self.request("GET", "/admin/kill-switch", label="kill-switch"))
 
-    def set_kill_switch(self, active: bool) -> JsonObject:
-        """PUT /admin/kill-switch."""
+    def set_kill_switch(self, active: bool, reason: str | None = None) -> JsonObject:
+        """PUT /admin/kill-switch, with the reason recorded beside the flip."""
         return dict(self.request("PUT", "/admin/kill-switch", label="kill-switch",
-                                 json={"active": active}))
+                                 json={"active": active, "reason": reason}))
 
     def add_record(self, kind: str, data: JsonObject) -> JsonObject:
         """POST /admin/rollout/records."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import math
 from datetime import UTC, datetime
 from enum import StrEnum
@@ -14,6 +15,7 @@ from rich.live import Live
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
 from proxycall.cli.rollout import render as render
+from proxycall.cli.rollout.charts import write_charts
 from proxycall.cli.rollout.client import RolloutClient, RolloutHttpError
 from proxycall.cli.rollout.ops import (
     MetricsSampler,
@@ -25,7 +27,14 @@ from proxycall.cli.rollout.ops import (
 )
 from proxycall.cli.rollout.records import ReportInputs
 from proxycall.cli.rollout.report import render_report
-from proxycall.cli.rollout.watch import LogTail, WatchFigures, evaluate, run_watch
+from proxycall.cli.rollout.watch import (
+    LogTail,
+    WatchFigures,
+    evaluate,
+    interval_line,
+    run_watch,
+    summary_lines,
+)
 
 rollout_app = typer.Typer(help="The seed's rollout log as commands: smoke, watch, report, check.",
                           no_args_is_help=True)
@@ -122,9 +131,12 @@ def watch(
         if failures and failures >= outcome.samples:
             console.print("[red]No figures: every metrics request failed.[/]")
             raise typer.Exit(2)
-        console.print(render.watch_table(outcome.rows))
+        if console.is_terminal:
+            console.print(render.watch_table(outcome.rows))
         for reason in outcome.breaches:
             console.print(f"[bold red]BREACH[/] {reason}")
+        for line in summary_lines(outcome.figures, outcome.rows, outcome.samples):
+            console.print(line, markup=False, highlight=False)
         rolled = bool(outcome.breaches and auto_rollback)
         data = {"startedAt": started.isoformat(), "endedAt": datetime.now(UTC).isoformat(),
                 "minutes": minutes, "intervalSeconds": interval, "source": source,
@@ -141,7 +153,14 @@ def watch(
 
 
 def _watch_live(sample: Any, duration_s: float, interval: float, stop_on_breach: bool) -> Any:
-    """run_watch with a progress bar over the period and the live watch table."""
+    """run_watch with a progress bar and the live table on a terminal; else a line a sample."""
+    if not console.is_terminal:
+        def print_line(elapsed: float, figures: WatchFigures, rows: list[Any]) -> None:
+            console.print(interval_line(elapsed, duration_s, figures, rows), markup=False,
+                          highlight=False, soft_wrap=True)
+
+        return run_watch(sample, duration_s, interval, on_tick=print_line,
+                         stop_on_breach=stop_on_breach)
     progress = Progress(TextColumn("Watch period"), BarColumn(), TimeElapsedColumn(),
                         TextColumn("{task.completed:.0f}/{task.total:.0f} s"),
                         console=console)
@@ -188,9 +207,35 @@ def report(
             metrics_48h=safe_get(lambda: client.metrics(CHECK_WINDOWS["48h"]), console,
                                  "48 h metrics"),
         )
+        charts = _report_charts(client, out)
     out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(render_report(inputs), encoding="utf-8")
-    console.print(f"Wrote {out} from {len(records)} records.")
+    out.write_text(render_report(inputs) + _charts_section(charts, out), encoding="utf-8")
+    console.print(f"Wrote {out} from {len(records)} records, with {len(charts)} charts.")
+
+
+CHART_WINDOWS = ("15m", "1h", "24h")  # the watch period, and the day the 24/48 h checks read
+
+
+def _report_charts(client: RolloutClient, out: Path) -> list[Path]:
+    """The console's charts as SVG files beside the report (none if the server has no series)."""
+    folder = out.with_name(f"{out.stem}-charts")
+    written: list[Path] = []
+    for window in CHART_WINDOWS:
+        body = safe_get(functools.partial(client.metrics_series, window), console,
+                        f"{window} chart figures")
+        if body:
+            written += write_charts(body, folder)
+    return written
+
+
+def _charts_section(charts: list[Path], out: Path) -> str:
+    if not charts:
+        return ""
+    lines = ["", "## Charts", "",
+             "The watch figures over the last 15 minutes, hour and day when this report was "
+             "written (dashed: the seed's threshold; orange: a kill-switch flip).", ""]
+    lines += [f"![{path.stem}]({path.relative_to(out.parent).as_posix()})" for path in charts]
+    return "\n".join(lines) + "\n"
 
 
 @rollout_app.command()

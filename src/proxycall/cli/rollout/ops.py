@@ -57,14 +57,18 @@ def run_smoke(client: RolloutClient, stamp: str, out_dir: Path, console: Console
     startup = safe_get(client.startup)
     kill_switch = safe_get(client.kill_switch)
     out_dir.mkdir(parents=True, exist_ok=True)
+    smoke_client = client.as_smoke_user()
     hook = None
     if screenshot:
         reason = browser_unavailable()
         if reason:
             console.print(f"screenshot: not taken ({reason})")
-        hook = CardScreenshotter(client.base_url, client.token, out_dir)
+        hook = CardScreenshotter(client.base_url, smoke_client.token, out_dir)
     options = SmokeOptions(stamp=stamp, expect_engine=expect, call_timeout_s=call_timeout)
-    result = SmokeRun(client, options, on_card=hook).run(scenarios)
+    try:
+        result = SmokeRun(smoke_client, options, on_card=hook).run(scenarios)
+    finally:
+        smoke_client.close()
     data = result.record_data() | {
         "stage": stage, "expectEngine": expect, "scenarios": list(scenarios),
         "startup": startup, "killSwitch": kill_switch,

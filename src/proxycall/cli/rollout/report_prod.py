@@ -163,19 +163,47 @@ def watch_period(inputs: ReportInputs) -> list[str]:
     return [*out, "", "---", ""]
 
 
+def _flips(inputs: ReportInputs) -> list[dict[str, Any]]:
+    """Every runtime kill-switch flip, oldest first (on and off, who, why)."""
+    notes = [rec.data(r) for r in reversed(rec.of_kind(inputs.records, "note"))]
+    return [dict(n) for n in notes if n.get("event") == "kill_switch"]
+
+
+def _flip_table(flips: list[dict[str, Any]]) -> list[str]:
+    if not flips:
+        return []
+    out = ["**Kill switch flips** (every one, on and off):", "",
+           "| When | Set to | By | Reason |", "|------|--------|----|--------|"]
+    out += [f"| {rec.local_time(f.get('at'))} | {'ON' if f.get('active') else 'off'} | "
+            f"{cell(str(f.get('by') or ''))} | {cell(str(f.get('reason') or ''))} |"
+            for f in flips]
+    return [*out, ""]
+
+
+def _as_rollback(flip: dict[str, Any]) -> dict[str, Any]:
+    """A kill switch turned on by hand is a rollback, recorded as the flip says."""
+    return {"trigger": flip.get("reason") or "kill switch turned on", "at": flip.get("at"),
+            "killSwitch": True, "actions": f"kill switch set ON by {flip.get('by')}"}
+
+
 def rollbacks(inputs: ReportInputs) -> list[str]:
-    """3: one table per recorded rollback, oldest first; the seed's empty table when none."""
-    events = list(reversed(rec.of_kind(inputs.records, "rollback")))
+    """3: one table per rollback (recorded, or a kill switch turned on), oldest first."""
+    recorded = list(reversed(rec.of_kind(inputs.records, "rollback")))
+    flips = _flips(inputs)
+    recorded_at = [str(rec.data(r).get("at") or "")[:16] for r in recorded]
+    manual = [_as_rollback(f) for f in flips if f.get("active")
+              and str(f.get("at") or "")[:16] not in recorded_at]  # an auto-rollback's own flip
+    events: list[dict[str, Any]] = [dict(rec.data(r)) for r in recorded] + manual
     out = ["## 3. Rollback Events (if any)", ""]
+    out += _flip_table(flips)
     if not events:
         out += ["_No rollback recorded._", ""]
-    for number, record in enumerate(events or [None], start=1):
-        body = rec.data(record)
+    for number, body in enumerate(events or [{}], start=1):
         confirmed = body.get("recoveryConfirmed")
         seconds = body.get("timeToRecoverySeconds")
         out += [f"### Rollback #{number}", "", "| Field | Value |", "|-------|-------|",
                 f"| Trigger reason | {cell(body.get('trigger', ''))} |",
-                f"| Timestamp | {rec.local_time(body.get('at')) if record else ''} |",
+                f"| Timestamp | {rec.local_time(body.get('at')) if body else ''} |",
                 f"| Kill switch set to | {str(body.get('killSwitch', True)).lower()} |",
                 "| Recovery confirmed | "
                 f"{'YES / NO' if confirmed is None else ('YES' if confirmed else 'NO')} |",

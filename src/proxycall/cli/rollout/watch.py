@@ -71,6 +71,25 @@ def evaluate(figures: WatchFigures) -> list[MetricRow]:
     ]
 
 
+def interval_line(elapsed: float, duration: float, figures: WatchFigures,
+                  rows: Iterable[MetricRow]) -> str:
+    """One plain line per sample, for a log, CI or `| tee` (no terminal to redraw)."""
+    states = " ".join(f"{row.metric.split(' ')[0]}={row.observed.split(' ')[0]}[{row.status}]"
+                      for row in rows)
+    return f"[watch {elapsed:.0f}/{duration:.0f} s] requests={figures.total} {states}"
+
+
+def summary_lines(figures: WatchFigures, rows: Iterable[MetricRow], samples: int) -> list[str]:
+    """The closing summary: requests seen, each figure against its threshold, PASS or FAIL."""
+    rows = list(rows)
+    lines = [f"Watch summary: {figures.total} requests seen "
+             f"({figures.sick_total} SICK_CALLER) over {samples} samples"]
+    lines += [f"  {row.metric}: {row.observed} (threshold {row.threshold}) {row.status}"
+              for row in rows]
+    lines.append("RESULT: " + ("PASS" if all(row.status == OK for row in rows) else "FAIL"))
+    return lines
+
+
 def breaches(rows: Iterable[MetricRow]) -> list[str]:
     """A reason per breached row ("fallback_rate % 12.0% (threshold <5%)")."""
     return [f"{r.metric} {r.observed} (threshold {r.threshold})" for r in rows
