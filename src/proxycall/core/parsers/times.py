@@ -28,6 +28,7 @@ from proxycall.core.parsers._lex import (
     settle,
     words_value,
 )
+from proxycall.core.parsers.date_words import MONTHS
 from proxycall.core.parsers.phone import without_phones
 from proxycall.core.parsers.result import Ambiguous, ParseContext, Parsed, ParseResult, Rejected
 
@@ -88,6 +89,10 @@ _CUE_BEFORE = re.compile(
     r"|\b(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|mon|tues?|wed|thurs?|fri|"
     r"sat|sun|tomorrow|tmrw|tmr|today)\s*,?)\s*$"
 )
+# A day number followed by its month ("14 December", "19 dec", "11/12", "the 9th of"): a date.
+_DATE_AFTER = re.compile(
+    r"\s*(?:(?:st|nd|rd|th)\b)?\s*(?:of\s+)?(?:"
+    + "|".join(sorted(MONTHS, key=len, reverse=True)) + r")\b|\s*[/.-]\s*\d{1,2}\b(?!\s*(?:am|pm))")
 # "at one of the shops", "about 2 kids": a number followed by a noun is not an hour
 _NOT_AN_HOUR = re.compile(
     r"\s*(?:of|more|another|else|other|days?|weeks?|kids?|child|children|people|persons?|ppl|"
@@ -324,6 +329,8 @@ def _counts(kind: str, m: re.Match[str], low: str, whole: bool) -> bool:
         return True
     if kind == "hour" and re.match(r"(?:st|nd|rd|th)\b", low[m.end("h"):]):
         return False  # "Saturday 5th" is a day of the month
+    if kind == "hour" and _DATE_AFTER.match(low, m.end("h")):
+        return False  # "Monday 14 December", "Fri 11/12": the day of a date, never an hour
     if _NOT_AN_HOUR.match(low, m.end()):
         return False
     if _CUE_BEFORE.search(low[: m.start()]):
