@@ -86,6 +86,22 @@ def understand(spec: AgentSpec, message: str, asked: str | None,
     changed = explicit_change(spec, text, ctx)
     if changed is not None:
         return changed
+    commands = _read(spec, text, slot, values, ctx)
+    if slot is not None and slot.type is InputType.TEXT:
+        whole = _read(spec, text, None, values, ctx)
+        answers = any(isinstance(c, SetSlot) and c.slot == slot.name for c in whole)
+        if _task_spans(spec, low) or (answers and _names_the_task(spec, low)) \
+                or _is_whole_request(spec, whole, slot):
+            # a whole request typed as the answer: read the way an opener is; when it holds no
+            # answer, the answer's own refusal ("I need to call in sick") still asks again
+            refused = [] if answers else [c for c in commands if isinstance(c, SlotRejected)
+                                          and c.slot == slot.name]
+            return [*whole, *refused]
+    return commands
+
+
+def _read(spec: AgentSpec, text: str, slot: SlotSpec | None, values: Mapping[str, Value],
+          ctx: ParseContext) -> list[Command]:
     reading = Reading(text, fold(text))
     _mask_task_phrase(spec, reading)
     out = Outcome()
@@ -95,6 +111,20 @@ def understand(spec: AgentSpec, message: str, asked: str | None,
     if slot is not None and slot.name not in out.commands:
         _read_asked(spec, slot, reading, ctx, values, correcting, out)
     return list(out.commands.values())
+
+
+def _is_whole_request(spec: AgentSpec, commands: list[Command], asked: SlotSpec) -> bool:
+    """Read without the pending question, the message answers it and fills another slot too,
+    or fills two other slots one of which is typed (a day, a time, a count, a choice): a whole
+    request ("cancel my appointment at Toowong Medical Centre because …", "table for 4 at lucky
+    dragon tmrw at 7"), read as an opener is, so the pending TEXT slot never swallows the
+    task's words. A lone value ("Sushi Train at Chermside") or two text values ("its Active
+    Physio in Chermside") are the answer, read as such."""
+    filled = {c.slot for c in commands if isinstance(c, SetSlot)}
+    if asked.name in filled:
+        return len(filled) >= 2
+    typed = [name for name in filled if spec.slot(name).type is not InputType.TEXT]
+    return len(filled) >= 2 and bool(typed)
 
 
 def _reask(slot: SlotSpec) -> str:
@@ -115,18 +145,31 @@ def _control(spec: AgentSpec, slot: SlotSpec | None, low: str,
 
 def _mask_task_phrase(spec: AgentSpec, reading: Reading) -> None:
     """Blank the agent's own task words ("call in sick", "book a table") so they aren't values."""
+    reading.taken.extend(_task_spans(spec, reading.low))
+
+
+_TITLE_FILLERS = frozenset({"a", "an", "the", "in", "to", "for", "of", "my"})
+
+
+def _names_the_task(spec: AgentSpec, low: str) -> bool:
+    """A word of the agent's own task ("book", "table", "cancel", "sick", "stock") is there."""
+    words = [w for w in fold(spec.title).split() if w not in _TITLE_FILLERS]
+    return any(re.search(rf"\b{re.escape(word)}(?:s|ing|ed)?\b", low) for word in words)
+
+
+def _task_spans(spec: AgentSpec, low: str) -> list[tuple[int, int]]:
+    """Where the agent's task is named in the message ("book a table", "call in sick")."""
     words = fold(spec.title).split()
     if not words:
-        return
+        return []
     verb = words[0]
     verbs = "call|ring|phone|calling|ringing|phoning" if verb == "call" else re.escape(verb)
     rest = "".join(r"\s+" + re.escape(w) for w in words[1:])
     pattern = rf"\b(?:{verbs})(?:s|ing|ed)?(?:\s+me)?{rest}\b"
-    for match in re.finditer(pattern, reading.low):
-        reading.taken.append(match.span())
-    for match in re.finditer(r"\bsickie\b|\bin sick\b", reading.low):
-        if verb == "call":
-            reading.taken.append(match.span())
+    spans = [match.span() for match in re.finditer(pattern, low)]
+    if verb == "call":
+        spans += [match.span() for match in re.finditer(r"\bsickie\b|\bin sick\b", low)]
+    return spans
 
 
 Scanner = Callable[[str], list[Hit]]
