@@ -88,4 +88,14 @@ def explicit_change(spec: AgentSpec, text: str, ctx: ParseContext) -> list[Comma
         return [NeedsClarification(target.name, result.question, result.options)]
     if _CLAUSE_BREAK.search(value):
         return None  # "my name is Priya, I need to call in sick...": an opener, read it all
+    if _fits_another_slot(spec, target, value, ctx):
+        return None  # "the shop is on 07 7010 1234": a lead-in to the shop's number, read it all
     return [SlotRejected(target.name, result.reason)]
+
+
+def _fits_another_slot(spec: AgentSpec, named: SlotSpec, value: str, ctx: ParseContext) -> bool:
+    """The value is not the named slot's but reads as a value of another typed slot."""
+    return any(
+        slot.type is not InputType.TEXT and slot.type is not named.type
+        and isinstance(parse_slot(slot, value, ctx), Parsed)
+        for slot in spec.slots)
