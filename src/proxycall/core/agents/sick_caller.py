@@ -82,6 +82,10 @@ SPEC = AgentSpec(
                         "food poisoning", "stomach flu", "tummy bug", "diarrhoea", "diarrhea",
                         "sore throat", "chest infection", "tonsillitis", "a virus", "sick leave",
                         "injured", "bad back", "infection", "an infection", "virus",
+                        # as people text it
+                        "feelin sick", "feelin crook", "feeling crap", "feelin crap",
+                        "feel like crap", "feeling like crap", "feeling rough", "feelin rough",
+                        "under the weather", "feeling terrible", "feeling awful", "sik",
                     ),
                     spoken="is unwell",
                 ),

@@ -30,7 +30,7 @@ _ONE_PERSON = (r"(?:wife|husband|hubby|partner|missus|missis|misses|mrs|other ha
                r"girlfriend|boyfriend|gf|bf|fiance|fiancee|mum|mom|dad|son|daughter|kid|child|"
                r"brother|sister|nan|nana|pop|grandma|grandpa|colleague|boss)")
 _IDIOMS: tuple[tuple[str, int], ...] = (
-    (r"(?:a )?couple(?: of)?", 2),
+    (r"(?:a )?(?:couple|cpl|coupla)(?: of)?", 2),  # texting: "a cpl", "coupla"
     (r"(?:a )?pair(?: of)?", 2),
     (rf"both of us|the two of us|two of us|(?:me|myself) and (?:my |the )?{_ONE_PERSON}|"
      rf"(?:my|the) {_ONE_PERSON} and (?:me|i|myself)", 2),
