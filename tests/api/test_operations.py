@@ -133,3 +133,13 @@ def test_history_lists_conversations_with_their_call(server: LiveServer) -> None
     assert by_id["history-1"]["status"] == "COMPLETE"
     assert by_id["history-2"]["callId"] is None
     assert listed[0]["conversationId"] == "history-2"
+
+
+def test_docs_explain_every_route(server: LiveServer) -> None:
+    """Every operation in /openapi.json has a summary and a description (so /docs explains it)."""
+    spec = httpx.get(f"{server.base_url}/openapi.json", timeout=10).json()
+    bare = [f"{method.upper()} {path}" for path, operations in spec["paths"].items()
+            for method, operation in operations.items()
+            if not operation.get("summary") or not operation.get("description")]
+    assert bare == []
+    assert httpx.get(f"{server.base_url}/docs", timeout=10).status_code == 200

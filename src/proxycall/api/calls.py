@@ -70,17 +70,23 @@ def _calls(request: Request) -> CallService:
     return service  # type: ignore[no-any-return]
 
 
-@router.post("/call/brief")
+@router.post("/call/brief", summary="The call brief")
 async def brief(body: BriefRequest, request: Request, user: CurrentUser) -> dict[str, Any]:
+    """What the call will say, built from the confirmed task and the agent's templates; 409
+    with requiredFieldsMissing before the card is confirmed."""
     disclosure = body.disclosure.model_dump() if body.disclosure else None
     return await _calls(request).brief(user.id, body.conversationId, disclosure)
 
 
-@router.post("/call/start")
+@router.post("/call/start", summary="Place the call")
 async def start(
     body: StartRequest, request: Request, user: CurrentUser,
     idempotency_key: Annotated[str | None, Header(max_length=128)] = None,
 ) -> dict[str, Any]:
+    """Exactly once per confirmed task: a repeat returns the same call. The number comes
+    from the confirmed state only. Refused when the destination is blocked, calls are
+    paused, or the task's deadline cannot be met; scheduled when the callee may not be
+    called yet."""
     return await _calls(request).start(user.id, StartInput(
         conversation_id=body.conversationId,
         idempotency_key=body.idempotencyKey or idempotency_key,
@@ -109,18 +115,23 @@ async def reschedule(body: RescheduleRequest, request: Request,
     return await _calls(request).reschedule(user.id, body.callId, body.scheduledFor)
 
 
-@router.get("/call/status/{callId}")
+@router.get("/call/status/{callId}", summary="A call's status")
 async def status(callId: Annotated[str, Path(pattern=CALL_ID)], request: Request,
                  user: CurrentUser) -> dict[str, Any]:
+    """Status in Twilio's words (or scheduled with scheduledFor), outcome, transcript,
+    duration and cost; always ends terminal."""
     return await _calls(request).status(user.id, callId)
 
 
-@router.post("/call/result/format")
+@router.post("/call/result/format", summary="The result card")
 async def result_format(body: ResultRequest, request: Request,
                         user: CurrentUser) -> dict[str, Any]:
+    """The call's result stated plainly: facts, summary, next steps and the transcript; no
+    LLM needed."""
     return await _calls(request).result_card(user.id, body.callId)
 
 
-@router.get("/calls")
+@router.get("/calls", summary="Your calls")
 async def list_calls(request: Request, user: CurrentUser) -> dict[str, Any]:
+    """Your calls, newest first, with who was called and what happened."""
     return await _calls(request).list_calls(user.id)

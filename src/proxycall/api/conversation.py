@@ -36,11 +36,15 @@ def _slot_value(value: str | int | float | bool | None) -> str | int | None:
     return value
 
 
-@router.post("/v2/conversation/next")
+@router.post("/v2/conversation/next", summary="One turn of the v2 engine")
 async def next_v2(
     body: TurnRequest, request: Request, user: CurrentUser,
     idempotency_key: Annotated[str | None, Header(max_length=128)] = None,
 ) -> dict[str, Any]:
+    """Read the person's message (and any slots a client sends), decide the next step and
+    answer it: a question, the place step, the card, or COMPLETE. Answered by v1 while the
+    kill switch is on. Replaying an idempotency key returns the identical answer and changes
+    nothing."""
     services = container(request)
     engine = services.settings.engine_version
     if await services.switches.kill_switch_active():
@@ -51,18 +55,22 @@ async def next_v2(
     return output.body
 
 
-@router.post("/conversation/next")
+@router.post("/conversation/next", summary="One turn of the legacy v1 engine")
 async def next_v1(
     body: TurnRequest, request: Request, user: CurrentUser,
     idempotency_key: Annotated[str | None, Header(max_length=128)] = None,
 ) -> dict[str, Any]:
+    """Slots in a fixed order, one per turn, each read by its parser: what the kill switch
+    falls back to."""
     output = await container(request).conversations.next_turn(
         user.id, _turn_input(body, idempotency_key), "v1", via="/v1")
     return output.body
 
 
-@router.get("/v2/agents")
+@router.get("/v2/agents", summary="The agents and their slots")
 async def agents(request: Request, _user: CurrentUser) -> dict[str, Any]:
+    """Each task proxycall can do: its type, title, where its phone number comes from, and
+    its slots."""
     registry = container(request).registry
     return {"agents": [
         {
@@ -76,8 +84,9 @@ async def agents(request: Request, _user: CurrentUser) -> dict[str, Any]:
     ]}
 
 
-@router.get("/v2/conversations")
+@router.get("/v2/conversations", summary="Your conversations")
 async def conversations(request: Request, user: CurrentUser) -> dict[str, Any]:
+    """Your tasks, newest first, each with its latest call if one was made."""
     services = container(request)
     items = await services.conversations.list_conversations(user.id)
     latest_call: dict[str, str] = {}
@@ -88,9 +97,10 @@ async def conversations(request: Request, user: CurrentUser) -> dict[str, Any]:
     return {"conversations": items}
 
 
-@router.get("/v2/conversations/{conversation_id}")
+@router.get("/v2/conversations/{conversation_id}", summary="One conversation's latest answer")
 async def conversation(conversation_id: str, request: Request,
                        user: CurrentUser) -> dict[str, Any]:
+    """The last turn's response, to resume a chat; 404 when the conversation is not yours."""
     body = await container(request).conversations.last_response(user.id, conversation_id)
     if body is None:
         raise NotFound("No such conversation.")

@@ -14,8 +14,10 @@ from proxycall.api.errors import error_body
 router = APIRouter()
 
 
-@router.get("/health")
+@router.get("/health", summary="Is the process up, and what it uses")
 async def health(request: Request) -> dict[str, Any]:
+    """Engine version, kill switch, and which LLM, places and telephony are in use. No token
+    needed."""
     services = container(request)
     return {
         "status": "ok",
@@ -39,6 +41,7 @@ async def ready(request: Request) -> dict[str, Any] | JSONResponse:
     return {"status": "ready", "database": "ok"}
 
 
-@router.get("/me")
+@router.get("/me", summary="Who am I")
 async def me(user: CurrentUser) -> dict[str, Any]:
+    """The signed-in user: id, name and whether the token is the admin's."""
     return {"userId": user.id, "name": user.name, "isAdmin": user.is_admin}

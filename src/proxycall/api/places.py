@@ -19,8 +19,10 @@ def _unavailable(exc: PlacesUnavailable) -> ProviderUnavailable:
     return ProviderUnavailable(f"The places service is unavailable: {exc}")
 
 
-@router.post("/search")
+@router.post("/search", summary="Search places")
 async def search(body: PlaceSearchRequest, request: Request, _user: CurrentUser) -> dict[str, Any]:
+    """Candidates by name near an area or a location, nearest first, widening the radius
+    when nothing is near."""
     if (body.lat is None) != (body.lng is None):
         raise InvalidRequest("Send both lat and lng, or neither.", details={"field": "lat"})
     near = LatLng(body.lat, body.lng) if body.lat is not None and body.lng is not None else None
@@ -41,9 +43,10 @@ async def search(body: PlaceSearchRequest, request: Request, _user: CurrentUser)
     }
 
 
-@router.post("/details")
+@router.post("/details", summary="A place's details")
 async def details(body: PlaceDetailsRequest, request: Request,
                   _user: CurrentUser) -> dict[str, Any]:
+    """Name, address, phone (or error NO_PHONE), opening hours and timezone of one place."""
     try:
         place = await container(request).places.details(body.placeId)
     except PlacesUnavailable as exc:
@@ -62,8 +65,9 @@ async def details(body: PlaceDetailsRequest, request: Request,
     return answer
 
 
-@router.post("/geocode")
+@router.post("/geocode", summary="Where an area is")
 async def geocode(body: GeocodeRequest, request: Request, _user: CurrentUser) -> dict[str, Any]:
+    """The coordinates of a suburb or area, or 404 when it is not known."""
     try:
         point = await container(request).places.geocode(body.area, body.country.upper())
     except PlacesUnavailable as exc:

@@ -55,20 +55,24 @@ def _twiml(service: CallService, call_id: str, directives: list[Directive]) -> R
     return Response(content=xml, media_type=TWIML_MEDIA_TYPE)
 
 
-@router.post("/voice")
+@router.post("/voice", summary="Twilio: the call was answered")
 async def voice(request: Request) -> Response:
+    """Signed by Twilio (or the simulator): returns the TwiML that opens the call's flow."""
     service, call_id, form = await _signed(request)
     return _twiml(service, call_id, await service.on_voice(call_id, form))
 
 
-@router.post("/gather")
+@router.post("/gather", summary="Twilio: what the callee said")
 async def gather(request: Request) -> Response:
+    """Signed: speech or digits gathered; returns the flow's next TwiML."""
     service, call_id, form = await _signed(request)
     return _twiml(service, call_id, await service.on_gather(call_id, form))
 
 
-@router.post("/status")
+@router.post("/status", summary="Twilio: a status callback")
 async def status(request: Request) -> Response:
+    """Signed: the call's status moves forward only; out-of-range fields are recorded as
+    unknown."""
     service, call_id, form = await _signed(request)
     await service.on_status(call_id, form)
     return Response(status_code=204)
