@@ -27,10 +27,10 @@ from proxycall.core.agents import default_registry
 from proxycall.core.llm import Extractor
 from proxycall.core.places import Places
 from proxycall.services.conversation import ConversationService
-from proxycall.services.engine_v2 import EngineDeps
 from proxycall.services.ratelimit import RateLimiter
 from proxycall.services.switches import Switches
 from proxycall.services.telemetry import Telemetry
+from proxycall.services.turns import EngineDeps
 from proxycall.wiring import (
     build_calls,
     build_extractor,

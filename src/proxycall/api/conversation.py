@@ -10,7 +10,7 @@ from proxycall import logs
 from proxycall.api.deps import CurrentUser, container
 from proxycall.api.schemas import TurnRequest
 from proxycall.errors import NotFound
-from proxycall.services.conversation import TurnInput
+from proxycall.services.turns import TurnInput
 
 router = APIRouter()
 

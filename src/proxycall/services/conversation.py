@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -21,23 +21,11 @@ from proxycall.core.conversation import ConversationState, state_from_json, stat
 from proxycall.core.parsers.result import ParseContext
 from proxycall.errors import Conflict, ProxycallError, UnknownAgent
 from proxycall.services.engine_v1 import run_v1
-from proxycall.services.engine_v2 import EngineDeps, TurnResult, run_v2
+from proxycall.services.engine_v2 import run_v2
 from proxycall.services.telemetry import Telemetry
+from proxycall.services.turns import EngineDeps, TurnInput, TurnResult
 
 MAX_COMMIT_ATTEMPTS = 8
-
-
-@dataclass(frozen=True)
-class TurnInput:
-    conversation_id: str
-    agent_type: str
-    user_message: str = ""
-    slots: Mapping[str, Any] = field(default_factory=dict)
-    client_action: str | None = None
-    idempotency_key: str | None = None
-    timezone: str | None = None
-    location: tuple[float, float] | None = None
-    debug: bool = False
 
 
 @dataclass(frozen=True)

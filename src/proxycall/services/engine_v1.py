@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from proxycall import logs
 from proxycall.core.agents.spec import AgentSpec
 from proxycall.core.conversation import ConversationState
@@ -12,11 +10,9 @@ from proxycall.core.parsers.result import ParseContext
 from proxycall.core.places import PlaceDetails, PlacesUnavailable
 from proxycall.core.planner import Card, Decision, PlaceSearch, Question, ValidationProblem
 from proxycall.errors import ProviderUnavailable
-from proxycall.services.engine_v2 import PLACE_ID_KEYS, EngineDeps, TurnResult
+from proxycall.services.engine_v2 import PLACE_ID_KEYS
 from proxycall.services.responses import build_response
-
-if TYPE_CHECKING:
-    from proxycall.services.conversation import TurnInput
+from proxycall.services.turns import EngineDeps, TurnInput, TurnResult
 
 
 async def run_v1(

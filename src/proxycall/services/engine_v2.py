@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from proxycall import logs
 from proxycall.core.agents.spec import AgentSpec
@@ -17,10 +17,10 @@ from proxycall.core.conversation import (
     SlotRejected,
     Source,
 )
-from proxycall.core.llm import Extractor, LlmUnavailable
+from proxycall.core.llm import LlmUnavailable
 from proxycall.core.parsers import parse_slot
 from proxycall.core.parsers.result import Ambiguous, ParseContext, Parsed, Rejected
-from proxycall.core.places import Places, PlacesUnavailable
+from proxycall.core.places import PlacesUnavailable
 from proxycall.core.planner import (
     ClientAction,
     Decision,
@@ -30,36 +30,13 @@ from proxycall.core.planner import (
     is_no_other_changes,
     missing_slots,
 )
-from proxycall.core.policy import ALLOWED, PolicyDecision
 from proxycall.core.understanding.reader import understand
 from proxycall.errors import ProviderUnavailable
 from proxycall.services.responses import build_response
-
-if TYPE_CHECKING:
-    from proxycall.services.conversation import TurnInput
+from proxycall.services.turns import EngineDeps, TurnInput, TurnResult
 
 PLACE_ID_KEYS = ("place_id", "placeId")
 SERVER_OWNED = ("place_name", "place_address", "place_phone", "place_timezone", "placePhone")
-
-
-@dataclass
-class EngineDeps:
-    places: Places
-    extractor: Extractor | None
-    region: str
-    # the destination policy the call service dials by: the card warns about a refused number
-    destination: Callable[[str], PolicyDecision] = field(default=lambda _number: ALLOWED)
-
-
-@dataclass
-class TurnResult:
-    body: dict[str, Any]
-    state: ConversationState
-    timezone: str
-    ai_used: bool = False
-    fallback: bool = False
-    anomalies: list[str] = field(default_factory=list)
-    summary: str = ""
 
 
 @dataclass

@@ -9,7 +9,7 @@ from proxycall.core.conversation import Action, ConversationState
 from proxycall.core.planner import Decision, is_required
 
 if TYPE_CHECKING:
-    from proxycall.services.conversation import TurnInput
+    from proxycall.services.turns import TurnInput
 
 DETERMINISTIC = "deterministic"
 

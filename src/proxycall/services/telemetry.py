@@ -14,8 +14,7 @@ from proxycall.adapters.db.models import EngineEvent
 from proxycall.core.agents.spec import AgentSpec
 
 if TYPE_CHECKING:
-    from proxycall.services.conversation import TurnInput
-    from proxycall.services.engine_v2 import TurnResult
+    from proxycall.services.turns import TurnInput, TurnResult
 
 ACTIONS = ("ASK_QUESTION", "FIND_PLACE", "CONFIRM", "COMPLETE")
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import asyncio
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING
+from typing import Protocol
 
 from proxycall import logs
 from proxycall.adapters.db.calls import Change, NewEvent, StoredCall
@@ -26,8 +26,15 @@ from proxycall.services.calls.dialing import (
 )
 from proxycall.services.calls.policy import allowed_time, refuse_destination
 
-if TYPE_CHECKING:
-    from proxycall.services.calls.service import CallService
+
+class Ticking(Protocol):
+    """What the worker drives (the CallService); a protocol so the worker needn't import it."""
+
+    async def reconcile(self) -> object:
+        """Settle calls left mid-flight by a stopped process."""
+
+    async def tick(self) -> object:
+        """Run one round: dial what is due, end what went quiet."""
 
 MAX_CLAIMS_PER_TICK = 10
 MAX_CHECKS_PER_TICK = 50
@@ -137,7 +144,7 @@ async def _hang_up(deps: CallDeps, call: StoredCall) -> None:
         logs.warning("call_hang_up_failed", call_id=call.id, error=type(exc).__name__)
 
 
-async def run_call_worker(service: CallService, stop: asyncio.Event, *,
+async def run_call_worker(service: Ticking, stop: asyncio.Event, *,
                           interval_seconds: float = 1.0) -> None:
     """Reconcile once, then tick every `interval_seconds` until `stop` is set."""
     await _guarded(service.reconcile())
@@ -160,7 +167,7 @@ async def _guarded(work: object) -> None:
 class CallWorker:
     """The worker as an object the lifespan starts and stops."""
 
-    def __init__(self, service: CallService, *, interval_seconds: float = 1.0) -> None:
+    def __init__(self, service: Ticking, *, interval_seconds: float = 1.0) -> None:
         self._service = service
         self._interval = interval_seconds
         self._stop = asyncio.Event()
