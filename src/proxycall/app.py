@@ -122,7 +122,9 @@ async def _build(
                                           settings.default_timezone),
         conversation_store=store, events=events, records=records,
         switches=switches, telemetry=telemetry, places=places, extractor=extractor,
-        rate_limiter=RateLimiter(settings.rate_limit), public_base_url=base_url, clock=clock,
+        rate_limiter=RateLimiter(settings.rate_limit, redis_url=settings.redis_url,
+                                 redis_prefix=settings.redis_prefix),
+        public_base_url=base_url, clock=clock,
     )
     services.background.extend(closers)
     await build_calls(services, sessions, engine.dialect.name)

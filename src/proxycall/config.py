@@ -38,6 +38,9 @@ class Settings(BaseSettings):
     allowed_countries: str = Field("AU", alias="PROXYCALL_ALLOWED_COUNTRIES")
     blocked_numbers: str = Field("", alias="PROXYCALL_BLOCKED_NUMBERS")
     rate_limit: str = Field("300/minute", alias="PROXYCALL_RATE_LIMIT")
+    # set: the rate limit is shared by every process through Redis; unset: kept per process
+    redis_url: str | None = Field(None, alias="PROXYCALL_REDIS_URL")
+    redis_prefix: str = Field("proxycall", alias="PROXYCALL_REDIS_PREFIX")
     prometheus_multiproc_dir: str | None = Field(None, alias="PROMETHEUS_MULTIPROC_DIR")
     worker_interval_seconds: float = Field(1.0, alias="PROXYCALL_WORKER_INTERVAL_SECONDS",
                                            gt=0, le=60)

@@ -27,20 +27,61 @@ def settings_or_exit() -> Settings:
         raise typer.Exit(2) from None
 
 
+SERVE_BASE_URL_ENV = "PROXYCALL_SERVE_BASE_URL"
+
+
 @app.command()
 def serve(
     host: Annotated[str, typer.Option(help="Interface to listen on.")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
+    workers: Annotated[int, typer.Option(min=1, help="Processes serving the API "
+                                         "(use PostgreSQL for more than one).")] = 1,
 ) -> None:
     """Start the API, the web app at /, and (by default) the Twilio simulator."""
+    import os
+
     import uvicorn
 
     from proxycall.app import create_app
 
     settings = settings_or_exit()
     shown_host = "127.0.0.1" if host in ("0.0.0.0", "::") else host
-    application = create_app(settings, base_url=f"http://{shown_host}:{port}")
-    uvicorn.run(application, host=host, port=port, log_level="warning", access_log=False)
+    base_url = f"http://{shown_host}:{port}"
+    if workers == 1:
+        application = create_app(settings, base_url=base_url)
+        uvicorn.run(application, host=host, port=port, log_level="warning", access_log=False)
+        return
+    os.environ[SERVE_BASE_URL_ENV] = base_url
+    _prepare_workers(settings, base_url)
+    uvicorn.run("proxycall.cli.main:worker_app", factory=True, workers=workers, host=host,
+                port=port, log_level="warning", access_log=False)
+
+
+def _prepare_workers(settings: Settings, base_url: str) -> None:
+    """Once, before the workers start: migrate and make the admin token, so they don't race."""
+    import os
+
+    from proxycall.adapters.db import migrate
+    from proxycall.config import read_or_create_secret
+
+    if settings.auto_migrate:
+        migrate.upgrade(settings.sqlalchemy_url)
+        os.environ["PROXYCALL_AUTO_MIGRATE"] = "false"
+    if settings.admin_token is None:
+        token, generated = read_or_create_secret(settings.data_dir, ADMIN_TOKEN_FILE)
+        if generated:
+            typer.echo(f"Sign in (admin, new token): {base_url}/#token={token}")
+
+
+def worker_app() -> object:
+    """The app one `serve --workers N` process runs (uvicorn calls this in each worker)."""
+    import os
+
+    from proxycall.app import create_app
+
+    return create_app(settings_or_exit(),
+                      base_url=os.environ.get(SERVE_BASE_URL_ENV, "http://127.0.0.1:8000"),
+                      print_login_link=False)
 
 
 @app.command("simulator")
