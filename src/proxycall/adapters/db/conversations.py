@@ -4,15 +4,18 @@ from __future__ import annotations
 
 import hashlib
 import uuid
+from collections import Counter
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Integer, cast, func, select, update
+from sqlalchemy import func, select, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from proxycall.adapters.db.models import Conversation, EngineEvent, Turn, User
+from proxycall.adapters.db.models import Conversation, EngineEvent, EngineMinute, Turn, User
 
 
 @dataclass(frozen=True)
@@ -136,6 +139,7 @@ class ConversationStore:
                     fallback=record.fallback, duration_ms=record.duration_ms, created_at=now,
                 ))
                 session.add_all(events)
+                await count_events(session, events)
         except IntegrityError:
             return False
         return True
@@ -163,22 +167,20 @@ class EventStore:
     async def add(self, events: list[EngineEvent]) -> None:
         async with self._sessions.begin() as session:
             session.add_all(events)
+            await count_events(session, events)
 
     async def request_counts(self, since: datetime | None) -> list[RequestCounts]:
-        """Per agent and action: requests, LLM use, fallbacks, replays (counted in SQL)."""
-        as_int = Integer()
-        query = select(
-            EngineEvent.agent_type, EngineEvent.action, func.count(EngineEvent.id),
-            func.sum(cast(EngineEvent.ai_used, as_int)),
-            func.sum(cast(EngineEvent.fallback, as_int)),
-            func.sum(cast(EngineEvent.replay, as_int)),
-        ).where(EngineEvent.kind == "request").group_by(EngineEvent.agent_type,
-                                                       EngineEvent.action)
+        """Per agent and action: requests, LLM use, fallbacks, replays (from the minute rows)."""
+        m = EngineMinute
+        query = select(m.agent_type, m.action, func.sum(m.requests), func.sum(m.llm),
+                       func.sum(m.fallbacks), func.sum(m.replays)
+                       ).where(m.kind == "request").group_by(m.agent_type, m.action)
         if since is not None:
-            query = query.where(EngineEvent.at >= since)
+            query = query.where(m.minute >= first_whole_minute(since))
         async with self._sessions() as session:
             rows = (await session.execute(query)).all()
-        return [RequestCounts(agent, action, int(n), int(llm or 0), int(fb or 0), int(rp or 0))
+        return [RequestCounts(agent, action or None, int(n or 0), int(llm or 0), int(fb or 0),
+                              int(rp or 0))
                 for agent, action, n, llm, fb, rp in rows]
 
     async def anomalies(self, since: datetime | None, limit: int = 200) -> list[EngineEvent]:
@@ -190,16 +192,56 @@ class EventStore:
                                               .limit(limit)))
 
     async def anomaly_counts(self, since: datetime | None) -> dict[str, int]:
-        query = select(EngineEvent.agent_type, func.count(EngineEvent.id)).where(
-            EngineEvent.kind == "anomaly").group_by(EngineEvent.agent_type)
+        m = EngineMinute
+        query = select(m.agent_type, func.sum(m.requests)).where(
+            m.kind == "anomaly").group_by(m.agent_type)
         if since is not None:
-            query = query.where(EngineEvent.at >= since)
+            query = query.where(m.minute >= first_whole_minute(since))
         async with self._sessions() as session:
-            return {agent: int(n) for agent, n in (await session.execute(query)).all()}
+            return {agent: int(n or 0) for agent, n in (await session.execute(query)).all()}
 
     async def count(self) -> int:
         async with self._sessions() as session:
             return int(await session.scalar(select(func.count(EngineEvent.id))) or 0)
+
+
+def first_whole_minute(since: datetime) -> datetime:
+    """The first minute row inside a window starting at `since` (15 minutes: 15 rows)."""
+    floor = since.replace(second=0, microsecond=0)
+    return floor if floor == since else floor + timedelta(minutes=1)
+
+
+def minute_counts(events: list[EngineEvent]) -> list[dict[str, Any]]:
+    """The events folded into per-minute counter increments."""
+    totals: dict[tuple[Any, ...], Counter[str]] = {}
+    for event in events:
+        key = (event.at.replace(second=0, microsecond=0), event.kind, event.agent_type,
+               event.action or "")
+        counts = totals.setdefault(key, Counter())
+        counts["requests"] += 1
+        counts["llm"] += int(bool(event.ai_used))
+        counts["fallbacks"] += int(bool(event.fallback))
+        counts["replays"] += int(bool(event.replay))
+    return [{"minute": minute, "kind": kind, "agent_type": agent, "action": action,
+             "requests": c["requests"], "llm": c["llm"], "fallbacks": c["fallbacks"],
+             "replays": c["replays"]}
+            for (minute, kind, agent, action), c in totals.items()]
+
+
+async def count_events(session: AsyncSession, events: list[EngineEvent]) -> None:
+    """Add the events to their minute rows (an upsert, in the caller's transaction)."""
+    rows = minute_counts(events)
+    if not rows:
+        return
+    dialect = session.get_bind().dialect.name
+    insert = pg_insert if dialect == "postgresql" else sqlite_insert
+    for row in rows:
+        statement = insert(EngineMinute).values(**row)
+        excluded = statement.excluded
+        await session.execute(statement.on_conflict_do_update(
+            index_elements=["minute", "kind", "agent_type", "action"],
+            set_={name: getattr(EngineMinute, name) + getattr(excluded, name)
+                  for name in ("requests", "llm", "fallbacks", "replays")}))
 
 
 class UserStore:

@@ -1,0 +1,64 @@
+"""per-minute engine counters (engine_minutes), filled from the existing engine events
+
+Revision ID: 0002_h11
+Revises: 0001
+"""
+from collections import Counter
+from datetime import UTC, datetime
+from typing import Any
+
+import sqlalchemy as sa
+from alembic import op
+
+import proxycall.adapters.db.models
+
+revision = '0002_h11'
+down_revision = '0001'
+branch_labels = None
+depends_on = None
+
+
+def upgrade() -> None:
+    table = op.create_table(
+        'engine_minutes',
+        sa.Column('minute', proxycall.adapters.db.models.UtcDateTime(timezone=True),
+                  nullable=False),
+        sa.Column('kind', sa.String(length=16), nullable=False),
+        sa.Column('agent_type', sa.String(length=64), nullable=False),
+        sa.Column('action', sa.String(length=16), nullable=False),
+        sa.Column('requests', sa.Integer(), nullable=False),
+        sa.Column('llm', sa.Integer(), nullable=False),
+        sa.Column('fallbacks', sa.Integer(), nullable=False),
+        sa.Column('replays', sa.Integer(), nullable=False),
+        sa.PrimaryKeyConstraint('minute', 'kind', 'agent_type', 'action',
+                                name=op.f('pk_engine_minutes')),
+    )
+    _backfill(table)
+
+
+def _backfill(table: sa.Table) -> None:
+    """Count the events stored so far into their minutes (once, at upgrade)."""
+    totals: Counter[tuple[Any, ...]] = Counter()
+    rows = op.get_bind().execute(sa.text(
+        "SELECT at, kind, agent_type, action, ai_used, fallback, replay FROM engine_events"))
+    for at, kind, agent, action, ai_used, fallback, replay in rows:
+        if isinstance(at, str):  # SQLite keeps text
+            at = datetime.fromisoformat(at)
+        at = at.replace(tzinfo=UTC) if at.tzinfo is None else at.astimezone(UTC)
+        key = (at.replace(second=0, microsecond=0), kind, agent, action or "")
+        totals[(*key, "requests")] += 1
+        totals[(*key, "llm")] += int(bool(ai_used))
+        totals[(*key, "fallbacks")] += int(bool(fallback))
+        totals[(*key, "replays")] += int(bool(replay))
+    merged: dict[tuple[Any, ...], dict[str, Any]] = {}
+    for (minute, kind, agent, action, field), count in totals.items():
+        row = merged.setdefault((minute, kind, agent, action), {
+            'minute': minute, 'kind': kind, 'agent_type': agent, 'action': action,
+            'requests': 0, 'llm': 0, 'fallbacks': 0, 'replays': 0})
+        row[field] = count
+    if merged:
+        op.bulk_insert(table, list(merged.values()))
+
+
+def downgrade() -> None:
+    op.drop_table('engine_minutes')
