@@ -15,7 +15,14 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from proxycall.adapters.db.models import Conversation, EngineEvent, EngineMinute, Turn, User
+from proxycall.adapters.db.models import (
+    Conversation,
+    EngineEvent,
+    EngineMinute,
+    EngineTotal,
+    Turn,
+    User,
+)
 
 
 @dataclass(frozen=True)
@@ -171,7 +178,7 @@ class EventStore:
 
     async def request_counts(self, since: datetime | None) -> list[RequestCounts]:
         """Per agent and action: requests, LLM use, fallbacks, replays (from the minute rows)."""
-        m = EngineMinute
+        m: Any = EngineMinute if since is not None else EngineTotal  # all time: a few rows
         query = select(m.agent_type, m.action, func.sum(m.requests), func.sum(m.llm),
                        func.sum(m.fallbacks), func.sum(m.replays)
                        ).where(m.kind == "request").group_by(m.agent_type, m.action)
@@ -192,7 +199,7 @@ class EventStore:
                                               .limit(limit)))
 
     async def anomaly_counts(self, since: datetime | None) -> dict[str, int]:
-        m = EngineMinute
+        m: Any = EngineMinute if since is not None else EngineTotal
         query = select(m.agent_type, func.sum(m.requests)).where(
             m.kind == "anomaly").group_by(m.agent_type)
         if since is not None:
@@ -203,6 +210,9 @@ class EventStore:
     async def count(self) -> int:
         async with self._sessions() as session:
             return int(await session.scalar(select(func.count(EngineEvent.id))) or 0)
+
+
+COUNTERS = ("requests", "llm", "fallbacks", "replays")
 
 
 def first_whole_minute(since: datetime) -> datetime:
@@ -235,13 +245,21 @@ async def count_events(session: AsyncSession, events: list[EngineEvent]) -> None
         return
     dialect = session.get_bind().dialect.name
     insert = pg_insert if dialect == "postgresql" else sqlite_insert
+    totals: dict[tuple[str, str, str], dict[str, Any]] = {}
     for row in rows:
-        statement = insert(EngineMinute).values(**row)
-        excluded = statement.excluded
+        total = totals.setdefault((row["kind"], row["agent_type"], row["action"]), {
+            **{key: row[key] for key in ("kind", "agent_type", "action")},
+            **dict.fromkeys(COUNTERS, 0)})
+        for name in COUNTERS:
+            total[name] += row[name]
+    for table, keys, values in (
+            (EngineMinute, ["minute", "kind", "agent_type", "action"], rows),
+            (EngineTotal, ["kind", "agent_type", "action"], list(totals.values()))):
+        statement = insert(table)
         await session.execute(statement.on_conflict_do_update(
-            index_elements=["minute", "kind", "agent_type", "action"],
-            set_={name: getattr(EngineMinute, name) + getattr(excluded, name)
-                  for name in ("requests", "llm", "fallbacks", "replays")}))
+            index_elements=keys,
+            set_={name: getattr(table, name) + getattr(statement.excluded, name)
+                  for name in COUNTERS}), values)
 
 
 class UserStore:

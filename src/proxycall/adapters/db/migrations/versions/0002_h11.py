@@ -1,4 +1,4 @@
-"""per-minute engine counters (engine_minutes), filled from the existing engine events
+"""engine counters per minute (engine_minutes) and all time (engine_totals), filled from the existing engine events
 
 Revision ID: 0002_h11
 Revises: 0001
@@ -33,10 +33,21 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint('minute', 'kind', 'agent_type', 'action',
                                 name=op.f('pk_engine_minutes')),
     )
-    _backfill(table)
+    totals = op.create_table(
+        'engine_totals',
+        sa.Column('kind', sa.String(length=16), nullable=False),
+        sa.Column('agent_type', sa.String(length=64), nullable=False),
+        sa.Column('action', sa.String(length=16), nullable=False),
+        sa.Column('requests', sa.Integer(), nullable=False),
+        sa.Column('llm', sa.Integer(), nullable=False),
+        sa.Column('fallbacks', sa.Integer(), nullable=False),
+        sa.Column('replays', sa.Integer(), nullable=False),
+        sa.PrimaryKeyConstraint('kind', 'agent_type', 'action', name=op.f('pk_engine_totals')),
+    )
+    _backfill(table, totals)
 
 
-def _backfill(table: sa.Table) -> None:
+def _backfill(table: sa.Table, totals_table: sa.Table) -> None:
     """Count the events stored so far into their minutes (once, at upgrade)."""
     totals: Counter[tuple[Any, ...]] = Counter()
     rows = op.get_bind().execute(sa.text(
@@ -58,7 +69,17 @@ def _backfill(table: sa.Table) -> None:
         row[field] = count
     if merged:
         op.bulk_insert(table, list(merged.values()))
+    overall: dict[tuple[Any, ...], dict[str, Any]] = {}
+    for (_minute, kind, agent, action), row in merged.items():
+        total = overall.setdefault((kind, agent, action), {
+            'kind': kind, 'agent_type': agent, 'action': action,
+            'requests': 0, 'llm': 0, 'fallbacks': 0, 'replays': 0})
+        for name in ('requests', 'llm', 'fallbacks', 'replays'):
+            total[name] += row[name]
+    if overall:
+        op.bulk_insert(totals_table, list(overall.values()))
 
 
 def downgrade() -> None:
+    op.drop_table('engine_totals')
     op.drop_table('engine_minutes')
