@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import hashlib
 import uuid
 from collections import Counter
@@ -80,8 +82,17 @@ def _stored(row: Conversation) -> StoredConversation:
 
 
 class ConversationStore:
+    """Conversations and their turns; on SQLite all of a process's writes go one at a time."""
+
     def __init__(self, sessions: async_sessionmaker[AsyncSession]) -> None:
         self._sessions = sessions
+        bind = sessions.kw.get("bind")
+        sqlite = bind is not None and bind.dialect.name == "sqlite"
+        # SQLite has one writer: queueing here is cheap, while writers racing for the file lock
+        # sleep in its busy handler (the old one-second tail). Other processes still take turns
+        # through the busy timeout.
+        self._writes: asyncio.Lock | contextlib.nullcontext[None] = (
+            asyncio.Lock() if sqlite else contextlib.nullcontext())
 
     async def load(self, user_id: str, client_id: str) -> StoredConversation | None:
         async with self._sessions() as session:
@@ -98,7 +109,7 @@ class ConversationStore:
     ) -> StoredConversation:
         """Insert a conversation; if another request won the race, return theirs."""
         try:
-            async with self._sessions.begin() as session:
+            async with self._writes, self._sessions.begin() as session:
                 row = Conversation(
                     user_id=user_id, client_id=client_id, agent_type=agent_type, engine=engine,
                     state=state, turn=0, status="ACTIVE", timezone=timezone,
@@ -128,7 +139,7 @@ class ConversationStore:
     ) -> bool:
         """Store the turn if nobody else moved the conversation meanwhile (optimistic)."""
         try:
-            async with self._sessions.begin() as session:
+            async with self._writes, self._sessions.begin() as session:
                 result = await session.execute(
                     update(Conversation)
                     .where(Conversation.id == conversation.pk,
