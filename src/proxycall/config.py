@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import secrets
 from pathlib import Path
 from typing import Literal
@@ -41,6 +42,8 @@ class Settings(BaseSettings):
     # set: the rate limit is shared by every process through Redis; unset: kept per process
     redis_url: str | None = Field(None, alias="PROXYCALL_REDIS_URL")
     redis_prefix: str = Field("proxycall", alias="PROXYCALL_REDIS_PREFIX")
+    # set by `serve --workers N` for its worker processes: the address the service answers on
+    serve_base_url: str = Field("http://127.0.0.1:8000", alias="PROXYCALL_SERVE_BASE_URL")
     prometheus_multiproc_dir: str | None = Field(None, alias="PROMETHEUS_MULTIPROC_DIR")
     worker_interval_seconds: float = Field(1.0, alias="PROXYCALL_WORKER_INTERVAL_SECONDS",
                                            gt=0, le=60)
@@ -180,3 +183,8 @@ def read_or_create_secret(data_dir: Path, name: str) -> tuple[str, bool]:
     path.write_text(value + "\n")
     path.chmod(0o600)
     return value, True
+
+
+def export_for_workers(values: dict[str, str]) -> None:
+    """Hand settings to the worker processes `serve --workers N` starts (they inherit these)."""
+    os.environ.update(values)

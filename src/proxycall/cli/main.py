@@ -10,7 +10,13 @@ from typing import Annotated
 import typer
 
 from proxycall.cli.rollout.commands import rollout_app
-from proxycall.config import ADMIN_TOKEN_FILE, ConfigError, Settings, load_settings
+from proxycall.config import (
+    ADMIN_TOKEN_FILE,
+    ConfigError,
+    Settings,
+    export_for_workers,
+    load_settings,
+)
 
 app = typer.Typer(help="proxycall: phone calls made on a person's behalf.", no_args_is_help=True)
 db_app = typer.Typer(help="Database migrations.", no_args_is_help=True)
@@ -27,9 +33,6 @@ def settings_or_exit() -> Settings:
         raise typer.Exit(2) from None
 
 
-SERVE_BASE_URL_ENV = "PROXYCALL_SERVE_BASE_URL"
-
-
 @app.command()
 def serve(
     host: Annotated[str, typer.Option(help="Interface to listen on.")] = "127.0.0.1",
@@ -38,8 +41,6 @@ def serve(
                                          "(use PostgreSQL for more than one).")] = 1,
 ) -> None:
     """Start the API, the web app at /, and (by default) the Twilio simulator."""
-    import os
-
     import uvicorn
 
     from proxycall.app import create_app
@@ -51,7 +52,7 @@ def serve(
         application = create_app(settings, base_url=base_url)
         uvicorn.run(application, host=host, port=port, log_level="warning", access_log=False)
         return
-    os.environ[SERVE_BASE_URL_ENV] = base_url
+    export_for_workers({"PROXYCALL_SERVE_BASE_URL": base_url})
     _prepare_workers(settings, base_url)
     uvicorn.run("proxycall.cli.main:worker_app", factory=True, workers=workers, host=host,
                 port=port, log_level="warning", access_log=False)
@@ -59,14 +60,12 @@ def serve(
 
 def _prepare_workers(settings: Settings, base_url: str) -> None:
     """Once, before the workers start: migrate and make the admin token, so they don't race."""
-    import os
-
     from proxycall.adapters.db import migrate
     from proxycall.config import read_or_create_secret
 
     if settings.auto_migrate:
         migrate.upgrade(settings.sqlalchemy_url)
-        os.environ["PROXYCALL_AUTO_MIGRATE"] = "false"
+        export_for_workers({"PROXYCALL_AUTO_MIGRATE": "false"})
     if settings.admin_token is None:
         token, generated = read_or_create_secret(settings.data_dir, ADMIN_TOKEN_FILE)
         if generated:
@@ -75,13 +74,10 @@ def _prepare_workers(settings: Settings, base_url: str) -> None:
 
 def worker_app() -> object:
     """The app one `serve --workers N` process runs (uvicorn calls this in each worker)."""
-    import os
-
     from proxycall.app import create_app
 
-    return create_app(settings_or_exit(),
-                      base_url=os.environ.get(SERVE_BASE_URL_ENV, "http://127.0.0.1:8000"),
-                      print_login_link=False)
+    settings = settings_or_exit()
+    return create_app(settings, base_url=settings.serve_base_url, print_login_link=False)
 
 
 @app.command("simulator")

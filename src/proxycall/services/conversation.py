@@ -67,11 +67,9 @@ class ConversationService:
         started = time.perf_counter()
         for _attempt in range(MAX_COMMIT_ATTEMPTS):
             stored = await self._load_or_create(user_id, request, spec, engine)
-            if request.idempotency_key:
-                replayed = await self._store.replay(stored.pk, request.idempotency_key)
-                if replayed is not None:
-                    await self._telemetry.replayed(request, spec, replayed, via)
-                    return TurnOutput(replayed, replay=True)
+            if stored.replay is not None:  # loaded with the conversation, in the same query
+                await self._telemetry.replayed(request, spec, stored.replay, via)
+                return TurnOutput(stored.replay, replay=True)
             if stored.agent_type != spec.type:
                 raise Conflict(
                     "This conversationId is already used for another task.",
@@ -105,7 +103,8 @@ class ConversationService:
     async def _load_or_create(
         self, user_id: str, request: TurnInput, spec: AgentSpec, engine: str
     ) -> StoredConversation:
-        stored = await self._store.load(user_id, request.conversation_id)
+        stored = await self._store.load(user_id, request.conversation_id,
+                                        request.idempotency_key)
         if stored is not None:
             return stored
         state = state_to_json(ConversationState(agent_type=spec.type))

@@ -8,10 +8,12 @@ import hashlib
 import uuid
 from collections import Counter
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import func, select, update
+from sqlalchemy import insert as sa_insert
+from sqlalchemy import null as sa_null
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
@@ -39,6 +41,7 @@ class StoredConversation:
     timezone: str
     last_response: dict[str, Any] | None
     updated_at: datetime
+    replay: dict[str, Any] | None = None  # the stored response for the request's key, if any
 
 
 @dataclass(frozen=True)
@@ -94,14 +97,27 @@ class ConversationStore:
         self._writes: asyncio.Lock | contextlib.nullcontext[None] = (
             asyncio.Lock() if sqlite else contextlib.nullcontext())
 
-    async def load(self, user_id: str, client_id: str) -> StoredConversation | None:
+    async def load(self, user_id: str, client_id: str,
+                   idempotency_key: str | None = None) -> StoredConversation | None:
+        """The conversation and, given a key, the response already stored for it (one query)."""
+        c = Conversation.__table__.c
+        replay = Turn.__table__.c.response if idempotency_key else None
+        columns = [c.id, c.user_id, c.client_id, c.agent_type, c.state, c.turn, c.status,
+                   c.timezone, c.last_response, c.updated_at]
+        query = select(*columns, replay if replay is not None else sa_null())
+        if idempotency_key:
+            query = query.outerjoin(Turn, (Turn.conversation_id == c.id)
+                                    & (Turn.idempotency_key == idempotency_key))
+        query = query.where(c.user_id == user_id, c.client_id == client_id)
         async with self._sessions() as session:
-            row = await session.scalar(
-                select(Conversation).where(
-                    Conversation.user_id == user_id, Conversation.client_id == client_id
-                )
-            )
-            return _stored(row) if row else None
+            row = (await session.execute(query)).first()
+        if row is None:
+            return None
+        pk, user, client, agent, state, turn, status, tz, last, updated, replayed = row
+        if updated.tzinfo is None:  # SQLite: the UTC column type restores the offset
+            updated = updated.replace(tzinfo=UTC)
+        return StoredConversation(pk, user, client, agent, dict(state), turn, status, tz, last,
+                                  updated, dict(replayed) if replayed is not None else None)
 
     async def create(
         self, user_id: str, client_id: str, agent_type: str, engine: str, timezone: str,
@@ -110,14 +126,14 @@ class ConversationStore:
         """Insert a conversation; if another request won the race, return theirs."""
         try:
             async with self._writes, self._sessions.begin() as session:
-                row = Conversation(
+                pk = await session.scalar(sa_insert(Conversation).values(
                     user_id=user_id, client_id=client_id, agent_type=agent_type, engine=engine,
                     state=state, turn=0, status="ACTIVE", timezone=timezone,
                     created_at=now, updated_at=now,
-                )
-                session.add(row)
-                await session.flush()
-                return _stored(row)
+                ).returning(Conversation.id))
+                assert pk is not None  # RETURNING gives the new id
+                return StoredConversation(int(pk), user_id, client_id, agent_type, state, 0,
+                                          "ACTIVE", timezone, None, now)
         except IntegrityError:
             existing = await self.load(user_id, client_id)
             if existing is None:
@@ -150,14 +166,13 @@ class ConversationStore:
                 if result.rowcount != 1:  # type: ignore[attr-defined]
                     await session.rollback()
                     return False
-                session.add(Turn(
+                await session.execute(sa_insert(Turn).values(
                     conversation_id=conversation.pk, turn=record.turn,
                     idempotency_key=record.idempotency_key, request=record.request,
                     response=record.response, action=record.action, ai_used=record.ai_used,
                     fallback=record.fallback, duration_ms=record.duration_ms, created_at=now,
                 ))
-                session.add_all(events)
-                await count_events(session, events)
+                await add_events(session, events)
         except IntegrityError:
             return False
         return True
@@ -184,8 +199,7 @@ class EventStore:
 
     async def add(self, events: list[EngineEvent]) -> None:
         async with self._sessions.begin() as session:
-            session.add_all(events)
-            await count_events(session, events)
+            await add_events(session, events)
 
     async def request_counts(self, since: datetime | None) -> list[RequestCounts]:
         """Per agent and action: requests, LLM use, fallbacks, replays (from the minute rows)."""
@@ -247,6 +261,24 @@ def minute_counts(events: list[EngineEvent]) -> list[dict[str, Any]]:
              "requests": c["requests"], "llm": c["llm"], "fallbacks": c["fallbacks"],
              "replays": c["replays"]}
             for (minute, kind, agent, action), c in totals.items()]
+
+
+EVENT_COLUMNS = tuple(c.key for c in EngineEvent.__table__.columns if c.key != "id")
+
+
+def _event_row(event: EngineEvent) -> dict[str, Any]:
+    row = {key: getattr(event, key) for key in EVENT_COLUMNS}
+    for flag in ("ai_used", "fallback", "replay"):  # the ORM's defaults, which Core skips
+        row[flag] = bool(row[flag])
+    return row
+
+
+async def add_events(session: AsyncSession, events: list[EngineEvent]) -> None:
+    """Insert the event rows and count them into their minute and all-time rows (Core)."""
+    if not events:
+        return
+    await session.execute(sa_insert(EngineEvent), [_event_row(e) for e in events])
+    await count_events(session, events)
 
 
 async def count_events(session: AsyncSession, events: list[EngineEvent]) -> None:
