@@ -11,6 +11,7 @@ from zoneinfo import ZoneInfo
 
 from proxycall import logs
 from proxycall.adapters.db.conversations import (
+    NEW_CONVERSATION,
     ConversationStore,
     StoredConversation,
     TurnRecord,
@@ -107,11 +108,12 @@ class ConversationService:
                                         request.idempotency_key)
         if stored is not None:
             return stored
+        # not stored yet: it is inserted with its first turn, in the same transaction
         state = state_to_json(ConversationState(agent_type=spec.type))
         timezone = request.timezone or self._default_tz
-        return await self._store.create(
-            user_id, request.conversation_id, spec.type, engine, timezone, state, self._clock()
-        )
+        return StoredConversation(NEW_CONVERSATION, user_id, request.conversation_id, spec.type,
+                                  state, 0, "ACTIVE", timezone, None, self._clock(),
+                                  engine=engine)
 
     async def _run(self, spec: AgentSpec, stored: StoredConversation, request: TurnInput,
                    engine: str) -> TurnResult:

@@ -42,6 +42,10 @@ class StoredConversation:
     last_response: dict[str, Any] | None
     updated_at: datetime
     replay: dict[str, Any] | None = None  # the stored response for the request's key, if any
+    engine: str = "v2"  # the engine a NEW_CONVERSATION is created with
+
+
+NEW_CONVERSATION = 0  # the pk of a conversation not stored yet (commit_turn inserts it)
 
 
 @dataclass(frozen=True)
@@ -156,18 +160,25 @@ class ConversationStore:
         """Store the turn if nobody else moved the conversation meanwhile (optimistic)."""
         try:
             async with self._writes, self._sessions.begin() as session:
-                result = await session.execute(
-                    update(Conversation)
-                    .where(Conversation.id == conversation.pk,
-                           Conversation.turn == conversation.turn)
-                    .values(state=state, turn=record.turn, status=status, timezone=timezone,
-                            last_response=record.response, updated_at=now)
-                )
-                if result.rowcount != 1:  # type: ignore[attr-defined]
-                    await session.rollback()
-                    return False
+                values = {"state": state, "turn": record.turn, "status": status,
+                          "timezone": timezone, "last_response": record.response,
+                          "updated_at": now}
+                if conversation.pk == NEW_CONVERSATION:  # first turn: insert both together
+                    pk = await session.scalar(sa_insert(Conversation).values(
+                        user_id=conversation.user_id, client_id=conversation.client_id,
+                        agent_type=conversation.agent_type, engine=conversation.engine,
+                        created_at=now, **values).returning(Conversation.id))
+                else:
+                    pk = conversation.pk
+                    result = await session.execute(
+                        update(Conversation)
+                        .where(Conversation.id == pk, Conversation.turn == conversation.turn)
+                        .values(**values))
+                    if result.rowcount != 1:  # type: ignore[attr-defined]
+                        await session.rollback()
+                        return False
                 await session.execute(sa_insert(Turn).values(
-                    conversation_id=conversation.pk, turn=record.turn,
+                    conversation_id=pk, turn=record.turn,
                     idempotency_key=record.idempotency_key, request=record.request,
                     response=record.response, action=record.action, ai_used=record.ai_used,
                     fallback=record.fallback, duration_ms=record.duration_ms, created_at=now,
