@@ -56,7 +56,7 @@ bench: setup wrk
 	@if scripts/ensure-postgres.sh "$(PG_TEST_DB)"; then \
 	  export PROXYCALL_BENCH_DATABASE_URL="$${PROXYCALL_BENCH_DATABASE_URL:-$(PG_TEST_URL)}"; \
 	else echo "PostgreSQL unavailable: measured on SQLite only"; fi; \
-	$(PY) bench/bench_engine.py
+	$(PY) bench/bench_engine.py && $(PY) bench/bench_latency.py
 
 eval: setup
 	$(PY) bench/eval_parsers.py
