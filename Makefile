@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed
 PG_TEST_DB ?= proxycall_test
 PG_TEST_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/$(PG_TEST_DB)
 
-.PHONY: run test setup lint typecheck bench eval browser postgres coverage clean
+.PHONY: run test setup lint typecheck bench eval browser wrk postgres coverage clean
 
 $(STAMP): pyproject.toml
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV) || python3 -m venv $(VENV)
@@ -48,8 +48,18 @@ coverage: setup
 	$(PY) -m pytest -q -p no:cacheprovider --cov=proxycall --cov-report=term:skip-covered \
 	  --ignore=tests/e2e
 
-bench: setup
-	$(PY) bench/bench_engine.py
+# wrk drives the load (it barely uses the CPU the server needs); Debian's package, like chromium.
+wrk:
+	@command -v wrk >/dev/null 2>&1 || { \
+	  echo "Installing Debian's wrk for the bench"; \
+	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null) \
+	  || echo "wrk could not be installed: the bench cannot run"; }
+
+bench: setup wrk
+	@if scripts/ensure-postgres.sh "$(PG_TEST_DB)"; then \
+	  export PROXYCALL_BENCH_DATABASE_URL="$${PROXYCALL_BENCH_DATABASE_URL:-$(PG_TEST_URL)}"; \
+	else echo "PostgreSQL unavailable: measured on SQLite only"; fi; \
+	$(PY) bench/bench_engine.py && $(PY) bench/bench_latency.py
 
 eval: setup
 	$(PY) bench/eval_parsers.py

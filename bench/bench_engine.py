@@ -1,120 +1,185 @@
-"""Benchmark: conversation turns over real HTTP against a started server (SQLite, PostgreSQL).
+"""Benchmark: new-conversation turns over HTTP with wrk, against the ceiling, SQLite and PostgreSQL.
 
-Prints p50/p95 latency of one turn and throughput with 8 concurrent clients.
-Run: `make bench` (PostgreSQL is measured when PROXYCALL_TEST_DATABASE_URL is set).
+Prints turns/s, p50, p99, errors and the share of the ceiling (the cheapest FastAPI endpoint reading
+the same body on the same uvicorn) for: proxycall on SQLite (one process), on PostgreSQL with 1 and
+2 workers (when PROXYCALL_BENCH_DATABASE_URL or PROXYCALL_TEST_DATABASE_URL is set), then a growth
+run after seeding BENCH_SEED_TURNS turns (default 1,000,000) straight through the store.
+Run: `make bench` (installs wrk when it can). Knobs: BENCH_SECONDS (10), BENCH_CONNECTIONS (20).
 """
 
 from __future__ import annotations
 
 import os
-import statistics
+import re
+import shutil
+import subprocess
 import sys
 import tempfile
 import time
-import uuid
-from concurrent.futures import ThreadPoolExecutor
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+import httpx
 
-from tests.support.server import live_server
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
 
-SICK = ["Call in sick to Bunnings", "+61412345678", "Richard", "tomorrow", "9am", "SICK"]
-CONVERSATIONS = 40
-CONCURRENCY = 8
+from tests.support.server import free_port  # noqa: E402
 
+from bench.seed_turns import metrics_line_ms, seed  # noqa: E402
 
-def run_conversation(client, timings: list[float]) -> None:
-    cid = f"bench-{uuid.uuid4().hex[:10]}"
-    for message in SICK:
-        started = time.perf_counter()
-        response = client.post("/v2/conversation/next", json={
-            "conversationId": cid, "agentType": "SICK_CALLER", "userMessage": message})
-        timings.append(time.perf_counter() - started)
-        assert response.status_code == 200, response.text
+TOKEN = "bench-admin-token"
+SECONDS = int(os.environ.get("BENCH_SECONDS", "10"))
+CONNECTIONS = int(os.environ.get("BENCH_CONNECTIONS", "20"))
+SEED_TURNS = int(os.environ.get("BENCH_SEED_TURNS", "1000000"))
+START_TIMEOUT_SECONDS = 60
 
 
-def measure(label: str, database_url: str | None) -> None:
-    with tempfile.TemporaryDirectory() as tmp, live_server(Path(tmp), database_url) as server:
-        timings: list[float] = []
-        with server.client() as client:
-            for _ in range(10):
-                run_conversation(client, timings)
-        timings.sort()
-        p50 = statistics.median(timings) * 1000
-        p95 = timings[int(len(timings) * 0.95)] * 1000
-        concurrent: list[float] = []
-        started = time.perf_counter()
-
-        def worker(_: int) -> None:
-            with server.client() as client:
-                run_conversation(client, concurrent)
-
-        with ThreadPoolExecutor(max_workers=CONCURRENCY) as pool:
-            list(pool.map(worker, range(CONVERSATIONS)))
-        elapsed = time.perf_counter() - started
-        rate = len(concurrent) / elapsed
-        print(f"{label:<10} sequential turn p50={p50:.1f} ms p95={p95:.1f} ms | "
-              f"{CONCURRENCY} clients: {rate:.0f} turns/s ({len(concurrent)} turns)")
+@dataclass
+class Figures:
+    label: str
+    rate: float
+    p50_ms: float
+    p99_ms: float
+    errors: int
 
 
-def measure_places() -> None:
-    """Bundled directory search, in process and over HTTP."""
-    import asyncio
-    from datetime import UTC, datetime
-
-    from proxycall.adapters.places.bundled import BundledPlaces
-
-    places = BundledPlaces(clock=lambda: datetime.now(UTC))
-    queries = [("jb hifi", "Chermside"), ("bunnings", None), ("JB", "Parramatta"),
-               ("nandos", "Brisbane"), ("smile dental", "Richmond")]
-
-    async def run() -> list[float]:
-        timings = []
-        for _ in range(200):
-            for query, area in queries:
-                started = time.perf_counter()
-                await places.search(query, area=area)
-                timings.append(time.perf_counter() - started)
-        return timings
-
-    timings = sorted(asyncio.run(run()))
-    print(f"places     bundled search in process p50={statistics.median(timings) * 1000:.3f} ms "
-          f"p95={timings[int(len(timings) * 0.95)] * 1000:.3f} ms")
+def _env(data_dir: Path, database_url: str | None) -> dict[str, str]:
+    env = {**os.environ, "PROXYCALL_DATA_DIR": str(data_dir), "PROXYCALL_ADMIN_TOKEN": TOKEN,
+           "PROXYCALL_RATE_LIMIT": "100000000/minute", "PROXYCALL_SIMULATOR_PACE": "0"}
+    env.pop("PROXYCALL_DATABASE_URL", None)
+    if database_url:
+        env["PROXYCALL_DATABASE_URL"] = database_url
+    return env
 
 
-def measure_call() -> None:
-    """A whole sick call against the built-in simulator at pace 0, over HTTP."""
-    with tempfile.TemporaryDirectory() as tmp, live_server(Path(tmp)) as server, \
-            server.client() as client:
-        durations = []
-        for n in range(5):
-            cid = f"bench-call-{n}"
-            for message in ["Call in sick to Bunnings", "0491 570 006", *SICK[2:]]:
-                client.post("/v2/conversation/next", json={
-                    "conversationId": cid, "agentType": "SICK_CALLER", "userMessage": message})
-            client.post("/v2/conversation/next", json={
-                "conversationId": cid, "agentType": "SICK_CALLER", "clientAction": "CONFIRM"})
+@contextmanager
+def _server(command: list[str], env: dict[str, str], port: int) -> Iterator[str]:
+    process = subprocess.Popen(command, env=env, cwd=ROOT, stdout=subprocess.DEVNULL,
+                               stderr=subprocess.DEVNULL)
+    base_url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + START_TIMEOUT_SECONDS
+        while True:
+            if process.poll() is not None:
+                raise RuntimeError(f"{command[2:4]} exited during start-up")
+            try:
+                httpx.get(f"{base_url}/ready", timeout=1)
+                break
+            except httpx.HTTPError:
+                if time.monotonic() > deadline:
+                    raise RuntimeError("server did not start") from None
+                time.sleep(0.2)
+        yield base_url
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
+
+
+def _serve(port: int, workers: int) -> list[str]:
+    return [sys.executable, "-m", "proxycall.cli.main", "serve", "--port", str(port),
+            "--workers", str(workers)]
+
+
+def _ms(text: str) -> float:
+    value, unit = re.fullmatch(r"([\d.]+)(us|ms|s)", text).groups()  # type: ignore[union-attr]
+    return float(value) * {"us": 0.001, "ms": 1.0, "s": 1000.0}[unit]
+
+
+def wrk(label: str, base_url: str, run: str) -> Figures:
+    """One wrk run (2 threads, CONNECTIONS connections, SECONDS seconds)."""
+    env = {**os.environ, "BENCH_TOKEN": TOKEN, "BENCH_RUN": run}
+    out = subprocess.run(
+        ["wrk", "-t2", f"-c{CONNECTIONS}", f"-d{SECONDS}s", "--latency", "-s",
+         str(ROOT / "bench" / "turn.lua"), base_url], env=env, capture_output=True, text=True,
+        check=True, timeout=SECONDS + 60).stdout
+    rate = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))  # type: ignore[union-attr]
+    p50 = _ms(re.search(r"\s50%\s+(\S+)", out).group(1))  # type: ignore[union-attr]
+    p99 = _ms(re.search(r"\s99%\s+(\S+)", out).group(1))  # type: ignore[union-attr]
+    errors = sum(int(n) for n in re.findall(r"Non-2xx or 3xx responses:\s+(\d+)", out))
+    socket = re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)",
+                       out)
+    if socket:
+        errors += sum(int(n) for n in socket.groups())
+    return Figures(label, rate, p50, p99, errors)
+
+
+def _admin_ms(base_url: str, params: dict[str, str], runs: int = 30) -> float:
+    timings = []
+    with httpx.Client(base_url=base_url, headers={"Authorization": f"Bearer {TOKEN}"}) as client:
+        for _ in range(runs):
             started = time.perf_counter()
-            call_id = client.post("/call/start", json={"conversationId": cid}).json()["callId"]
-            while not client.get(f"/call/status/{call_id}").json()["terminal"]:
-                if time.perf_counter() - started > 30:
-                    raise RuntimeError("call did not finish")
-                time.sleep(0.01)  # poll gently; the figure has 10 ms resolution
-            durations.append(time.perf_counter() - started)
-        print(f"call       sick call start->terminal (simulator pace 0) "
-              f"median={statistics.median(durations) * 1000:.0f} ms")
+            response = client.get("/admin/metrics", params=params)
+            timings.append((time.perf_counter() - started) * 1000)
+            assert response.status_code == 200, response.text
+    timings.sort()
+    return timings[len(timings) // 2]
+
+
+def _print(rows: list[Figures], ceiling: float) -> None:
+    print("\n| server | turns/s | p50 | p99 | errors | % of ceiling |\n|---|---|---|---|---|---|")
+    for row in rows:
+        print(f"| {row.label} | {row.rate:,.0f} | {row.p50_ms:.1f} ms | {row.p99_ms:.1f} ms | "
+              f"{row.errors} | {100 * row.rate / ceiling:.1f}% |")
+
+
+def _reset(url: str) -> None:
+    from proxycall.adapters.db import migrate
+
+    migrate.downgrade(url, "base")
+    migrate.upgrade(url)
 
 
 def main() -> None:
-    measure_places()
-    measure_call()
-    measure("sqlite", None)
-    pg = os.environ.get("PROXYCALL_TEST_DATABASE_URL")
-    if pg:
-        measure("postgresql", pg)
-    else:
-        print("postgresql skipped: set PROXYCALL_TEST_DATABASE_URL")
+    if shutil.which("wrk") is None:
+        sys.exit("wrk is not installed (`apt-get install -y wrk`; `make bench` tries)")
+    pg = os.environ.get("PROXYCALL_BENCH_DATABASE_URL") or os.environ.get(
+        "PROXYCALL_TEST_DATABASE_URL")
+    rows: list[Figures] = []
+    with tempfile.TemporaryDirectory() as tmp:
+        port = free_port()
+        ceiling_cmd = [sys.executable, "-m", "uvicorn", "bench.ceiling_app:app", "--port",
+                       str(port), "--log-level", "warning", "--no-access-log"]
+        with _server(ceiling_cmd, dict(os.environ), port) as url:
+            rows.append(wrk("ceiling: cheapest FastAPI endpoint, same body", url, "c"))
+        ceiling = rows[0].rate
+        sqlite_dir = Path(tmp) / "sqlite"
+        port = free_port()
+        with _server(_serve(port, 1), _env(sqlite_dir, None), port) as url:
+            rows.append(wrk("proxycall, SQLite, 1 process", url, "s1"))
+        if pg:
+            for workers in (1, 2):
+                _reset(pg)
+                port = free_port()
+                with _server(_serve(port, workers), _env(Path(tmp) / f"pg{workers}", pg),
+                             port) as url:
+                    rows.append(wrk(f"proxycall, PostgreSQL, {workers} worker(s)", url,
+                                    f"p{workers}"))
+        else:
+            print("PostgreSQL not measured: set PROXYCALL_BENCH_DATABASE_URL")
+        _print(rows, ceiling)
+        _growth(sqlite_dir, rows[1])
+
+
+def _growth(data_dir: Path, empty: Figures) -> None:
+    """The same SQLite store after seeding SEED_TURNS turns straight through the store."""
+    database = data_dir / "proxycall.db"
+    started = time.perf_counter()
+    seeded = seed(f"sqlite+aiosqlite:///{database}", SEED_TURNS)
+    print(f"\nGrowth: seeded {seeded:,} turns in {time.perf_counter() - started:.0f} s")
+    port = free_port()
+    with _server(_serve(port, 1), _env(data_dir, None), port) as url:
+        grown = wrk(f"proxycall, SQLite, {seeded:,} turns stored", url, "g1")
+        window = _admin_ms(url, {"windowMinutes": "15"})
+        all_time = _admin_ms(url, {})
+    line_ms = metrics_line_ms(f"sqlite+aiosqlite:///{database}")
+    _print([empty, grown], empty.rate)
+    print(f"\nturn p50: {grown.p50_ms:.1f} ms vs {empty.p50_ms:.1f} ms empty "
+          f"({100 * (grown.p50_ms / empty.p50_ms - 1):+.0f}%)")
+    print(f"/admin/metrics p50: 15-minute window {window:.1f} ms, all time {all_time:.1f} ms")
+    print(f"[V2-METRICS] line (the summary it reads): {line_ms:.2f} ms")
 
 
 if __name__ == "__main__":

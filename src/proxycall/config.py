@@ -204,3 +204,4 @@ def read_or_create_secret(data_dir: Path, name: str) -> tuple[str, bool]:
     path.write_text(value + "\n")
     path.chmod(0o600)
     return value, True
+

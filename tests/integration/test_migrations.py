@@ -11,8 +11,8 @@ from tests.support.server import scratch_postgres
 
 from proxycall.adapters.db import migrate
 
-TABLES = {"users", "credentials", "conversations", "turns", "engine_events", "calls", "call_events",
-          "runtime_switches", "rollout_records"}
+TABLES = {"users", "credentials", "conversations", "turns", "engine_events", "calls",
+          "call_events", "runtime_switches", "rollout_records", "engine_minutes", "engine_totals"}
 
 
 def _tables(async_url: str) -> set[str]:

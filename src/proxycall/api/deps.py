@@ -8,6 +8,7 @@ from fastapi import Depends, Header, Request
 
 from proxycall.adapters.db.conversations import UserRecord
 from proxycall.errors import Forbidden, Unauthorized
+from proxycall.services.tokens import TokenCache
 
 if TYPE_CHECKING:
     from proxycall.container import Container
@@ -26,11 +27,20 @@ def _bearer(authorization: str | None) -> str:
     return token.strip()
 
 
+def _tokens(request: Request) -> TokenCache[UserRecord]:
+    """The app's token cache (made on first use), in front of the user store."""
+    cache: TokenCache[UserRecord] | None = getattr(request.app.state, "token_cache", None)
+    if cache is None:
+        cache = TokenCache(container(request).users.by_token)
+        request.app.state.token_cache = cache
+    return cache
+
+
 async def current_user(
     request: Request, authorization: Annotated[str | None, Header()] = None
 ) -> UserRecord:
     token = _bearer(authorization)
-    user = await container(request).users.by_token(token)
+    user = await _tokens(request).user(token)
     if user is None:
         raise Unauthorized("That token is not valid.")
     request.state.user_id = user.id

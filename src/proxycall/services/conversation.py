@@ -14,6 +14,7 @@ from zoneinfo import ZoneInfo
 
 from proxycall import logs
 from proxycall.adapters.db.conversations import (
+    NEW_CONVERSATION,
     ConversationStore,
     StoredConversation,
     TurnRecord,
@@ -93,11 +94,9 @@ class ConversationService:
         started = time.perf_counter()
         for _attempt in range(MAX_COMMIT_ATTEMPTS):
             stored = await self._load_or_create(user_id, request, spec, engine)
-            if request.idempotency_key:
-                replayed = await self._store.replay(stored.pk, request.idempotency_key)
-                if replayed is not None:
-                    await self._telemetry.replayed(request, spec, replayed, via)
-                    return TurnOutput(replayed, replay=True)
+            if stored.replay is not None:  # loaded with the conversation, in the same query
+                await self._telemetry.replayed(request, spec, stored.replay, via)
+                return TurnOutput(stored.replay, replay=True)
             if stored.agent_type != spec.type:
                 raise Conflict(
                     "This conversationId is already used for another task.",
@@ -132,14 +131,16 @@ class ConversationService:
     async def _load_or_create(
         self, user_id: str, request: TurnInput, spec: AgentSpec, engine: str
     ) -> StoredConversation:
-        stored = await self._store.load(user_id, request.conversation_id)
+        stored = await self._store.load(user_id, request.conversation_id,
+                                        request.idempotency_key)
         if stored is not None:
             return stored
+        # not stored yet: it is inserted with its first turn, in the same transaction
         state = state_to_json(ConversationState(agent_type=spec.type))
         timezone = request.timezone or self._default_tz
-        return await self._store.create(
-            user_id, request.conversation_id, spec.type, engine, timezone, state, self._clock()
-        )
+        return StoredConversation(NEW_CONVERSATION, user_id, request.conversation_id, spec.type,
+                                  state, 0, "ACTIVE", timezone, None, self._clock(),
+                                  engine=engine)
 
     async def _run(self, spec: AgentSpec, stored: StoredConversation, request: TurnInput,
                    engine: str) -> TurnResult:

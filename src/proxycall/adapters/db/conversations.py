@@ -2,17 +2,32 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import hashlib
 import uuid
+from collections import Counter
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Integer, cast, func, select, update
+from sqlalchemy import func, select, update
+from sqlalchemy import insert as sa_insert
+from sqlalchemy import null as sa_null
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from proxycall.adapters.db.models import Conversation, Credential, EngineEvent, Turn, User
+from proxycall.adapters.db.models import (
+    Conversation,
+    Credential,
+    EngineEvent,
+    EngineMinute,
+    EngineTotal,
+    Turn,
+    User,
+)
 
 
 @dataclass(frozen=True)
@@ -27,6 +42,11 @@ class StoredConversation:
     timezone: str
     last_response: dict[str, Any] | None
     updated_at: datetime
+    replay: dict[str, Any] | None = None  # the stored response for the request's key, if any
+    engine: str = "v2"  # the engine a NEW_CONVERSATION is created with
+
+
+NEW_CONVERSATION = 0  # the pk of a conversation not stored yet (commit_turn inserts it)
 
 
 @dataclass(frozen=True)
@@ -73,17 +93,39 @@ def _stored(row: Conversation) -> StoredConversation:
 
 
 class ConversationStore:
+    """Conversations and their turns; on SQLite all of a process's writes go one at a time."""
+
     def __init__(self, sessions: async_sessionmaker[AsyncSession]) -> None:
         self._sessions = sessions
+        bind = sessions.kw.get("bind")
+        sqlite = bind is not None and bind.dialect.name == "sqlite"
+        # SQLite has one writer: queueing here is cheap, while writers racing for the file lock
+        # sleep in its busy handler (the old one-second tail). Other processes still take turns
+        # through the busy timeout.
+        self._writes: asyncio.Lock | contextlib.nullcontext[None] = (
+            asyncio.Lock() if sqlite else contextlib.nullcontext())
 
-    async def load(self, user_id: str, client_id: str) -> StoredConversation | None:
+    async def load(self, user_id: str, client_id: str,
+                   idempotency_key: str | None = None) -> StoredConversation | None:
+        """The conversation and, given a key, the response already stored for it (one query)."""
+        c = Conversation.__table__.c
+        replay = Turn.__table__.c.response if idempotency_key else None
+        columns = [c.id, c.user_id, c.client_id, c.agent_type, c.state, c.turn, c.status,
+                   c.timezone, c.last_response, c.updated_at]
+        query = select(*columns, replay if replay is not None else sa_null())
+        if idempotency_key:
+            query = query.outerjoin(Turn, (Turn.conversation_id == c.id)
+                                    & (Turn.idempotency_key == idempotency_key))
+        query = query.where(c.user_id == user_id, c.client_id == client_id)
         async with self._sessions() as session:
-            row = await session.scalar(
-                select(Conversation).where(
-                    Conversation.user_id == user_id, Conversation.client_id == client_id
-                )
-            )
-            return _stored(row) if row else None
+            row = (await session.execute(query)).first()
+        if row is None:
+            return None
+        pk, user, client, agent, state, turn, status, tz, last, updated, replayed = row
+        if updated.tzinfo is None:  # SQLite: the UTC column type restores the offset
+            updated = updated.replace(tzinfo=UTC)
+        return StoredConversation(pk, user, client, agent, dict(state), turn, status, tz, last,
+                                  updated, dict(replayed) if replayed is not None else None)
 
     async def create(
         self, user_id: str, client_id: str, agent_type: str, engine: str, timezone: str,
@@ -91,15 +133,15 @@ class ConversationStore:
     ) -> StoredConversation:
         """Insert a conversation; if another request won the race, return theirs."""
         try:
-            async with self._sessions.begin() as session:
-                row = Conversation(
+            async with self._writes, self._sessions.begin() as session:
+                pk = await session.scalar(sa_insert(Conversation).values(
                     user_id=user_id, client_id=client_id, agent_type=agent_type, engine=engine,
                     state=state, turn=0, status="ACTIVE", timezone=timezone,
                     created_at=now, updated_at=now,
-                )
-                session.add(row)
-                await session.flush()
-                return _stored(row)
+                ).returning(Conversation.id))
+                assert pk is not None  # RETURNING gives the new id
+                return StoredConversation(int(pk), user_id, client_id, agent_type, state, 0,
+                                          "ACTIVE", timezone, None, now)
         except IntegrityError:
             existing = await self.load(user_id, client_id)
             if existing is None:
@@ -121,24 +163,31 @@ class ConversationStore:
     ) -> bool:
         """Store the turn if nobody else moved the conversation meanwhile (optimistic)."""
         try:
-            async with self._sessions.begin() as session:
-                result = await session.execute(
-                    update(Conversation)
-                    .where(Conversation.id == conversation.pk,
-                           Conversation.turn == conversation.turn)
-                    .values(state=state, turn=record.turn, status=status, timezone=timezone,
-                            last_response=record.response, updated_at=now)
-                )
-                if result.rowcount != 1:  # type: ignore[attr-defined]
-                    await session.rollback()
-                    return False
-                session.add(Turn(
-                    conversation_id=conversation.pk, turn=record.turn,
+            async with self._writes, self._sessions.begin() as session:
+                values = {"state": state, "turn": record.turn, "status": status,
+                          "timezone": timezone, "last_response": record.response,
+                          "updated_at": now}
+                if conversation.pk == NEW_CONVERSATION:  # first turn: insert both together
+                    pk = await session.scalar(sa_insert(Conversation).values(
+                        user_id=conversation.user_id, client_id=conversation.client_id,
+                        agent_type=conversation.agent_type, engine=conversation.engine,
+                        created_at=now, **values).returning(Conversation.id))
+                else:
+                    pk = conversation.pk
+                    result = await session.execute(
+                        update(Conversation)
+                        .where(Conversation.id == pk, Conversation.turn == conversation.turn)
+                        .values(**values))
+                    if result.rowcount != 1:  # type: ignore[attr-defined]
+                        await session.rollback()
+                        return False
+                await session.execute(sa_insert(Turn).values(
+                    conversation_id=pk, turn=record.turn,
                     idempotency_key=record.idempotency_key, request=record.request,
                     response=record.response, action=record.action, ai_used=record.ai_used,
                     fallback=record.fallback, duration_ms=record.duration_ms, created_at=now,
                 ))
-                session.add_all(events)
+                await add_events(session, events)
         except IntegrityError:
             return False
         return True
@@ -178,7 +227,7 @@ class EventStore:
 
     async def add(self, events: list[EngineEvent]) -> None:
         async with self._sessions.begin() as session:
-            session.add_all(events)
+            await add_events(session, events)
 
     async def timeline(self, since: datetime, limit: int) -> list[TimelineEvent]:
         """Requests and anomalies since `since`, oldest first, at most `limit` (for charts)."""
@@ -193,20 +242,17 @@ class EventStore:
                 for at, kind, agent, ai, fb, detail, cid in rows]
 
     async def request_counts(self, since: datetime | None) -> list[RequestCounts]:
-        """Per agent and action: requests, LLM use, fallbacks, replays (counted in SQL)."""
-        as_int = Integer()
-        query = select(
-            EngineEvent.agent_type, EngineEvent.action, func.count(EngineEvent.id),
-            func.sum(cast(EngineEvent.ai_used, as_int)),
-            func.sum(cast(EngineEvent.fallback, as_int)),
-            func.sum(cast(EngineEvent.replay, as_int)),
-        ).where(EngineEvent.kind == "request").group_by(EngineEvent.agent_type,
-                                                       EngineEvent.action)
+        """Per agent and action: requests, LLM use, fallbacks, replays (from the minute rows)."""
+        m: Any = EngineMinute if since is not None else EngineTotal  # all time: a few rows
+        query = select(m.agent_type, m.action, func.sum(m.requests), func.sum(m.llm),
+                       func.sum(m.fallbacks), func.sum(m.replays)
+                       ).where(m.kind == "request").group_by(m.agent_type, m.action)
         if since is not None:
-            query = query.where(EngineEvent.at >= since)
+            query = query.where(m.minute >= first_whole_minute(since))
         async with self._sessions() as session:
             rows = (await session.execute(query)).all()
-        return [RequestCounts(agent, action, int(n), int(llm or 0), int(fb or 0), int(rp or 0))
+        return [RequestCounts(agent, action or None, int(n or 0), int(llm or 0), int(fb or 0),
+                              int(rp or 0))
                 for agent, action, n, llm, fb, rp in rows]
 
     async def anomalies(self, since: datetime | None, limit: int = 200) -> list[EngineEvent]:
@@ -218,16 +264,85 @@ class EventStore:
                                               .limit(limit)))
 
     async def anomaly_counts(self, since: datetime | None) -> dict[str, int]:
-        query = select(EngineEvent.agent_type, func.count(EngineEvent.id)).where(
-            EngineEvent.kind == "anomaly").group_by(EngineEvent.agent_type)
+        m: Any = EngineMinute if since is not None else EngineTotal
+        query = select(m.agent_type, func.sum(m.requests)).where(
+            m.kind == "anomaly").group_by(m.agent_type)
         if since is not None:
-            query = query.where(EngineEvent.at >= since)
+            query = query.where(m.minute >= first_whole_minute(since))
         async with self._sessions() as session:
-            return {agent: int(n) for agent, n in (await session.execute(query)).all()}
+            return {agent: int(n or 0) for agent, n in (await session.execute(query)).all()}
 
     async def count(self) -> int:
         async with self._sessions() as session:
             return int(await session.scalar(select(func.count(EngineEvent.id))) or 0)
+
+
+COUNTERS = ("requests", "llm", "fallbacks", "replays")
+
+
+def first_whole_minute(since: datetime) -> datetime:
+    """The first minute row inside a window starting at `since` (15 minutes: 15 rows)."""
+    floor = since.replace(second=0, microsecond=0)
+    return floor if floor == since else floor + timedelta(minutes=1)
+
+
+def minute_counts(events: list[EngineEvent]) -> list[dict[str, Any]]:
+    """The events folded into per-minute counter increments."""
+    totals: dict[tuple[Any, ...], Counter[str]] = {}
+    for event in events:
+        key = (event.at.replace(second=0, microsecond=0), event.kind, event.agent_type,
+               event.action or "")
+        counts = totals.setdefault(key, Counter())
+        counts["requests"] += 1
+        counts["llm"] += int(bool(event.ai_used))
+        counts["fallbacks"] += int(bool(event.fallback))
+        counts["replays"] += int(bool(event.replay))
+    return [{"minute": minute, "kind": kind, "agent_type": agent, "action": action,
+             "requests": c["requests"], "llm": c["llm"], "fallbacks": c["fallbacks"],
+             "replays": c["replays"]}
+            for (minute, kind, agent, action), c in totals.items()]
+
+
+EVENT_COLUMNS = tuple(c.key for c in EngineEvent.__table__.columns if c.key != "id")
+
+
+def _event_row(event: EngineEvent) -> dict[str, Any]:
+    row = {key: getattr(event, key) for key in EVENT_COLUMNS}
+    for flag in ("ai_used", "fallback", "replay"):  # the ORM's defaults, which Core skips
+        row[flag] = bool(row[flag])
+    return row
+
+
+async def add_events(session: AsyncSession, events: list[EngineEvent]) -> None:
+    """Insert the event rows and count them into their minute and all-time rows (Core)."""
+    if not events:
+        return
+    await session.execute(sa_insert(EngineEvent), [_event_row(e) for e in events])
+    await count_events(session, events)
+
+
+async def count_events(session: AsyncSession, events: list[EngineEvent]) -> None:
+    """Add the events to their minute rows (an upsert, in the caller's transaction)."""
+    rows = minute_counts(events)
+    if not rows:
+        return
+    dialect = session.get_bind().dialect.name
+    insert = pg_insert if dialect == "postgresql" else sqlite_insert
+    totals: dict[tuple[str, str, str], dict[str, Any]] = {}
+    for row in rows:
+        total = totals.setdefault((row["kind"], row["agent_type"], row["action"]), {
+            **{key: row[key] for key in ("kind", "agent_type", "action")},
+            **dict.fromkeys(COUNTERS, 0)})
+        for name in COUNTERS:
+            total[name] += row[name]
+    for table, keys, values in (
+            (EngineMinute, ["minute", "kind", "agent_type", "action"], rows),
+            (EngineTotal, ["kind", "agent_type", "action"], list(totals.values()))):
+        statement = insert(table)
+        await session.execute(statement.on_conflict_do_update(
+            index_elements=keys,
+            set_={name: getattr(table, name) + getattr(statement.excluded, name)
+                  for name in COUNTERS}), values)
 
 
 class UserStore:

@@ -130,6 +130,33 @@ class EngineEvent(Base):
     detail: Mapped[dict[str, Any] | None] = mapped_column(JSON, nullable=True)
 
 
+class EngineMinute(Base):
+    """Per-minute counters of engine events, kept up to date in each turn's transaction."""
+
+    __tablename__ = "engine_minutes"
+    minute: Mapped[datetime] = mapped_column(UtcDateTime, primary_key=True)
+    kind: Mapped[str] = mapped_column(String(16), primary_key=True)  # request | anomaly
+    agent_type: Mapped[str] = mapped_column(String(64), primary_key=True)
+    action: Mapped[str] = mapped_column(String(16), primary_key=True)  # "" when none
+    requests: Mapped[int] = mapped_column(Integer, default=0)
+    llm: Mapped[int] = mapped_column(Integer, default=0)
+    fallbacks: Mapped[int] = mapped_column(Integer, default=0)
+    replays: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class EngineTotal(Base):
+    """All-time counters of engine events (the minute rows summed as they are written)."""
+
+    __tablename__ = "engine_totals"
+    kind: Mapped[str] = mapped_column(String(16), primary_key=True)
+    agent_type: Mapped[str] = mapped_column(String(64), primary_key=True)
+    action: Mapped[str] = mapped_column(String(16), primary_key=True)
+    requests: Mapped[int] = mapped_column(Integer, default=0)
+    llm: Mapped[int] = mapped_column(Integer, default=0)
+    fallbacks: Mapped[int] = mapped_column(Integer, default=0)
+    replays: Mapped[int] = mapped_column(Integer, default=0)
+
+
 class Call(Base):
     __tablename__ = "calls"
     __table_args__ = (UniqueConstraint("conversation_id", "attempt"),)

@@ -1,0 +1,103 @@
+"""Seed a store with many turns fast (the store's own tables and minute counters, no HTTP).
+
+`python bench/seed_turns.py DATABASE_URL N` adds N turns: conversations of five turns each, one
+request event per turn, and the per-minute counters those events add, spread over 30 days.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import statistics
+import sys
+import time
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from sqlalchemy import create_engine, func, insert, select
+
+from proxycall.adapters.db.conversations import EventStore, count_events
+from proxycall.adapters.db.database import create_engine as create_async
+from proxycall.adapters.db.database import session_factory
+from proxycall.adapters.db.migrate import sync_url
+from proxycall.adapters.db.models import Conversation, EngineEvent, Turn
+from proxycall.services.telemetry import summarise
+
+TURNS_PER_CONVERSATION = 5
+BATCH_CONVERSATIONS = 4000
+SPREAD = timedelta(days=30)
+RESPONSE = {"nextAction": "ASK_QUESTION", "engineVersion": "v2", "turn": 1,
+            "question": {"field": "shift_start_time", "text": "What time does your shift start?"}}
+
+
+def _batch(first: int, count: int, now: datetime, total: int) -> tuple[list[dict[str, Any]],
+                                                                     list[EngineEvent]]:
+    conversations, events = [], []
+    for n in range(first, first + count):
+        at = now - SPREAD * (1 - n / max(total, 1))
+        conversations.append({
+            "user_id": "admin", "client_id": f"seed-{n}", "agent_type": "SICK_CALLER",
+            "engine": "v2", "state": {"agent_type": "SICK_CALLER"}, "turn": TURNS_PER_CONVERSATION,
+            "status": "ACTIVE", "timezone": "Australia/Brisbane", "last_response": RESPONSE,
+            "created_at": at, "updated_at": at})
+        events.extend(EngineEvent(at=at, kind="request", engine="v2", agent_type="SICK_CALLER",
+                                  conversation_id=f"seed-{n}", action="ASK_QUESTION",
+                                  ai_used=False, fallback=False, replay=False)
+                      for _ in range(TURNS_PER_CONVERSATION))
+    return conversations, events
+
+
+def seed(url: str, turns: int, now: datetime | None = None) -> int:
+    """Add `turns` turns to the store at `url` (migrated, with its admin user); return the count."""
+    now = now or datetime.now(UTC)
+    total = turns // TURNS_PER_CONVERSATION
+    engine = create_engine(sync_url(url))
+    with engine.begin() as connection:
+        start = int(connection.scalar(select(func.coalesce(func.max(Conversation.id), 0))))
+    async_engine = create_async(url)
+    sessions = session_factory(async_engine)
+    for first in range(0, total, BATCH_CONVERSATIONS):
+        count = min(BATCH_CONVERSATIONS, total - first)
+        conversations, events = _batch(first, count, now, total)
+        with engine.begin() as connection:
+            connection.execute(insert(Conversation), conversations)
+            turn_rows = [{"conversation_id": start + first + i + 1, "turn": t,
+                          "idempotency_key": None, "request": {"agentType": "SICK_CALLER"},
+                          "response": RESPONSE, "action": "ASK_QUESTION", "ai_used": False,
+                          "fallback": False, "duration_ms": 1.0,
+                          "created_at": conversations[i]["created_at"]}
+                         for i in range(count) for t in range(1, TURNS_PER_CONVERSATION + 1)]
+            connection.execute(insert(Turn), turn_rows)
+            connection.execute(insert(EngineEvent), [
+                {c.key: getattr(e, c.key) for c in EngineEvent.__table__.columns
+                 if c.key != "id"} for e in events])
+        asyncio.run(_count(sessions, events))
+    asyncio.run(async_engine.dispose())
+    engine.dispose()
+    return total * TURNS_PER_CONVERSATION
+
+
+async def _count(sessions: Any, events: list[EngineEvent]) -> None:
+    async with sessions.begin() as session:
+        await count_events(session, events)
+
+
+def metrics_line_ms(url: str, runs: int = 20) -> float:
+    """Median time to compute what one [V2-METRICS] line reads (all-time figures)."""
+
+    async def measure() -> float:
+        engine = create_async(url)
+        store = EventStore(session_factory(engine))
+        timings = []
+        for _ in range(runs):
+            started = time.perf_counter()
+            summarise(await store.request_counts(None), await store.anomaly_counts(None),
+                      await store.anomalies(None))
+            timings.append((time.perf_counter() - started) * 1000)
+        await engine.dispose()
+        return statistics.median(timings)
+
+    return asyncio.run(measure())
+
+
+if __name__ == "__main__":
+    print(seed(sys.argv[1], int(sys.argv[2])))
