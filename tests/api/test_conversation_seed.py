@@ -8,6 +8,8 @@ from zoneinfo import ZoneInfo
 
 from tests.support.server import LiveServer
 
+from proxycall.logs import mask_phone
+
 SICK_TURNS = [
     ("Call in sick to Bunnings", "employer_name", "Bunnings"),
     ("+61412345678", "employer_phone", "+61412345678"),
@@ -52,7 +54,8 @@ def test_sick_caller_seed_path_fills_one_slot_per_turn(server: LiveServer) -> No
             assert body["aiCallMade"] is False
             assert body["aiModel"] == "deterministic"
             summary = body["debugPayload"]["summaryLine"]
-            assert summary.startswith(f"[V2-SUMMARY] id={cid} agent=SICK_CALLER")
+            # a long run of digits in an id is masked like a phone number would be
+            assert summary.startswith(f"[V2-SUMMARY] id={mask_phone(cid)} agent=SICK_CALLER")
             assert "Richard" not in summary and "0412" not in summary
         assert body["nextAction"] == "CONFIRM"
         card = body["confirmationCard"]
