@@ -115,3 +115,13 @@ def test_a_go_ahead_to_the_repeat_offer_repeats_the_message(
     assert len(tellings) == 2, said  # told, then told again after the go-ahead
     assert body["outcome"]["facts"]["acknowledged"] == "YES"
     assert body["outcome"]["taskResult"] == "SUCCESS"
+
+
+def test_the_duration_is_answer_to_hang_up_as_the_provider_reports_it(
+        sqlite_calls_server: CallServer) -> None:
+    with sqlite_calls_server.client(sqlite_calls_server.new_user()) as client:
+        cid = confirm_sick_call(client, "0491 577 426")
+        body = wait_terminal(client, start_call(client, cid).json()["callId"])
+    simulated = sqlite_calls_server.simulator.calls_to("+61491577426")[-1]
+    assert simulated.duration_seconds is not None and simulated.duration_seconds > 0
+    assert body["durationSeconds"] == simulated.duration_seconds
