@@ -199,6 +199,9 @@ class AgentSpec:
     timing: CallTiming = field(default_factory=CallTiming)
     # A question to answer (is it in stock?): any clear answer, yes or no, completes the task.
     informational: bool = False
+    # When the answer is no, the result offers this: a new task with the same details, at
+    # another place ("Try another store"); empty: no such offer.
+    another_place_label: str = ""
 
     def slot(self, name: str) -> SlotSpec:
         for slot in self.slots:

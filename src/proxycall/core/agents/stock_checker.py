@@ -157,6 +157,7 @@ SPEC = AgentSpec(
     ),
     success_facts=("in_stock",),
     informational=True,  # "no, we're out" is the answer the person asked for
+    another_place_label="Try another store",
     summaries=(
         SummarySpec("{place_name} has {quantity_available} in stock. They're {price} each.",
                     Condition("equals", "in_stock", ("YES",)),

@@ -139,6 +139,23 @@ def _fact_rows(spec: AgentSpec, facts: Mapping[str, Value]) -> list[dict[str, An
     ]
 
 
+def next_actions(spec: AgentSpec, call: StoredCall,
+                 facts: Mapping[str, Value]) -> list[dict[str, Any]]:
+    """Next steps a client can act on: after a no, the same task at another place."""
+    if not spec.another_place_label or result_label(spec, facts) in (None, _yes_label(spec)):
+        return []
+    area = spec.phone.area_slot
+    slots = {slot.name: call.values[slot.name] for slot in spec.slots
+             if slot.name in call.values and slot.name != area}
+    return [{"label": spec.another_place_label, "kind": "another_place",
+             "agentType": spec.type, "slots": slots}]
+
+
+def _yes_label(spec: AgentSpec) -> str | None:
+    fields = [f for f in key_facts(spec) if f.type is InputType.YES_NO]
+    return fields[0].label if fields else None
+
+
 def result_label(spec: AgentSpec, facts: Mapping[str, Value]) -> str | None:
     """The badge of an answered question ("In stock" / "Not in stock"); None for other tasks."""
     if not spec.informational:
@@ -175,6 +192,7 @@ def result_card(spec: AgentSpec, call: StoredCall,
         "summary": outcome.get("summary", ""),
         "taskResult": outcome.get("taskResult"),
         "resultLabel": result_label(spec, facts),
+        "nextActions": next_actions(spec, call, facts),
         "bullets": bullets,
         "extractedFacts": _fact_rows(spec, facts),
         "nextSteps": _next_steps(spec, call, str(outcome.get("taskResult")),

@@ -1,6 +1,7 @@
 // The live call screen: status and transcript from /call/status, then the result card.
 
-import { api } from "./api.js";
+import { api, newId } from "./api.js";
+import { startConversation } from "./store.js";
 import { h, humanize, icon, ICONS, mount, showError, when, whenFull } from "./dom.js";
 
 const POLL_MS = 1000;
@@ -174,6 +175,24 @@ const RESULTS = {
 
 const capitalise = (text) => (text ? text[0].toUpperCase() + text.slice(1) : text);
 
+/** Next steps: the ones a click can do are buttons; the rest plain text that looks like text. */
+function nextStepsBlock(card) {
+  const actions = card.nextActions ?? [];
+  const labels = new Set(actions.map((a) => a.label.replace(/\.$/, "")));
+  const plain = (card.nextSteps ?? []).filter((s) => !labels.has(s.replace(/\.$/, "")));
+  if (!actions.length && !plain.length) return null;
+  return [h("h3", { class: "brief-heading", text: "Next steps" }),
+    actions.length ? h("div", { class: "next-actions" }, actions.map((action) =>
+      h("button", { class: "btn btn-secondary", type: "button", text: action.label,
+        onclick: () => {
+          const id = `web-${newId()}`;
+          startConversation(id, action.agentType, action.slots);
+          location.hash = `#/c/${id}`;
+        } }))) : null,
+    plain.length ? h("ul", { class: "next-steps", role: "list" },
+      plain.map((s) => h("li", { text: s }))) : null];
+}
+
 /** The result card from /call/result/format. */
 export function resultCard(card) {
   const facts = factRows(card.extractedFacts)
@@ -195,9 +214,7 @@ export function resultCard(card) {
       bullets.map((b) => h("li", { text: b }))) : null,
     facts.length ? h("dl", { class: "facts" }, facts.map(([k, v]) => h("div", { class: "fact" },
       h("dt", { text: k }), h("dd", { text: String(v) })))) : null,
-    card.nextSteps?.length ? [h("h3", { class: "brief-heading", text: "Next steps" }),
-      h("ul", { class: "checklist", role: "list" }, card.nextSteps.map((s) =>
-        h("li", {}, icon(ICONS.chevron), h("span", { text: s }))))] : null,
+    nextStepsBlock(card),
     h("div", { class: "card-actions" },
       h("a", { class: "btn btn-primary", href: "#/" }, "Start another task"),
       h("a", { class: "btn btn-secondary", href: "#/history" }, "History")));

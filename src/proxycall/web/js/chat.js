@@ -95,7 +95,7 @@ function mountChat(convo, session) {
   for (const item of convo.items) log.append(renderItem(item));
   if (convo.fresh) {
     convo.fresh = false;
-    send(convo, { text: "" });
+    send(convo, convo.prefill ? { text: "", slots: convo.prefill } : { text: "" });
   } else if (convo.last) {
     if (convo.resumed && !convo.items.length) {
       push(convo, { kind: "notice", text: "Picking up where you left off." });

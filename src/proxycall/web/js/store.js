@@ -22,10 +22,11 @@ export function knownType(id) {
   return open.get(id)?.agentType ?? readTypes()[id] ?? null;
 }
 
-/** A fresh conversation (nothing sent yet). */
-export function startConversation(id, agentType) {
+/** A fresh conversation (nothing sent yet); `slots` are sent with its first turn. */
+export function startConversation(id, agentType, slots = null) {
   rememberType(id, agentType);
-  const convo = { id, agentType, items: [], last: null, fresh: true, callId: null, callKey: null };
+  const convo = { id, agentType, items: [], last: null, fresh: true, callId: null, callKey: null,
+    prefill: slots };
   open.set(id, convo);
   return convo;
 }
