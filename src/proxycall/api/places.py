@@ -32,15 +32,21 @@ async def search(body: PlaceSearchRequest, request: Request, _user: CurrentUser)
             radius_km=body.radiusKm)
     except PlacesUnavailable as exc:
         raise _unavailable(exc) from exc
-    return {
+    answer: dict[str, Any] = {
         "candidates": [
             {"placeId": c.place_id, "name": c.name, "formattedAddress": c.formatted_address,
              "lat": c.lat, "lng": c.lng, "distanceMeters": c.distance_meters,
-             "openNow": c.open_now}
+             "openNow": c.open_now, "hasPhone": c.has_phone}
             for c in result.candidates
         ],
         "radiusKm": result.radius_km,
     }
+    area = (body.area or "").strip()
+    if result.area_known is False and area:  # said back, never silently dropped
+        answer["areaNotFound"] = area
+        answer["message"] = (f"I don't know '{area}' — showing results without it. Share "
+                             "your location or try a nearby suburb.")
+    return answer
 
 
 @router.post("/details", summary="A place's details")

@@ -72,12 +72,14 @@ class Candidate:
     lng: float
     distance_meters: int | None  # None when the search had no location
     open_now: bool | None  # None when the hours are unknown
+    has_phone: bool | None = None  # False: listed without a number we could call
 
 
 @dataclass(frozen=True)
 class SearchResult:
     candidates: list[Candidate]
     radius_km: float | None  # the radius finally used; None when the search had no location
+    area_known: bool | None = None  # False: the area asked for is not one the provider knows
 
 
 class Period(NamedTuple):

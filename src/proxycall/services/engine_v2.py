@@ -101,6 +101,10 @@ async def run_v2(
         body["destinationWarning"] = warning
         body["assistantMessage"] += f" Heads up: I won't be able to call that number. " \
                                     f"{warning['message']}"
+    unknown = await _unknown_area(body, deps)
+    if unknown is not None:  # said back in the chat, not silently dropped from the search
+        body["assistantMessage"] += (f" I don't know '{unknown}', so I'll search without it — "
+                                     "share your location or try a nearby suburb.")
     late = _deadline_warning(spec, state, decision, timezone, deps)
     if late is not None:  # said at the card, in plain words; /call/start refuses it too
         body["deadlineWarning"] = late
@@ -120,6 +124,19 @@ def _changes(spec: AgentSpec, before: dict[str, Any], after: dict[str, Any],
         if spec.has_slot(name) and before.get(name) is not None and name in after
         and after[name] != before[name]
     ]
+
+
+async def _unknown_area(body: dict[str, Any], deps: EngineDeps) -> str | None:
+    """The area of a place search that the places provider does not know, if any."""
+    params = body.get("placeSearchParams") or {}
+    area = str(params.get("area") or "").strip()
+    if not area:
+        return None
+    try:
+        found = await deps.places.geocode(area, str(params.get("country") or "AU"))
+    except PlacesUnavailable:
+        return None  # the picker's own search will say the provider is down
+    return area if found is None else None
 
 
 def _deadline_warning(spec: AgentSpec, state: ConversationState, decision: Decision,

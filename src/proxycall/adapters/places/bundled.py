@@ -192,11 +192,12 @@ class BundledPlaces:
             return SearchResult(candidates=[], radius_km=None)
         matches = self._matches(query)
         centre = self._centre(area, near)
+        known = None if not area else self._find_area(area) is not None
         now = self._clock()
         if centre is None:
             ordered = sorted(matches, key=lambda m: (not m[0], m[1].place.details.name.lower()))
             picked = [self._candidate(item, None, now) for _, item in ordered[:MAX_CANDIDATES]]
-            return SearchResult(candidates=picked, radius_km=None)
+            return SearchResult(candidates=picked, radius_km=None, area_known=known)
         measured = sorted(
             ((haversine_meters(centre, item.point), exact, item) for exact, item in matches),
             key=lambda m: (not m[1], m[0], m[2].place.details.name),
@@ -206,8 +207,8 @@ class BundledPlaces:
             within = [(d, item) for d, _, item in measured if d <= step * 1000.0]
             if within:
                 picked = [self._candidate(item, d, now) for d, item in within[:MAX_CANDIDATES]]
-                return SearchResult(candidates=picked, radius_km=step)
-        return SearchResult(candidates=[], radius_km=steps[-1])
+                return SearchResult(candidates=picked, radius_km=step, area_known=known)
+        return SearchResult(candidates=[], radius_km=steps[-1], area_known=known)
 
     async def details(self, place_id: str) -> PlaceDetails | None:
         """The place with this id, or None when the directory has no such id."""
@@ -262,6 +263,7 @@ class BundledPlaces:
             lng=details.lng,
             distance_meters=round(distance) if distance is not None else None,
             open_now=is_open(details.opening_hours, local),
+            has_phone=details.phone_e164 is not None,
         )
 
     def _zone(self, name: str) -> ZoneInfo:

@@ -27,17 +27,22 @@ function openBadge(openNow) {
 
 function candidateRow(place, onChoose) {
   const km = distance(place.distanceMeters);
+  const callable = place.hasPhone !== false; // listed without a number: shown, not offered
   return h("li", {},
     h("button", { class: "place", type: "button", dataset: { placeId: place.placeId },
-      onclick: () => onChoose(place) },
+      disabled: !callable, "aria-disabled": String(!callable),
+      onclick: () => { if (callable) onChoose(place); } },
     h("span", { class: "place-pin" }, icon(ICONS.pin)),
     h("span", { class: "place-text" },
       h("span", { class: "place-name", text: place.name }),
       h("span", { class: "place-address", text: place.formattedAddress ?? "" }),
       h("span", { class: "place-meta" },
         km ? h("span", { class: "place-distance", text: `${km} away` }) : null,
-        openBadge(place.openNow))),
-    h("span", { class: "place-choose", "aria-hidden": "true", text: "Choose" })));
+        openBadge(place.openNow),
+        callable ? null : h("span", { class: "badge badge-closed",
+          text: "No phone number listed" }))),
+    callable ? h("span", { class: "place-choose", "aria-hidden": "true", text: "Choose" })
+      : null));
 }
 
 /** A small form for a business that is not in the list: the person types its number. */
@@ -87,7 +92,10 @@ export function renderPlacePicker(params, onChoose, onGiveNumber) {
     try {
       const found = await api.searchPlaces(body);
       const list = found?.candidates ?? [];
-      results.replaceChildren(list.length
+      const note = found?.message
+        ? h("p", { class: "place-status place-area-unknown", role: "status", text: found.message })
+        : null;
+      results.replaceChildren(...(note ? [note] : []), list.length
         ? h("ul", { class: "place-list", role: "list", "aria-label": "Places found" },
           list.map((place) => candidateRow(place, onChoose)))
         : h("p", { class: "muted place-status",
