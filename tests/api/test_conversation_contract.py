@@ -10,6 +10,8 @@ import httpx
 import pytest
 from tests.support.server import LiveServer
 
+from proxycall.logs import mask_phone
+
 
 def body(cid: str, **fields) -> dict:
     return {"conversationId": cid, "agentType": "SICK_CALLER", **fields}
@@ -171,7 +173,9 @@ def test_every_v2_request_logs_a_summary_line(server: LiveServer,
             client.post("/v2/conversation/next", json=body(cid, clientAction="REJECT"))
     finally:
         logging.getLogger("proxycall").removeHandler(caplog.handler)
-    lines = [r.getMessage() for r in caplog.records if f"id={cid} " in r.getMessage()]
+    # a random id with a long run of digits is masked in logs, like a phone number would be
+    lines = [r.getMessage() for r in caplog.records
+             if f"id={mask_phone(cid)} " in r.getMessage()]
     summaries = [line for line in lines if line.startswith("[V2-SUMMARY]")]
     assert len(summaries) == 3
     assert "replay=true" in summaries[1]
