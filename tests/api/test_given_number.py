@@ -128,3 +128,13 @@ def test_a_premium_number_given_is_warned_at_the_card_and_refused_at_start(
         refused = client.post("/call/start", json={"conversationId": cid})
     assert refused.status_code == 422
     assert refused.json()["error"]["code"] == "destination_blocked"
+
+
+def test_the_persons_own_number_is_never_taken_for_the_business(server: LiveServer) -> None:
+    agent = "STOCK_CHECKER"
+    cid = f"given-own-{uuid.uuid4().hex[:6]}"
+    with server.client() as client:
+        to_the_place_step(client, cid, agent)
+        body = turn(client, cid, agent, userMessage="my number is 0491 570 006 if they need it")
+    assert body["nextAction"] == "FIND_PLACE"
+    assert "place_phone" not in body["extractedData"]

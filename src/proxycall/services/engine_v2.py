@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -39,6 +40,8 @@ from proxycall.services.turns import EngineDeps, TurnInput, TurnResult
 
 PLACE_ID_KEYS = ("place_id", "placeId")
 GIVEN_PLACE_PREFIX = "given:"  # a place the person gave by its number, not from the directory
+_OWN_NUMBER = re.compile(
+    r"\bmy (?:own )?(?:number|phone|mobile|cell|no\.?)\b|\b(?:call|reach|text) me\b")
 SERVER_OWNED = ("place_name", "place_address", "place_phone", "place_timezone", "placePhone")
 
 
@@ -264,8 +267,8 @@ def _given_number(spec: AgentSpec, state: ConversationState, message: str, ctx: 
     Read at any point before the call; at the place step a number that cannot be called
     (emergency, malformed) is refused with the reason instead of asking to pick again.
     """
-    if spec.phone.source is not PhoneSource.PLACE:
-        return []
+    if spec.phone.source is not PhoneSource.PLACE or _OWN_NUMBER.search(message.lower()):
+        return []  # "my number is …" is the person's own, never the business to call
     hits = scan_phones(message, ctx.region)
     if not hits or hits[0].ambiguous:
         if state.last_action is Action.FIND_PLACE and _looks_like_a_number(message):
