@@ -136,7 +136,7 @@ def watch(
         for reason in outcome.breaches:
             console.print(f"[bold red]BREACH[/] {reason}")
         for line in summary_lines(outcome.figures, outcome.rows, outcome.samples):
-            console.print(line, markup=False, highlight=False)
+            console.print(line, markup=False, highlight=False, soft_wrap=True)
         rolled = bool(outcome.breaches and auto_rollback)
         data = {"startedAt": started.isoformat(), "endedAt": datetime.now(UTC).isoformat(),
                 "minutes": minutes, "intervalSeconds": interval, "source": source,
