@@ -62,8 +62,14 @@ def test_v1_endpoint_answers_with_v1(server: LiveServer) -> None:
 def test_calls_paused_switch_round_trips(server: LiveServer) -> None:
     with server.client() as client:
         try:
-            assert client.put("/admin/calls-paused", json={"paused": True}).json()["paused"]
+            paused = client.put("/admin/calls-paused",
+                                json={"paused": True, "reason": "carrier outage drill"})
+            assert paused.json()["paused"] is True
             assert client.get("/admin/calls-paused").json()["paused"] is True
+            notes = client.get("/admin/rollout/records", params={"kind": "note"}).json()
+            assert any(r["data"].get("event") == "calls_paused"
+                       and r["data"].get("reason") == "carrier outage drill"
+                       for r in notes["records"])
         finally:
             client.put("/admin/calls-paused", json={"paused": False})
 

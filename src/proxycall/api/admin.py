@@ -58,7 +58,8 @@ async def get_calls_paused(request: Request, _admin: AdminUser) -> dict[str, Any
 async def put_calls_paused(body: CallsPausedRequest, request: Request,
                            admin: AdminUser) -> dict[str, Any]:
     """Stops new dialling without touching conversations."""
-    return await container(request).switches.set_calls_paused(body.paused, by=admin.id)
+    return await container(request).switches.set_calls_paused(body.paused, by=admin.id,
+                                                              reason=body.reason)
 
 
 @router.get("/admin/metrics", summary="The watch figures")

@@ -87,6 +87,7 @@ class KillSwitchRequest(BaseModel):
 
 class CallsPausedRequest(BaseModel):
     paused: bool
+    reason: str | None = Field(None, max_length=500)  # recorded with the change
 
 
 class CreateUserRequest(BaseModel):

@@ -64,8 +64,15 @@ class Switches:
     async def calls_paused_active(self) -> bool:
         return (await self._read(CALLS_PAUSED)).active
 
-    async def set_calls_paused(self, paused: bool, by: str) -> dict[str, object]:
-        await self._store.set(CALLS_PAUSED, paused, by, self._clock())
+    async def set_calls_paused(self, paused: bool, by: str,
+                               reason: str | None = None) -> dict[str, object]:
+        """Pause or resume dialling; the change (with who and why) is recorded for the report."""
+        now = self._clock()
+        await self._store.set(CALLS_PAUSED, paused, by, now)
         self._cache.pop(CALLS_PAUSED, None)
         logs.warning("calls_paused_changed", paused=paused, by=by)
+        if self._records is not None:
+            await self._records.add("note", {"event": "calls_paused", "paused": paused,
+                                             "by": by, "at": now.isoformat(),
+                                             "reason": reason}, now)
         return await self.calls_paused()

@@ -127,7 +127,7 @@ async function refresh() {
       switchCard("Kill switch", engine.effective, "ON — /v2 answered by v1", "off — v2 answers",
         (active, reason) => put("/admin/kill-switch", { active, reason })),
       switchCard("Calls paused", paused.paused, "PAUSED — no new dialling", "off — calls go out",
-        (value) => put("/admin/calls-paused", { paused: value }))),
+        (value, reason) => put("/admin/calls-paused", { paused: value, reason }))),
     picker,
     charts(series),
     h("div", { class: "ops-grid" },
