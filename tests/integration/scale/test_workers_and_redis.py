@@ -16,6 +16,7 @@ from tests.support.server import scratch_postgres
 
 pytestmark = [pytest.mark.postgres, pytest.mark.slow]
 REDIS_ENV = "PROXYCALL_TEST_REDIS_URL"
+SWITCH_SECONDS = 2.0  # the contract: every process sees the kill switch within 2 seconds
 
 
 def redis_url() -> str:
@@ -63,11 +64,15 @@ def test_two_workers_serve_turns_calls_and_the_kill_switch(tmp_path: Path, datab
                                   ).json()["callId"]
             assert client.put("/admin/kill-switch", json={"active": True}).status_code == 200
             flipped = time.monotonic()
-            engines = set()
-            for n in range(12):
+            # every process sees the switch within 2 s: then 8 answers in a row, on fresh
+            # connections spread over both workers, are all v1
+            in_a_row, n = 0, 0
+            while in_a_row < 8 and time.monotonic() - flipped < SWITCH_SECONDS + 1:
                 with server.client() as fresh:
-                    engines.add(turn(fresh, f"ks-{n}", "test").json()["engineVersion"])
-            assert engines == {"v1"} and time.monotonic() - flipped < 10
+                    engine = turn(fresh, f"ks-{n}", "test").json()["engineVersion"]
+                in_a_row = in_a_row + 1 if engine == "v1" else 0
+                n += 1
+            assert in_a_row >= 8, f"still v2 {time.monotonic() - flipped:.1f} s after the flip"
             deadline = time.monotonic() + 30
             while time.monotonic() < deadline:
                 status = client.get(f"/call/status/{call_id}").json()
