@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from datetime import datetime
@@ -15,40 +14,18 @@ from sqlalchemy.exc import SQLAlchemyError
 from starlette.routing import Match
 
 from proxycall import logs
-from proxycall.adapters.db import migrate
-from proxycall.adapters.db.conversations import ConversationStore, EventStore, UserStore
-from proxycall.adapters.db.database import busy_error, create_engine, session_factory
-from proxycall.adapters.db.switches import RecordStore, SwitchStore
-from proxycall.api import admin, conversation, health, ops
+from proxycall.adapters.db.database import busy_error
+from proxycall.api import admin, calls, conversation, health, ops, twilio
 from proxycall.api import errors as api_errors
 from proxycall.api import places as places_routes
 from proxycall.api.middleware import BodyLimitMiddleware
-from proxycall.config import (
-    ADMIN_TOKEN_FILE,
-    PERSON_TOKEN_FILE,
-    Settings,
-    read_or_create_secret,
-)
-from proxycall.container import Container, utc_now
-from proxycall.core.agents import default_registry
+from proxycall.config import Settings
+from proxycall.container import utc_now
 from proxycall.core.llm import Extractor
 from proxycall.core.places import Places
-from proxycall.services.calls.policy import card_timing
-from proxycall.services.conversation import ConversationService
-from proxycall.services.ratelimit import RateLimiter, limit_storage
-from proxycall.services.switches import Switches
-from proxycall.services.telemetry import Telemetry
-from proxycall.services.turns import EngineDeps
-from proxycall.wiring import (
-    build_calls,
-    build_extractor,
-    build_places,
-    destination_policy,
-    startup_report,
-)
+from proxycall.wiring import Options, build_container, mount_simulator, shutdown
 
 WEB_DIR = Path(__file__).parent / "web"
-PERSON_USER_ID = "person"  # the regular user the printed app link signs in as
 
 
 def create_app(
@@ -64,22 +41,22 @@ def create_app(
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        services = await _build(settings, base_url, clock, places, extractor,
-                                print_login_link)
+        options = Options(base_url=base_url, clock=clock, places=places, extractor=extractor,
+                          print_login_link=print_login_link)
+        services = await build_container(settings, options)
         app.state.container = services
         try:
             yield
         finally:
-            await _shutdown(services)
+            await shutdown(services)
 
     app = FastAPI(title="proxycall", version="0.1.0", lifespan=lifespan)
     api_errors.install(app)
     app.add_exception_handler(SQLAlchemyError, _database_error)
     app.add_middleware(BodyLimitMiddleware)
-    for module in (health, conversation, places_routes, admin, ops):
+    for module in (health, conversation, places_routes, admin, ops, calls, twilio):
         app.include_router(module.router)
-    _include_calls(app)
-    _mount_simulator(app)
+    mount_simulator(app)
     if WEB_DIR.exists():
         app.mount("/", WebApp(app, directory=WEB_DIR, html=True), name="web")
     return app
@@ -113,98 +90,3 @@ class WebApp(StaticFiles):
 def _is_api_path(app: FastAPI, scope: Any) -> bool:
     """True when a route answers this path, only for another method (a partial match)."""
     return any(route.matches(scope)[0] is Match.PARTIAL for route in app.router.routes)
-
-
-def _include_calls(app: FastAPI) -> None:
-    from proxycall.api import calls, twilio
-
-    app.include_router(calls.router)
-    app.include_router(twilio.router)
-
-
-def _mount_simulator(app: FastAPI) -> None:
-    from proxycall.wiring import simulator_mount
-
-    simulator_mount(app)
-
-
-async def _build(
-    settings: Settings,
-    base_url: str,
-    clock: Callable[[], datetime],
-    places: Places | None,
-    extractor: Extractor | None,
-    print_login_link: bool,
-) -> Container:
-    settings.data_dir.mkdir(parents=True, exist_ok=True)
-    logs.setup_logging(settings.log_file)
-    registry = default_registry()
-    if settings.auto_migrate:
-        await asyncio.to_thread(migrate.upgrade, settings.sqlalchemy_url)
-    engine = create_engine(settings.sqlalchemy_url, settings.db_timeout_seconds)
-    sessions = session_factory(engine)
-    users = UserStore(sessions)
-    token, generated = _admin_token(settings)
-    await users.ensure_admin(token, clock())
-    person_token, _ = read_or_create_secret(settings.data_dir, PERSON_TOKEN_FILE)
-    await users.ensure_user(PERSON_USER_ID, "You", person_token, clock())
-    closers: list[Any] = []
-    places = places or build_places(settings, clock, closers)
-    extractor = extractor if extractor is not None else build_extractor(settings)
-    store = ConversationStore(sessions)
-    events = EventStore(sessions)
-    telemetry = Telemetry(events, clock, settings.metrics_every)
-    records = RecordStore(sessions)
-    switches = Switches(SwitchStore(sessions), settings.kill_switch, clock, records)
-    deps = EngineDeps(places=places, extractor=extractor, region=settings.default_region,
-                      destination=destination_policy(settings))
-    services = Container(
-        settings=settings, registry=registry, engine=engine, users=users,
-        conversations=ConversationService(registry, store, deps, telemetry, clock,
-                                          settings.default_timezone),
-        conversation_store=store, events=events, records=records,
-        switches=switches, telemetry=telemetry, places=places, extractor=extractor,
-        rate_limiter=RateLimiter(settings.rate_limit, limit_storage(settings.redis_url)),
-        public_base_url=base_url, clock=clock,
-    )
-    services.background.extend(closers)
-    await build_calls(services, sessions, engine.dialect.name)
-    deps.call_timing = card_timing(services.calls.deps.config, clock)
-    services.startup_lines = await startup_report(services)
-    if print_login_link:
-        _print_login(base_url, token, generated, settings)
-    return services
-
-
-def _admin_token(settings: Settings) -> tuple[str, bool]:
-    if settings.admin_token is not None and settings.admin_token.get_secret_value():
-        return settings.admin_token.get_secret_value(), False
-    return read_or_create_secret(settings.data_dir, ADMIN_TOKEN_FILE)
-
-
-def _print_login(base_url: str, token: str, generated: bool, settings: Settings) -> None:
-    """Two links on the console (never the log): the person's app and the operator console."""
-    person, _ = read_or_create_secret(settings.data_dir, PERSON_TOKEN_FILE)
-    print(f"Your app (sign-in link): {base_url}/#token={person}", flush=True)
-    if generated or settings.admin_token is None:
-        print(f"Operator console: {base_url}/ops#token={token}", flush=True)
-    else:
-        print(f"Operator console: {base_url}/ops (sign in with your PROXYCALL_ADMIN_TOKEN)",
-              flush=True)
-
-
-async def _shutdown(services: Container) -> None:
-    for task in reversed(services.background):  # last started, first stopped
-        stop = getattr(task, "stop", None)
-        if stop is not None:
-            await stop()
-    if services.simulator is not None:
-        await services.simulator.aclose()
-    closer: Any = getattr(services.extractor, "aclose", None)
-    if closer is not None:
-        await closer()
-    places_closer: Any = getattr(services.places, "aclose", None)
-    if places_closer is not None:
-        await places_closer()
-    await services.engine.dispose()
-    logs.close_file_handlers()

@@ -15,14 +15,16 @@ from tests.support.server import LiveServer
 GIVEN_NUMBER = "03 7010 0099"
 GIVEN_E164 = "+61370100099"
 GIVEN_LINE = "(03) 7010 0099"
+# Days are weekdays: the default call window has no Sundays, so "tomorrow" asked on a Saturday
+# would (rightly) be refused as too late to help.
 ANSWERS = {  # a plain answer for each slot the agents may ask
     "retailer_name": "Zed's Hifi Hut", "product_name": "Sony headphones",
     "product_details": "WH-1000XM5", "broad_ok": "yes", "quantity": "1",
     "employer_name": "Zed's Hifi Hut", "caller_name": "Richard", "shift_date": "tomorrow",
     "shift_start_time": "9am", "reason_category": "SICK",
-    "restaurant_name": "Zed's Noodle Bar", "party_size": "2", "date": "tomorrow",
+    "restaurant_name": "Zed's Noodle Bar", "party_size": "2", "date": "next wednesday",
     "time": "7pm", "booking_name": "Sam",
-    "business_name": "Zed's Dental", "appointment_day": "tomorrow",
+    "business_name": "Zed's Dental", "appointment_day": "next wednesday",
     "appointment_time": "10am", "customer_name": "Sam",
 }
 OPENERS = {

@@ -1,4 +1,6 @@
-"""No import cycle in src/: every import counts, at module level, inside a function or behind
+"""No import cycle in src/, and no adapter imported by services/ or api/ outside the wiring.
+
+Every import counts, at module level, inside a function or behind
 TYPE_CHECKING (a cycle hidden there is still a cycle in the design)."""
 
 from __future__ import annotations
@@ -91,3 +93,31 @@ def test_there_is_no_import_cycle_in_src() -> None:
 
 def test_the_cycle_finder_finds_a_planted_cycle() -> None:
     assert cycles({"a": {"b"}, "b": {"c"}, "c": {"a"}, "d": {"a"}}) == [["a", "b", "c"]]
+
+
+# Only these modules put adapters and services together; everything else in services/ and api/
+# sees the ports (core.stores, core.telephony, core.places, core.llm).
+WIRING = {"proxycall.wiring", "proxycall.container", "proxycall.app"}
+INWARD_LAYERS = ("proxycall.services", "proxycall.api")
+
+
+def adapter_imports(graph: dict[str, set[str]]) -> list[tuple[str, str]]:
+    """(module, adapter module) for every import of adapters/ from services/ or api/."""
+    return sorted((name, target) for name, targets in graph.items()
+                  if name.startswith(INWARD_LAYERS) and name not in WIRING
+                  for target in targets if target.startswith("proxycall.adapters"))
+
+
+def test_services_and_api_never_import_adapters() -> None:
+    known = modules()
+    names = set(known)
+    graph = {name: imports_of(name, path, names) for name, path in known.items()}
+    assert adapter_imports(graph) == []
+
+
+def test_the_layer_rule_finds_a_planted_adapter_import() -> None:
+    graph = {"proxycall.services.calls.worker": {"proxycall.adapters.db.calls"},
+             "proxycall.api.health": {"proxycall.core.stores"},
+             "proxycall.wiring": {"proxycall.adapters.db.calls"}}
+    assert adapter_imports(graph) == [("proxycall.services.calls.worker",
+                                       "proxycall.adapters.db.calls")]

@@ -5,17 +5,16 @@ from __future__ import annotations
 from datetime import datetime
 from typing import TYPE_CHECKING, Annotated, Any
 
-from fastapi import APIRouter, Header, Path, Request
+from fastapi import APIRouter, Header, Path
 from pydantic import BaseModel, ConfigDict, Field
 
-from proxycall.api.deps import CurrentUser, container
+from proxycall.api.deps import Calls, CurrentUser
 from proxycall.api.json_body import SafeJsonRoute
 from proxycall.api.schemas import CONVERSATION_ID
-from proxycall.errors import ProviderUnavailable
 from proxycall.services.calls.service import StartInput
 
 if TYPE_CHECKING:
-    from proxycall.services.calls.service import CallService
+    pass
 
 router = APIRouter(route_class=SafeJsonRoute)
 CALL_ID = r"^[A-Za-z0-9_-]{1,40}$"
@@ -63,31 +62,24 @@ class ResultRequest(BaseModel):
     callId: str = Field(pattern=CALL_ID)
 
 
-def _calls(request: Request) -> CallService:
-    service = container(request).calls
-    if service is None:
-        raise ProviderUnavailable("Calling is not available on this server.")
-    return service  # type: ignore[no-any-return]
-
-
 @router.post("/call/brief", summary="The call brief")
-async def brief(body: BriefRequest, request: Request, user: CurrentUser) -> dict[str, Any]:
+async def brief(body: BriefRequest, calls: Calls, user: CurrentUser) -> dict[str, Any]:
     """What the call will say, built from the confirmed task and the agent's templates; 409
     with requiredFieldsMissing before the card is confirmed."""
     disclosure = body.disclosure.model_dump() if body.disclosure else None
-    return await _calls(request).brief(user.id, body.conversationId, disclosure)
+    return await calls.brief(user.id, body.conversationId, disclosure)
 
 
 @router.post("/call/start", summary="Place the call")
 async def start(
-    body: StartRequest, request: Request, user: CurrentUser,
+    body: StartRequest, calls: Calls, user: CurrentUser,
     idempotency_key: Annotated[str | None, Header(max_length=128)] = None,
 ) -> dict[str, Any]:
     """Exactly once per confirmed task: a repeat returns the same call. The number comes
     from the confirmed state only. Refused when the destination is blocked, calls are
     paused, or the task's deadline cannot be met; scheduled when the callee may not be
     called yet."""
-    return await _calls(request).start(user.id, StartInput(
+    return await calls.start(user.id, StartInput(
         conversation_id=body.conversationId,
         idempotency_key=body.idempotencyKey or idempotency_key,
         scheduled_for=body.scheduledFor, retry=body.retry,
@@ -95,16 +87,16 @@ async def start(
 
 
 @router.post("/call/cancel", summary="Cancel a call that has not been dialled")
-async def cancel(body: CancelRequest, request: Request, user: CurrentUser) -> dict[str, Any]:
+async def cancel(body: CancelRequest, calls: Calls, user: CurrentUser) -> dict[str, Any]:
     """Cancel a scheduled call of yours: it ends `canceled` and is never dialled.
 
     404 for a call that is not yours; 409 `already_dialled` once dialling has started.
     """
-    return await _calls(request).cancel(user.id, body.callId)
+    return await calls.cancel(user.id, body.callId)
 
 
 @router.post("/call/reschedule", summary="Move a call that has not been dialled")
-async def reschedule(body: RescheduleRequest, request: Request,
+async def reschedule(body: RescheduleRequest, calls: Calls,
                      user: CurrentUser) -> dict[str, Any]:
     """Move a scheduled call of yours to `scheduledFor` (or the next allowed time after it).
 
@@ -112,26 +104,26 @@ async def reschedule(body: RescheduleRequest, request: Request,
     (422 `deadline_passed` / `no_time_before_deadline`); 409 `already_dialled` once dialling
     started; 404 for a call that is not yours.
     """
-    return await _calls(request).reschedule(user.id, body.callId, body.scheduledFor)
+    return await calls.reschedule(user.id, body.callId, body.scheduledFor)
 
 
 @router.get("/call/status/{callId}", summary="A call's status")
-async def status(callId: Annotated[str, Path(pattern=CALL_ID)], request: Request,
+async def status(callId: Annotated[str, Path(pattern=CALL_ID)], calls: Calls,
                  user: CurrentUser) -> dict[str, Any]:
     """Status in Twilio's words (or scheduled with scheduledFor), outcome, transcript,
     duration and cost; always ends terminal."""
-    return await _calls(request).status(user.id, callId)
+    return await calls.status(user.id, callId)
 
 
 @router.post("/call/result/format", summary="The result card")
-async def result_format(body: ResultRequest, request: Request,
+async def result_format(body: ResultRequest, calls: Calls,
                         user: CurrentUser) -> dict[str, Any]:
     """The call's result stated plainly: facts, summary, next steps and the transcript; no
     LLM needed."""
-    return await _calls(request).result_card(user.id, body.callId)
+    return await calls.result_card(user.id, body.callId)
 
 
 @router.get("/calls", summary="Your calls")
-async def list_calls(request: Request, user: CurrentUser) -> dict[str, Any]:
+async def list_calls(calls: Calls, user: CurrentUser) -> dict[str, Any]:
     """Your calls, newest first, with who was called and what happened."""
-    return await _calls(request).list_calls(user.id)
+    return await calls.list_calls(user.id)

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Header, Request
+from fastapi import APIRouter, Header
 
 from proxycall import logs
-from proxycall.api.deps import CurrentUser, container
+from proxycall.api.deps import CurrentUser, Services
 from proxycall.api.json_body import SafeJsonRoute
 from proxycall.api.schemas import TurnRequest
 from proxycall.errors import NotFound
@@ -38,14 +38,13 @@ def _slot_value(value: str | int | float | bool | None) -> str | int | None:
 
 @router.post("/v2/conversation/next", summary="One turn of the v2 engine")
 async def next_v2(
-    body: TurnRequest, request: Request, user: CurrentUser,
+    body: TurnRequest, services: Services, user: CurrentUser,
     idempotency_key: Annotated[str | None, Header(max_length=128)] = None,
 ) -> dict[str, Any]:
     """Read the person's message (and any slots a client sends), decide the next step and
     answer it: a question, the place step, the card, or COMPLETE. Answered by v1 while the
     kill switch is on. Replaying an idempotency key returns the identical answer and changes
     nothing."""
-    services = container(request)
     engine = services.settings.engine_version
     if await services.switches.kill_switch_active():
         logs.kill_switch_routed(body.conversationId)
@@ -57,21 +56,21 @@ async def next_v2(
 
 @router.post("/conversation/next", summary="One turn of the legacy v1 engine")
 async def next_v1(
-    body: TurnRequest, request: Request, user: CurrentUser,
+    body: TurnRequest, services: Services, user: CurrentUser,
     idempotency_key: Annotated[str | None, Header(max_length=128)] = None,
 ) -> dict[str, Any]:
     """Slots in a fixed order, one per turn, each read by its parser: what the kill switch
     falls back to."""
-    output = await container(request).conversations.next_turn(
+    output = await services.conversations.next_turn(
         user.id, _turn_input(body, idempotency_key), "v1", via="/v1")
     return output.body
 
 
 @router.get("/v2/agents", summary="The agents and their slots")
-async def agents(request: Request, _user: CurrentUser) -> dict[str, Any]:
+async def agents(services: Services, _user: CurrentUser) -> dict[str, Any]:
     """Each task proxycall can do: its type, title, where its phone number comes from, and
     its slots."""
-    registry = container(request).registry
+    registry = services.registry
     return {"agents": [
         {
             "agentType": spec.type, "title": spec.title, "description": spec.description,
@@ -85,9 +84,8 @@ async def agents(request: Request, _user: CurrentUser) -> dict[str, Any]:
 
 
 @router.get("/v2/conversations", summary="Your conversations")
-async def conversations(request: Request, user: CurrentUser) -> dict[str, Any]:
+async def conversations(services: Services, user: CurrentUser) -> dict[str, Any]:
     """Your tasks, newest first, each with its latest call if one was made."""
-    services = container(request)
     items = await services.conversations.list_conversations(user.id)
     latest_call: dict[str, str] = {}
     for call in (await services.calls.list_calls(user.id, limit=200))["calls"]:
@@ -98,10 +96,10 @@ async def conversations(request: Request, user: CurrentUser) -> dict[str, Any]:
 
 
 @router.get("/v2/conversations/{conversation_id}", summary="One conversation's latest answer")
-async def conversation(conversation_id: str, request: Request,
+async def conversation(conversation_id: str, services: Services,
                        user: CurrentUser) -> dict[str, Any]:
     """The last turn's response, to resume a chat; 404 when the conversation is not yours."""
-    body = await container(request).conversations.last_response(user.id, conversation_id)
+    body = await services.conversations.last_response(user.id, conversation_id)
     if body is None:
         raise NotFound("No such conversation.")
     return body

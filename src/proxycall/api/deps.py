@@ -2,20 +2,26 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Annotated
+from typing import Annotated
 
 from fastapi import Depends, Header, Request
 
-from proxycall.adapters.db.conversations import UserRecord
+from proxycall.container import Container
+from proxycall.core.stores import UserRecord
 from proxycall.errors import Forbidden, Unauthorized
+from proxycall.services.calls.service import CallService
 from proxycall.services.tokens import TokenCache
-
-if TYPE_CHECKING:
-    from proxycall.container import Container
 
 
 def container(request: Request) -> Container:
-    return request.app.state.container  # type: ignore[no-any-return]
+    """The app's services, built by the lifespan."""
+    services: Container = request.app.state.container
+    return services
+
+
+def call_service(request: Request) -> CallService:
+    """The call service, for the /call routes."""
+    return container(request).calls
 
 
 def _bearer(authorization: str | None) -> str:
@@ -57,3 +63,5 @@ async def admin_user(user: Annotated[UserRecord, Depends(current_user)]) -> User
 
 CurrentUser = Annotated[UserRecord, Depends(current_user)]
 AdminUser = Annotated[UserRecord, Depends(admin_user)]
+Services = Annotated[Container, Depends(container)]
+Calls = Annotated[CallService, Depends(call_service)]

@@ -4,21 +4,19 @@ from __future__ import annotations
 
 from typing import Any
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter
 from fastapi.responses import JSONResponse
 
-from proxycall.adapters.db.database import can_write
-from proxycall.api.deps import CurrentUser, container
+from proxycall.api.deps import CurrentUser, Services
 from proxycall.api.errors import error_body
 
 router = APIRouter()
 
 
 @router.get("/health", summary="Is the process up, and what it uses")
-async def health(request: Request) -> dict[str, Any]:
+async def health(services: Services) -> dict[str, Any]:
     """Engine version, kill switch, and which LLM, places and telephony are in use. No token
     needed."""
-    services = container(request)
     return {
         "status": "ok",
         "engineVersion": services.settings.engine_version,
@@ -30,10 +28,9 @@ async def health(request: Request) -> dict[str, Any]:
 
 
 @router.get("/ready", response_model=None)
-async def ready(request: Request) -> dict[str, Any] | JSONResponse:
+async def ready(services: Services) -> dict[str, Any] | JSONResponse:
     """Ready when the database takes a write within a second (a locked store is not ready)."""
-    services = container(request)
-    if not await can_write(services.engine, usual_seconds=services.settings.db_timeout_seconds):
+    if not await services.database_ready():
         return JSONResponse(
             error_body("not_ready", "The database cannot take a write right now.",
                        {"database": "busy_or_unreachable"}),

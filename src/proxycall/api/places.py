@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter
 
-from proxycall.api.deps import CurrentUser, container
+from proxycall.api.deps import CurrentUser, Services
 from proxycall.api.json_body import SafeJsonRoute
 from proxycall.api.schemas import GeocodeRequest, PlaceDetailsRequest, PlaceSearchRequest
 from proxycall.core.places import LatLng, PlacesUnavailable
@@ -20,14 +20,15 @@ def _unavailable(exc: PlacesUnavailable) -> ProviderUnavailable:
 
 
 @router.post("/search", summary="Search places")
-async def search(body: PlaceSearchRequest, request: Request, _user: CurrentUser) -> dict[str, Any]:
+async def search(body: PlaceSearchRequest, services: Services,
+                 _user: CurrentUser) -> dict[str, Any]:
     """Candidates by name near an area or a location, nearest first, widening the radius
     when nothing is near."""
     if (body.lat is None) != (body.lng is None):
         raise InvalidRequest("Send both lat and lng, or neither.", details={"field": "lat"})
     near = LatLng(body.lat, body.lng) if body.lat is not None and body.lng is not None else None
     try:
-        result = await container(request).places.search(
+        result = await services.places.search(
             body.query, area=body.area or None, near=near, country=body.country.upper(),
             radius_km=body.radiusKm)
     except PlacesUnavailable as exc:
@@ -50,11 +51,11 @@ async def search(body: PlaceSearchRequest, request: Request, _user: CurrentUser)
 
 
 @router.post("/details", summary="A place's details")
-async def details(body: PlaceDetailsRequest, request: Request,
+async def details(body: PlaceDetailsRequest, services: Services,
                   _user: CurrentUser) -> dict[str, Any]:
     """Name, address, phone (or error NO_PHONE), opening hours and timezone of one place."""
     try:
-        place = await container(request).places.details(body.placeId)
+        place = await services.places.details(body.placeId)
     except PlacesUnavailable as exc:
         raise _unavailable(exc) from exc
     if place is None:
@@ -72,10 +73,10 @@ async def details(body: PlaceDetailsRequest, request: Request,
 
 
 @router.post("/geocode", summary="Where an area is")
-async def geocode(body: GeocodeRequest, request: Request, _user: CurrentUser) -> dict[str, Any]:
+async def geocode(body: GeocodeRequest, services: Services, _user: CurrentUser) -> dict[str, Any]:
     """The coordinates of a suburb or area, or 404 when it is not known."""
     try:
-        point = await container(request).places.geocode(body.area, body.country.upper())
+        point = await services.places.geocode(body.area, body.country.upper())
     except PlacesUnavailable as exc:
         raise _unavailable(exc) from exc
     if point is None:

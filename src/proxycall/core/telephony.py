@@ -9,14 +9,14 @@ Adapters translate their vendor's exceptions into these, chained (`raise ... fro
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 from typing import Protocol
 
 from proxycall.core.calls import CallStatus
-from proxycall.core.voice import AnsweredBy
+from proxycall.core.voice import AnsweredBy, Directive
 
 DEFAULT_RING_TIMEOUT_SECONDS = 30  # Twilio's default is 60; a business answers within 30 s
 DEFAULT_TIME_LIMIT_SECONDS = 600  # the flows end sooner; this is the provider-side backstop
@@ -42,45 +42,56 @@ class TelephonyUnavailable(TelephonyError):
     """The provider could not be reached or failed on its side; worth retrying later."""
 
 
-# One table each for the provider's words. Twilio's call statuses are our statuses' words
-# (the contract uses them), so the table is an identity on the words Twilio can send.
-TWILIO_CALL_STATUS: Mapping[str, CallStatus] = {
-    "queued": CallStatus.QUEUED,
-    "initiated": CallStatus.INITIATED,
-    "ringing": CallStatus.RINGING,
-    "in-progress": CallStatus.IN_PROGRESS,
-    "answered": CallStatus.IN_PROGRESS,  # the StatusCallbackEvent name for in-progress
-    "completed": CallStatus.COMPLETED,
-    "busy": CallStatus.BUSY,
-    "no-answer": CallStatus.NO_ANSWER,
-    "failed": CallStatus.FAILED,
-    "canceled": CallStatus.CANCELED,
-}
+@dataclass(frozen=True)
+class ProviderReport:
+    """What a provider's webhook says about a call, read at the adapter into our words.
 
-TWILIO_ANSWERED_BY: Mapping[str, AnsweredBy] = {
-    "human": AnsweredBy.HUMAN,
-    "machine_start": AnsweredBy.MACHINE,
-    "machine_end_beep": AnsweredBy.MACHINE,
-    "machine_end_silence": AnsweredBy.MACHINE,
-    "machine_end_other": AnsweredBy.MACHINE,
-    "machine": AnsweredBy.MACHINE,  # older API versions
-    "fax": AnsweredBy.FAX,
-    "unknown": AnsweredBy.UNKNOWN,
-}
+    A field the provider sent that could not be read (out of range, not a number) is None here
+    and named in `unreadable`; an unknown status word is None with the word kept (bounded).
+    """
+
+    call_sid: str | None = None
+    status: CallStatus | None = None
+    status_word: str = ""
+    answered_by: AnsweredBy | None = None
+    duration_seconds: int | None = None
+    cost: str | None = None  # what the call cost us, positive, to 4 decimal places
+    cost_currency: str | None = None
+    unreadable: tuple[str, ...] = ()
 
 
-def call_status_from_twilio(word: str | None) -> CallStatus | None:
-    """Twilio's `CallStatus` word as ours, or None when absent or not a word Twilio uses."""
-    if not word:
-        return None
-    return TWILIO_CALL_STATUS.get(word.strip().lower())
+@dataclass(frozen=True)
+class Gathered:
+    """The callee spoke or pressed keys (both empty: silence) in answer to a prompt."""
+
+    report: ProviderReport
+    speech: str = ""
+    digits: str = ""
+    confidence: float | None = None
 
 
-def answered_by_from_twilio(word: str | None) -> AnsweredBy | None:
-    """Twilio's `AnsweredBy` word as ours; None when detection was off (no word at all)."""
-    if not word:
-        return None
-    return TWILIO_ANSWERED_BY.get(word.strip().lower(), AnsweredBy.UNKNOWN)
+class WebhookEdge(Protocol):
+    """A provider's webhooks at the HTTP edge: their signature, their forms, our replies."""
+
+    signature_header: str
+    reply_media_type: str
+
+    def signed(self, auth_token: str, url: str, form: Mapping[str, str],
+               signature: str | None) -> bool:
+        """True when the provider signed exactly this URL and form with this token."""
+        ...
+
+    def report(self, form: Mapping[str, str]) -> ProviderReport:
+        """A status or voice webhook's form as a typed report."""
+        ...
+
+    def gathered(self, form: Mapping[str, str]) -> Gathered:
+        """A gather webhook's form: what was heard, with the report it carries."""
+        ...
+
+    def reply(self, directives: Sequence[Directive], gather_action_url: str) -> str:
+        """The provider's document for what the call does next."""
+        ...
 
 
 @dataclass(frozen=True)

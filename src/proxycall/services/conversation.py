@@ -13,16 +13,16 @@ from weakref import WeakValueDictionary
 from zoneinfo import ZoneInfo
 
 from proxycall import logs
-from proxycall.adapters.db.conversations import (
-    NEW_CONVERSATION,
-    ConversationStore,
-    StoredConversation,
-    TurnRecord,
-)
 from proxycall.core.agents import PLACE_SLOTS, Registry
 from proxycall.core.agents.spec import AgentSpec
 from proxycall.core.conversation import ConversationState, state_from_json, state_to_json
 from proxycall.core.parsers.result import ParseContext
+from proxycall.core.stores import (
+    NEW_CONVERSATION,
+    ConversationRepository,
+    StoredConversation,
+    TurnRecord,
+)
 from proxycall.errors import (
     Conflict,
     ConversationBusy,
@@ -48,7 +48,7 @@ class ConversationService:
     def __init__(
         self,
         registry: Registry,
-        store: ConversationStore,
+        store: ConversationRepository,
         deps: EngineDeps,
         telemetry: Telemetry,
         clock: Callable[[], datetime],

@@ -6,8 +6,7 @@ from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import Any
 
-from proxycall.adapters.db.conversations import EventStore, TimelineEvent
-from proxycall.adapters.db.switches import RecordStore
+from proxycall.core.stores import EventRepository, RecordRepository, TimelineEvent
 
 WINDOWS = {"15m": (15, 60), "1h": (60, 120), "24h": (24 * 60, 1800)}  # minutes, bucket seconds
 MAX_EVENTS = 50_000  # a chart is a picture: past this the oldest part of a window is left out
@@ -48,7 +47,7 @@ def _bucket_rows(events: list[TimelineEvent], start: datetime, size: int,
 class OpsConsole:
     """Reads what the console draws; every figure comes from the store, so any process answers."""
 
-    def __init__(self, events: EventStore, records: RecordStore,
+    def __init__(self, events: EventRepository, records: RecordRepository,
                  clock: Callable[[], datetime]) -> None:
         self._events = events
         self._records = records

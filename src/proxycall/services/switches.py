@@ -7,7 +7,7 @@ from collections.abc import Callable
 from datetime import datetime
 
 from proxycall import logs
-from proxycall.adapters.db.switches import RecordStore, SwitchStore, SwitchValue
+from proxycall.core.stores import RecordRepository, SwitchRepository, SwitchValue
 
 KILL_SWITCH = "kill_switch"
 CALLS_PAUSED = "calls_paused"
@@ -15,8 +15,8 @@ CACHE_SECONDS = 1.0  # every process re-reads at least this often: changes show 
 
 
 class Switches:
-    def __init__(self, store: SwitchStore, env_kill_switch: bool,
-                 clock: Callable[[], datetime], records: RecordStore | None = None) -> None:
+    def __init__(self, store: SwitchRepository, env_kill_switch: bool,
+                 clock: Callable[[], datetime], records: RecordRepository | None = None) -> None:
         self._store = store
         self._records = records
         self.env_kill_switch = env_kill_switch

@@ -9,9 +9,8 @@ from typing import TYPE_CHECKING, Any
 from prometheus_client import Counter, Histogram
 
 from proxycall import logs
-from proxycall.adapters.db.conversations import EventStore, RequestCounts
-from proxycall.adapters.db.models import EngineEvent
 from proxycall.core.agents.spec import AgentSpec
+from proxycall.core.stores import EngineEventRecord, EventRepository, RequestCounts
 
 if TYPE_CHECKING:
     from proxycall.services.turns import TurnInput, TurnResult
@@ -32,7 +31,7 @@ TURN_SECONDS = Histogram("proxycall_v2_turn_seconds", "Time to answer one conver
 
 
 def summarise(counts: Iterable[RequestCounts], anomaly_counts: dict[str, int],
-              anomalies: Iterable[EngineEvent]) -> dict[str, Any]:
+              anomalies: Iterable[EngineEventRecord]) -> dict[str, Any]:
     """The [V2-METRICS] figures, overall and per agent, from counts made in the database."""
     overall = _empty()
     agents: dict[str, dict[str, Any]] = {}
@@ -91,7 +90,7 @@ def _summary_line(request: TurnInput, spec: AgentSpec, body: dict[str, Any], ai_
 
 
 class Telemetry:
-    def __init__(self, events: EventStore, clock: Callable[[], datetime],
+    def __init__(self, events: EventRepository, clock: Callable[[], datetime],
                  metrics_every: int) -> None:
         self._events = events
         self._clock = clock
@@ -99,7 +98,7 @@ class Telemetry:
         self._seen = 0
 
     def prepare(self, request: TurnInput, spec: AgentSpec, result: TurnResult,
-                via: str) -> list[EngineEvent]:
+                via: str) -> list[EngineEventRecord]:
         """Before the commit: the summary line (kept in a debug response) and the event rows
         to store in the same transaction as the turn."""
         if via != "/v2":
@@ -133,16 +132,16 @@ class Telemetry:
 
     def _events_for(self, request: TurnInput, spec: AgentSpec, body: dict[str, Any],
                     ai_used: bool, fallback: bool, replay: bool,
-                    anomalies: list[str]) -> list[EngineEvent]:
+                    anomalies: list[str]) -> list[EngineEventRecord]:
         now = self._clock()
         action = body["nextAction"]
         engine = body["engineVersion"]
-        events = [EngineEvent(at=now, kind="request", engine=engine, agent_type=spec.type,
+        events = [EngineEventRecord(at=now, kind="request", engine=engine, agent_type=spec.type,
                               conversation_id=request.conversation_id, action=action,
                               ai_used=ai_used, fallback=fallback, replay=replay)]
         question = (body.get("question") or {}).get("field") or "none"
         events.extend(
-            EngineEvent(at=now, kind="anomaly", engine=engine, agent_type=spec.type,
+            EngineEventRecord(at=now, kind="anomaly", engine=engine, agent_type=spec.type,
                         conversation_id=request.conversation_id, action=action,
                         detail={"kind": kind, "question": question, "turn": body.get("turn")})
             for kind in anomalies)

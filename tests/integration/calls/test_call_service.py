@@ -21,6 +21,7 @@ from proxycall.adapters.db.conversations import ConversationStore
 from proxycall.adapters.db.database import create_engine, session_factory
 from proxycall.adapters.db.models import Conversation, User
 from proxycall.adapters.db.switches import SwitchStore
+from proxycall.adapters.telephony.webhooks import read_gathered, read_report
 from proxycall.config import load_settings
 from proxycall.core.agents import default_registry
 from proxycall.core.calls import CallStatus
@@ -31,10 +32,12 @@ from proxycall.core.telephony import (
     ProviderCall,
     TelephonyUnavailable,
 )
+from proxycall.core.voice import Directive
 from proxycall.errors import DeadlineMissed, DestinationBlocked, ProviderUnavailable
+from proxycall.services.calls.dialing import call_config
 from proxycall.services.calls.service import CallService, StartInput
-from proxycall.services.calls.setup import build_call_service
 from proxycall.services.switches import Switches
+from proxycall.wiring import build_call_service
 
 SUNDAY_3AM_BRISBANE = datetime(2026, 11, 29, 3, 0, tzinfo=UTC) - timedelta(hours=10)
 MONDAY_9AM_BRISBANE = datetime(2026, 11, 29, 23, 0, tzinfo=UTC)
@@ -86,6 +89,14 @@ class World:
     switches: Switches
     user_id: str = "user-1"
 
+    async def voice(self, call_id: str, form: dict[str, str]) -> list[Directive]:
+        """The voice webhook's form, read by the Twilio adapter, handed to the service."""
+        return await self.service.on_voice(call_id, read_report(form))
+
+    async def gather(self, call_id: str, form: dict[str, str]) -> list[Directive]:
+        """The gather webhook's form, read by the Twilio adapter, handed to the service."""
+        return await self.service.on_gather(call_id, read_gathered(form))
+
     async def confirmed(self, agent: str, values: dict[str, Any],
                         place: dict[str, Any] | None = None) -> str:
         """A COMPLETE conversation row, as the conversation engine leaves it."""
@@ -125,12 +136,11 @@ async def _world(url: str, data_dir: Path, extractor: Any = None,
     clock = Clock(SUNDAY_3AM_BRISBANE)
     switches = Switches(SwitchStore(sessions), False, clock)
     telephony = ScriptedTelephony()
-    service = build_call_service(
-        settings=settings, sessions=sessions, dialect=engine.dialect.name,
-        conversations=ConversationStore(sessions), registry=default_registry(),
-        switches=switches, telephony=telephony, extractor=extractor, clock=clock,
-        public_base_url="http://127.0.0.1:9", signing_token="t",
-        lost_contact_seconds=LOST_CONTACT)
+    config = call_config(settings, public_base_url="http://127.0.0.1:9", signing_token="t",
+                         lost_contact_seconds=LOST_CONTACT)
+    service = build_call_service(config, sessions, engine.dialect.name,
+                                 ConversationStore(sessions), default_registry(), switches,
+                                 telephony, extractor, clock)
     try:
         yield World(service, telephony, clock, CallStore(sessions, engine.dialect.name),
                     sessions, switches, user_id=f"user-{uuid.uuid4().hex[:8]}")
@@ -171,9 +181,9 @@ async def test_a_lost_completed_callback_after_the_goodbye_ends_the_call_complet
     cid = await world.confirmed("SICK_CALLER", SICK_VALUES)
     call_id = (await world.service.start(world.user_id, StartInput(cid)))["callId"]
     sid = f"CA{1:032d}"  # what ScriptedTelephony answered for the first call
-    await world.service.on_voice(call_id, {"CallSid": sid, "CallStatus": "in-progress",
+    await world.voice(call_id, {"CallSid": sid, "CallStatus": "in-progress",
                                            "AnsweredBy": "human"})
-    await world.service.on_gather(call_id, {"CallSid": sid, "CallStatus": "in-progress",
+    await world.gather(call_id, {"CallSid": sid, "CallStatus": "in-progress",
                                             "SpeechResult": "no worries, thanks"})
     world.telephony.fetched = CallNotFound("no such call")
     world.clock.now += timedelta(seconds=LOST_CONTACT + 1)
@@ -187,7 +197,7 @@ async def test_a_lost_completed_callback_after_the_goodbye_ends_the_call_complet
 async def test_contact_lost_before_the_goodbye_is_failed_lost_contact(world: World) -> None:
     cid = await world.confirmed("SICK_CALLER", SICK_VALUES)
     call_id = (await world.service.start(world.user_id, StartInput(cid)))["callId"]
-    await world.service.on_voice(call_id, {"CallSid": f"CA{1:032d}",
+    await world.voice(call_id, {"CallSid": f"CA{1:032d}",
                                            "CallStatus": "in-progress", "AnsweredBy": "human"})
     world.telephony.fetched = CallNotFound("no such call")
     world.clock.now += timedelta(seconds=LOST_CONTACT + 1)
@@ -341,7 +351,7 @@ async def _answered(world: World, agent: str, values: dict[str, Any],
     cid = await world.confirmed(agent, values, place)
     call_id = (await world.service.start(world.user_id, StartInput(cid)))["callId"]
     form = {"CallSid": "CA" + "0" * 31 + "1", "CallStatus": "in-progress", "AnsweredBy": "human"}
-    directives = await world.service.on_voice(call_id, form)
+    directives = await world.voice(call_id, form)
     assert directives, "the flow opens the call"
     return call_id, form
 
@@ -351,9 +361,9 @@ async def test_only_an_unreadable_business_answer_goes_to_the_llm(tmp_path: Path
     url = f"sqlite+aiosqlite:///{tmp_path / 'llm.db'}"
     async with _world(url, tmp_path, extractor=llm) as world:
         call_id, form = await _answered(world, "STOCK_CHECKER", STOCK_VALUES, PLACE)
-        await world.service.on_gather(call_id, {**form, "SpeechResult": "yeah we've got five"})
+        await world.gather(call_id, {**form, "SpeechResult": "yeah we've got five"})
         assert llm.asked == [] and (await world.store.get(call_id)).llm_calls == 0  # type: ignore[union-attr]
-        await world.service.on_gather(
+        await world.gather(
             call_id, {**form, "SpeechResult": "the shipment got held up at the depot"})
         status = await world.service.status(world.user_id, call_id)
     assert llm.asked == ["the shipment got held up at the depot"]
@@ -369,7 +379,7 @@ async def test_the_sick_script_never_asks_the_llm(tmp_path: Path) -> None:
         call_id, form = await _answered(world, "SICK_CALLER", values)
         for said in ("the shipment got held up at the depot", "who is this?", "hmm",
                      "blue ones are out the back somewhere", "", "sorry?", "what"):
-            await world.service.on_gather(call_id, {**form, "SpeechResult": said})
+            await world.gather(call_id, {**form, "SpeechResult": said})
         status = await world.service.status(world.user_id, call_id)
     assert llm.asked == []
     assert status["llmCalls"] == 0

@@ -7,16 +7,17 @@ before anything is read, so the read-modify-write cannot interleave with another
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from collections.abc import Iterable
 from datetime import datetime
-from typing import Any
 
 from sqlalchemy import select, text, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from proxycall.adapters.db.models import Call, CallEvent
+from proxycall.core.stores import Change, Mutation, NewEvent, StoredCall, StoredEvent
+
+__all__ = ["CallStore", "Change", "NewEvent", "StoredCall", "StoredEvent"]
 
 # Statuses of a call that was handed to the provider and has not ended.
 DIALED_STATUSES = ("queued", "initiated", "ringing", "in-progress")
@@ -28,72 +29,6 @@ _PG_CLAIM = text(
 )
 
 
-@dataclass(frozen=True)
-class StoredCall:
-    """A call row as the services see it (no ORM object leaves this module)."""
-
-    id: str
-    conversation_pk: int
-    user_id: str
-    attempt: int
-    agent_type: str
-    status: str
-    to_number: str
-    callee_timezone: str
-    provider: str
-    provider_sid: str | None
-    scheduled_for: datetime | None
-    claimed_by: str | None
-    answered_by: str | None
-    end_reason: str | None
-    flow_state: dict[str, Any] | None
-    values: dict[str, Any]
-    outcome: dict[str, Any] | None
-    llm_calls: int
-    duration_seconds: int | None
-    cost: str | None
-    cost_currency: str | None
-    last_provider_event_at: datetime | None
-    created_at: datetime
-    updated_at: datetime
-    lease_expires_at: datetime | None = None
-    deadline_at: datetime | None = None
-
-
-@dataclass(frozen=True)
-class NewEvent:
-    """One event row to append: a status report, a line said or heard, or a note."""
-
-    kind: str  # status | said | heard | note
-    at: datetime
-    status: str | None = None
-    speaker: str | None = None
-    text: str | None = None
-    applied: bool = True
-    payload: dict[str, Any] | None = None
-
-
-@dataclass(frozen=True)
-class StoredEvent:
-    id: int
-    kind: str
-    at: datetime
-    status: str | None
-    speaker: str | None
-    text: str | None
-    applied: bool
-    payload: dict[str, Any] | None
-
-
-@dataclass
-class Change:
-    """What a mutation writes: column values (by attribute name) and events to append."""
-
-    values: dict[str, Any] = field(default_factory=dict)
-    events: list[NewEvent] = field(default_factory=list)
-
-
-Mutation = Callable[[StoredCall], Change | None]
 
 _COLUMNS = tuple(StoredCall.__dataclass_fields__)
 

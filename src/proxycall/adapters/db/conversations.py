@@ -7,7 +7,6 @@ import contextlib
 import hashlib
 import uuid
 from collections import Counter
-from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -28,55 +27,18 @@ from proxycall.adapters.db.models import (
     Turn,
     User,
 )
+from proxycall.core.stores import (
+    NEW_CONVERSATION,
+    EngineEventRecord,
+    RequestCounts,
+    StoredConversation,
+    TimelineEvent,
+    TurnRecord,
+    UserRecord,
+)
 
-
-@dataclass(frozen=True)
-class StoredConversation:
-    pk: int
-    user_id: str
-    client_id: str
-    agent_type: str
-    state: dict[str, Any]
-    turn: int
-    status: str
-    timezone: str
-    last_response: dict[str, Any] | None
-    updated_at: datetime
-    replay: dict[str, Any] | None = None  # the stored response for the request's key, if any
-    engine: str = "v2"  # the engine a NEW_CONVERSATION is created with
-
-
-NEW_CONVERSATION = 0  # the pk of a conversation not stored yet (commit_turn inserts it)
-
-
-@dataclass(frozen=True)
-class TurnRecord:
-    turn: int
-    idempotency_key: str | None
-    request: dict[str, Any]
-    response: dict[str, Any]
-    action: str
-    ai_used: bool
-    fallback: bool
-    duration_ms: float
-
-
-@dataclass(frozen=True)
-class RequestCounts:
-    agent_type: str
-    action: str | None
-    requests: int
-    llm: int
-    fallbacks: int
-    replays: int
-
-
-@dataclass(frozen=True)
-class UserRecord:
-    id: str
-    name: str
-    is_admin: bool
-
+__all__ = ["NEW_CONVERSATION", "ConversationStore", "EventStore", "RequestCounts",
+           "StoredConversation", "TimelineEvent", "TurnRecord", "UserRecord", "UserStore"]
 
 ADMIN_USER_ID = "admin"
 
@@ -159,7 +121,7 @@ class ConversationStore:
 
     async def commit_turn(
         self, conversation: StoredConversation, state: dict[str, Any], status: str,
-        timezone: str, record: TurnRecord, now: datetime, events: list[EngineEvent],
+        timezone: str, record: TurnRecord, now: datetime, events: list[EngineEventRecord],
     ) -> bool:
         """Store the turn if nobody else moved the conversation meanwhile (optimistic)."""
         try:
@@ -206,17 +168,6 @@ class ConversationStore:
             return _stored(row) if row else None
 
 
-@dataclass(frozen=True)
-class TimelineEvent:
-    """One engine event as the operator's charts need it (no personal data)."""
-
-    at: datetime
-    kind: str  # request | anomaly
-    agent: str
-    ai_used: bool
-    fallback: bool
-    anomaly: str
-    conversation_id: str
 
 
 class EventStore:
@@ -225,7 +176,7 @@ class EventStore:
     def __init__(self, sessions: async_sessionmaker[AsyncSession]) -> None:
         self._sessions = sessions
 
-    async def add(self, events: list[EngineEvent]) -> None:
+    async def add(self, events: list[EngineEventRecord]) -> None:
         async with self._sessions.begin() as session:
             await add_events(session, events)
 
@@ -255,13 +206,14 @@ class EventStore:
                               int(rp or 0))
                 for agent, action, n, llm, fb, rp in rows]
 
-    async def anomalies(self, since: datetime | None, limit: int = 200) -> list[EngineEvent]:
+    async def anomalies(self, since: datetime | None,
+                        limit: int = 200) -> list[EngineEventRecord]:
         query = select(EngineEvent).where(EngineEvent.kind == "anomaly")
         if since is not None:
             query = query.where(EngineEvent.at >= since)
         async with self._sessions() as session:
-            return list(await session.scalars(query.order_by(EngineEvent.id.desc())
-                                              .limit(limit)))
+            rows = await session.scalars(query.order_by(EngineEvent.id.desc()).limit(limit))
+            return [_event_record(row) for row in rows]
 
     async def anomaly_counts(self, since: datetime | None) -> dict[str, int]:
         m: Any = EngineMinute if since is not None else EngineTotal
@@ -286,7 +238,7 @@ def first_whole_minute(since: datetime) -> datetime:
     return floor if floor == since else floor + timedelta(minutes=1)
 
 
-def minute_counts(events: list[EngineEvent]) -> list[dict[str, Any]]:
+def minute_counts(events: list[EngineEventRecord]) -> list[dict[str, Any]]:
     """The events folded into per-minute counter increments."""
     totals: dict[tuple[Any, ...], Counter[str]] = {}
     for event in events:
@@ -306,14 +258,15 @@ def minute_counts(events: list[EngineEvent]) -> list[dict[str, Any]]:
 EVENT_COLUMNS = tuple(c.key for c in EngineEvent.__table__.columns if c.key != "id")
 
 
-def _event_row(event: EngineEvent) -> dict[str, Any]:
-    row = {key: getattr(event, key) for key in EVENT_COLUMNS}
-    for flag in ("ai_used", "fallback", "replay"):  # the ORM's defaults, which Core skips
-        row[flag] = bool(row[flag])
-    return row
+def _event_row(event: EngineEventRecord) -> dict[str, Any]:
+    return {key: getattr(event, key) for key in EVENT_COLUMNS}
 
 
-async def add_events(session: AsyncSession, events: list[EngineEvent]) -> None:
+def _event_record(row: EngineEvent) -> EngineEventRecord:
+    return EngineEventRecord(**{key: getattr(row, key) for key in EVENT_COLUMNS})
+
+
+async def add_events(session: AsyncSession, events: list[EngineEventRecord]) -> None:
     """Insert the event rows and count them into their minute and all-time rows (Core)."""
     if not events:
         return
@@ -321,7 +274,7 @@ async def add_events(session: AsyncSession, events: list[EngineEvent]) -> None:
     await count_events(session, events)
 
 
-async def count_events(session: AsyncSession, events: list[EngineEvent]) -> None:
+async def count_events(session: AsyncSession, events: list[EngineEventRecord]) -> None:
     """Add the events to their minute rows (an upsert, in the caller's transaction)."""
     rows = minute_counts(events)
     if not rows:

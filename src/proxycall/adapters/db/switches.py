@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -10,12 +9,10 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from proxycall.adapters.db.models import RolloutRecord, RuntimeSwitch
+from proxycall.core.stores import SwitchValue
 
+__all__ = ["RecordStore", "SwitchStore", "SwitchValue"]
 
-@dataclass(frozen=True)
-class SwitchValue:
-    active: bool
-    updated_at: datetime | None
 
 
 class SwitchStore:

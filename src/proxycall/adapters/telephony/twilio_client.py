@@ -18,14 +18,13 @@ from contextlib import contextmanager
 from decimal import Decimal, InvalidOperation
 from typing import Any, TypeVar
 
+from proxycall.adapters.telephony.webhooks import answered_by_from_twilio, call_status_from_twilio
 from proxycall.core.telephony import (
     CallNotFound,
     CallRequest,
     ProviderCall,
     TelephonyError,
     TelephonyUnavailable,
-    answered_by_from_twilio,
-    call_status_from_twilio,
 )
 
 REST_TIMEOUT_SECONDS = 10.0  # one REST request to Twilio; the SDK's default is no timeout

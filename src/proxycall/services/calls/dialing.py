@@ -10,8 +10,6 @@ from typing import Any
 from urllib.parse import urlencode
 
 from proxycall import logs
-from proxycall.adapters.db.calls import CallStore, Change, NewEvent, StoredCall
-from proxycall.adapters.db.conversations import ConversationStore
 from proxycall.config import Settings
 from proxycall.core.agents import Registry
 from proxycall.core.agents.spec import AgentSpec
@@ -26,6 +24,13 @@ from proxycall.core.calls import (
 from proxycall.core.flows import FlowState, close_flow
 from proxycall.core.llm import Extractor
 from proxycall.core.policy import CallWindow, parse_call_window
+from proxycall.core.stores import (
+    CallRepository,
+    Change,
+    ConversationRepository,
+    NewEvent,
+    StoredCall,
+)
 from proxycall.core.telephony import (
     CallRequest,
     ProviderCall,
@@ -98,8 +103,8 @@ def call_config(
 class CallDeps:
     """Everything the call use cases are built from (wired in app.py)."""
 
-    store: CallStore
-    conversations: ConversationStore
+    store: CallRepository
+    conversations: ConversationRepository
     registry: Registry
     switches: Switches
     telephony: Telephony

@@ -10,11 +10,17 @@ from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from proxycall.adapters.db.conversations import StoredConversation
 from proxycall.core.agents.spec import AgentSpec, PhoneSource
 from proxycall.core.parsers.result import Value
-from proxycall.core.policy import OpeningHours, call_deadline, check_destination, when_to_call
+from proxycall.core.policy import (
+    OpeningHours,
+    PolicyDecision,
+    call_deadline,
+    check_destination,
+    when_to_call,
+)
 from proxycall.core.render import display_date, display_time
+from proxycall.core.stores import StoredConversation
 from proxycall.errors import Conflict, DeadlineMissed, DestinationBlocked
 from proxycall.services.calls.dialing import CallConfig, CallDeps
 
@@ -46,11 +52,19 @@ def phone_number(spec: AgentSpec, values: dict[str, Value]) -> str:
     return str(number)
 
 
+def destination_check(config: CallConfig) -> Callable[[str], PolicyDecision]:
+    """The one destination policy: what the call service dials by and the card warns about."""
+
+    def check(number: str) -> PolicyDecision:
+        return check_destination(number, allowed_countries=config.allowed_countries,
+                                 own_numbers=config.own_numbers, blocked=config.blocked_numbers)
+
+    return check
+
+
 def refuse_destination(deps: CallDeps, number: str) -> None:
     """Raise DestinationBlocked when the destination policy refuses the number."""
-    config = deps.config
-    decision = check_destination(number, allowed_countries=config.allowed_countries,
-                                 own_numbers=config.own_numbers, blocked=config.blocked_numbers)
+    decision = destination_check(deps.config)(number)
     if not decision.allowed:
         raise DestinationBlocked(decision.message, details={"reason": decision.reason})
 

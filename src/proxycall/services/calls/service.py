@@ -12,13 +12,13 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from proxycall import logs
-from proxycall.adapters.db.calls import Change, NewEvent, StoredCall
-from proxycall.adapters.db.conversations import StoredConversation
 from proxycall.core.agents.spec import AgentSpec, PhoneSource
 from proxycall.core.calls import CallStatus, EndReason, is_terminal
 from proxycall.core.flows import FlowState
 from proxycall.core.planner import missing_slots
 from proxycall.core.render import render_lines, render_template
+from proxycall.core.stores import Change, NewEvent, StoredCall, StoredConversation
+from proxycall.core.telephony import Gathered, ProviderReport
 from proxycall.core.voice import AnsweredBy, Directive
 from proxycall.errors import CallsPaused, Conflict, NotFound
 from proxycall.services.calls import views, webhooks, worker
@@ -283,17 +283,17 @@ class CallService:
         base = self.deps.config.webhook_base_url
         return f"{base.rstrip('/')}{path_and_query}" if base else None
 
-    async def on_status(self, call_id: str, form: dict[str, str]) -> None:
+    async def on_status(self, call_id: str, report: ProviderReport) -> None:
         """A /twilio/status callback."""
-        await webhooks.on_status(self.deps, call_id, form)
+        await webhooks.on_status(self.deps, call_id, report)
 
-    async def on_voice(self, call_id: str, form: dict[str, str]) -> list[Directive]:
+    async def on_voice(self, call_id: str, report: ProviderReport) -> list[Directive]:
         """A /twilio/voice webhook (the call was answered): what to say and do."""
-        return await webhooks.on_voice(self.deps, call_id, form)
+        return await webhooks.on_voice(self.deps, call_id, report)
 
-    async def on_gather(self, call_id: str, form: dict[str, str]) -> list[Directive]:
+    async def on_gather(self, call_id: str, gathered: Gathered) -> list[Directive]:
         """A /twilio/gather webhook (the callee spoke, pressed keys, or stayed silent)."""
-        return await webhooks.on_gather(self.deps, call_id, form)
+        return await webhooks.on_gather(self.deps, call_id, gathered)
 
     async def tick(self) -> None:
         """One round of the background worker: dial due calls, end silent ones."""

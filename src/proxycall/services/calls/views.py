@@ -7,11 +7,11 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from proxycall.adapters.db.calls import StoredCall, StoredEvent
 from proxycall.core.agents.spec import AgentSpec, InputType
 from proxycall.core.calls import CallStatus, TaskResult, is_terminal, key_facts, reached_human
 from proxycall.core.parsers.result import Value
 from proxycall.core.render import display_date, display_time, render_value
+from proxycall.core.stores import StoredCall, StoredEvent
 from proxycall.core.voice import AnsweredBy
 
 _STATUS_WORDS: Mapping[str, str] = {

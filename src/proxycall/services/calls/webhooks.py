@@ -7,25 +7,18 @@ transcript. Only an answer the parsers could not read goes to the LLM, outside t
 
 from __future__ import annotations
 
-import math
-import re
 from dataclasses import dataclass, field
 from datetime import datetime
-from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from proxycall import logs
-from proxycall.adapters.db.calls import Change, NewEvent, StoredCall
 from proxycall.core.agents.spec import AgentSpec
 from proxycall.core.calls import CallStatus, is_terminal
 from proxycall.core.flows import FlowState, FlowStep, advance_flow, start_flow
 from proxycall.core.flows.state import ASSISTANT, Interpretation
 from proxycall.core.llm import LlmUnavailable
-from proxycall.core.telephony import (
-    TelephonyError,
-    answered_by_from_twilio,
-    call_status_from_twilio,
-)
+from proxycall.core.stores import Change, NewEvent, StoredCall
+from proxycall.core.telephony import Gathered, ProviderReport, TelephonyError
 from proxycall.core.voice import (
     CallAnswered,
     CallEvent,
@@ -38,14 +31,7 @@ from proxycall.core.voice import (
 )
 from proxycall.services.calls.dialing import CallDeps, provider_extras, settle, status_change
 
-# What a callback's fields may hold; anything else is recorded as unknown.
-MAX_CALL_SECONDS = 24 * 3600
-MAX_SID_LENGTH = 64
-MAX_PRICE = Decimal("10000")
-MAX_PRICE_LENGTH = 32
-PRICE_STEP = Decimal("0.0001")
-_CURRENCY = re.compile(r"[A-Z]{3}")
-
+MAX_SID_LENGTH = 64  # the column's width; a longer provider id is never stored
 HANG_UP: list[Directive] = [Hangup()]
 
 
@@ -57,46 +43,33 @@ class _Outcome:
     interpretation: Interpretation | None = None
 
 
-def _provider_fields(call: StoredCall, form: dict[str, str], now: datetime
-                     ) -> tuple[dict[str, Any], list[str]]:
-    """The columns a callback fills, and the names of fields it sent that could not be read.
-
-    Values are read leniently and kept within what the columns hold: an unreadable or
-    out-of-range field is recorded as unknown (named in a note), never a failed callback.
-    """
-    answered = answered_by_from_twilio(form.get("AnsweredBy"))
-    duration = _int(form.get("CallDuration"), MAX_CALL_SECONDS)
-    cost = _cost(form.get("Price"))
-    currency = (form.get("PriceUnit") or "").strip().upper()
+def _provider_fields(call: StoredCall, report: ProviderReport, now: datetime) -> dict[str, Any]:
+    """The columns a webhook's report fills (the adapter already bounded every value)."""
     fields: dict[str, Any] = {
-        "answered_by": answered.value if answered else None,
-        "duration_seconds": duration,
-        "cost": cost,
-        "cost_currency": currency if _CURRENCY.fullmatch(currency) else None,
+        "answered_by": report.answered_by.value if report.answered_by else None,
+        "duration_seconds": report.duration_seconds,
+        "cost": report.cost,
+        "cost_currency": report.cost_currency,
         "last_provider_event_at": now,
     }
-    sid = form.get("CallSid") or ""
+    sid = report.call_sid or ""
     if call.provider_sid is None and 0 < len(sid) <= MAX_SID_LENGTH:
         fields["provider_sid"] = sid
-    unreadable = [name for name, value in (("CallDuration", duration), ("Price", cost),
-                                           ("PriceUnit", fields["cost_currency"]))
-                  if form.get(name) and value is None]
-    return fields, unreadable
+    return fields
 
 
-def _foreign(call: StoredCall, form: dict[str, str]) -> bool:
+def _foreign(call: StoredCall, report: ProviderReport) -> bool:
     """A signed webhook about another provider call than the one this row dialed."""
-    sid = form.get("CallSid")
-    return bool(call.provider_sid and sid and sid != call.provider_sid)
+    return bool(call.provider_sid and report.call_sid and report.call_sid != call.provider_sid)
 
 
-async def on_status(deps: CallDeps, call_id: str, form: dict[str, str]) -> None:
+async def on_status(deps: CallDeps, call_id: str, report: ProviderReport) -> None:
     """Record a status callback; only a step forward changes the call."""
     call = await deps.store.get(call_id)
-    if call is None or _foreign(call, form):
+    if call is None or _foreign(call, report):
         logs.warning("call_status_ignored", call_id=call_id, reason="unknown call")
         return
-    reported = call_status_from_twilio(form.get("CallStatus"))
+    reported = report.status
     spec = deps.spec(call.agent_type)
     now = deps.clock()
 
@@ -104,13 +77,12 @@ async def on_status(deps: CallDeps, call_id: str, form: dict[str, str]) -> None:
         if reported is None:
             return Change(values={"last_provider_event_at": now}, events=[NewEvent(
                 kind="note", at=now,
-                payload={"unknownStatus": form.get("CallStatus", "")[:MAX_SID_LENGTH]})])
-        fields, unreadable = _provider_fields(current, form, now)
+                payload={"unknownStatus": report.status_word})])
         change = status_change(spec, current, reported, now, source="status_callback",
-                               extra=fields)
-        if unreadable:
+                               extra=_provider_fields(current, report, now))
+        if report.unreadable:
             change.events.append(NewEvent(kind="note", at=now,
-                                          payload={"unreadableFields": unreadable}))
+                                          payload={"unreadableFields": list(report.unreadable)}))
         return change
 
     updated = await deps.store.mutate(call_id, apply)
@@ -133,20 +105,20 @@ async def fetch_cost(deps: CallDeps, call: StoredCall) -> None:
         await deps.store.mutate(call.id, lambda _current: Change(values=extras))
 
 
-async def on_voice(deps: CallDeps, call_id: str, form: dict[str, str]) -> list[Directive]:
+async def on_voice(deps: CallDeps, call_id: str, report: ProviderReport) -> list[Directive]:
     """The call was answered (or the provider re-asked): open the flow, return what to do."""
     call = await deps.store.get(call_id)
-    if call is None or _foreign(call, form):
+    if call is None or _foreign(call, report):
         return HANG_UP
     spec = deps.spec(call.agent_type)
-    reported = call_status_from_twilio(form.get("CallStatus")) or CallStatus.IN_PROGRESS
-    answered = answered_by_from_twilio(form.get("AnsweredBy"))
+    reported = report.status or CallStatus.IN_PROGRESS
+    answered = report.answered_by
     now = deps.clock()
     out = _Outcome()
 
     def apply(current: StoredCall) -> Change:
         change = status_change(spec, current, reported, now, source="voice",
-                               extra=_provider_fields(current, form, now)[0])
+                               extra=_provider_fields(current, report, now))
         status = CallStatus(change.values.get("status", current.status))
         if is_terminal(status):
             out.directives = HANG_UP
@@ -172,30 +144,30 @@ def _prompt_again(state: FlowState) -> FlowStep:
     return FlowStep(state=state, directives=directives, transcript=[], finished=state.finished)
 
 
-async def on_gather(deps: CallDeps, call_id: str, form: dict[str, str]) -> list[Directive]:
+async def on_gather(deps: CallDeps, call_id: str, gathered: Gathered) -> list[Directive]:
     """The callee spoke, pressed keys or stayed silent: one flow step (and maybe one LLM read)."""
     call = await deps.store.get(call_id)
-    if call is None or _foreign(call, form):
+    report = gathered.report
+    if call is None or _foreign(call, report):
         return HANG_UP
-    speech, digits = form.get("SpeechResult", "").strip(), form.get("Digits", "").strip()
-    heard: CallEvent = (Heard(speech, digits, _float(form.get("Confidence")))
-                        if speech or digits else HeardNothing())
-    out = await _flow_step(deps, call_id, form, heard, llm_used=False)
+    heard: CallEvent = (Heard(gathered.speech, gathered.digits, gathered.confidence)
+                        if gathered.speech or gathered.digits else HeardNothing())
+    out = await _flow_step(deps, call_id, report, heard, llm_used=False)
     if out.interpretation is not None:
         value, used = await _interpret(deps, call, out.interpretation)
         event = Interpreted(out.interpretation.field, value)
-        out = await _flow_step(deps, call_id, form, event, llm_used=used)
+        out = await _flow_step(deps, call_id, report, event, llm_used=used)
     return out.directives or HANG_UP
 
 
-async def _flow_step(deps: CallDeps, call_id: str, form: dict[str, str], event: CallEvent,
+async def _flow_step(deps: CallDeps, call_id: str, report: ProviderReport, event: CallEvent,
                      *, llm_used: bool) -> _Outcome:
     now = deps.clock()
     out = _Outcome()
 
     def apply(current: StoredCall) -> Change | None:
         spec = deps.spec(current.agent_type)
-        change = Change(values=_known(_provider_fields(current, form, now)[0]))
+        change = Change(values=_known(_provider_fields(current, report, now)))
         change.values["updated_at"] = now
         if llm_used:
             change.values["llm_calls"] = current.llm_calls + 1
@@ -246,35 +218,3 @@ async def _interpret(deps: CallDeps, call: StoredCall,
 
 def _known(values: dict[str, Any]) -> dict[str, Any]:
     return {key: value for key, value in values.items() if value is not None}
-
-
-def _int(text: str | None, highest: int) -> int | None:
-    """A whole number from 0 to `highest`, else None (too long, negative, or not a number)."""
-    if not text or len(text) > len(str(highest)) or not text.isdigit():
-        return None
-    value = int(text)
-    return value if value <= highest else None
-
-
-def _float(text: str | None) -> float | None:
-    """A finite number (a recognition confidence), else None."""
-    if not text or len(text) > MAX_PRICE_LENGTH:
-        return None
-    try:
-        value = float(text)
-    except ValueError:
-        return None
-    return value if math.isfinite(value) else None
-
-
-def _cost(text: str | None) -> str | None:
-    # Twilio reports a call's price as a negative amount ("-0.0130"); ours is what it cost.
-    if not text or len(text) > MAX_PRICE_LENGTH:
-        return None
-    try:
-        amount = abs(Decimal(text))
-    except InvalidOperation:
-        return None
-    if not amount.is_finite() or amount > MAX_PRICE:
-        return None
-    return str(amount.quantize(PRICE_STEP))

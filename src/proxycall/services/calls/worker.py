@@ -13,9 +13,9 @@ from datetime import datetime, timedelta
 from typing import Protocol
 
 from proxycall import logs
-from proxycall.adapters.db.calls import Change, NewEvent, StoredCall
 from proxycall.core.calls import CallStatus, EndReason, is_terminal
 from proxycall.core.flows import FlowState
+from proxycall.core.stores import Change, NewEvent, StoredCall
 from proxycall.core.telephony import TelephonyError
 from proxycall.errors import DeadlineMissed, ProxycallError
 from proxycall.services.calls.dialing import (
