@@ -1,4 +1,4 @@
-"""Benchmark: turn latency over HTTP (sequential and 8 clients), place search, a whole simulated call.
+"""Benchmark: turn latency over HTTP (sequential and 8 clients), place search, a simulated call.
 
 Prints p50/p95 latency of one turn and throughput with 8 concurrent clients.
 Run: `make bench` (PostgreSQL is measured when PROXYCALL_TEST_DATABASE_URL is set).

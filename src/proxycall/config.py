@@ -13,6 +13,8 @@ import phonenumbers
 from pydantic import Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from proxycall.core.errors import SetupError
+
 ADMIN_TOKEN_FILE = "admin_token"
 PERSON_TOKEN_FILE = "person_token"  # the regular user `make run` signs the web app in as
 SIMULATOR_TOKEN_FILE = "twilio_simulator_token"
@@ -27,7 +29,7 @@ def hand_to_workers(public_base_url: str) -> None:
     os.environ[PUBLIC_BASE_URL_ENV] = public_base_url
 
 
-class ConfigError(Exception):
+class ConfigError(SetupError):
     """A setting is wrong; the message is one line naming the variable."""
 
 

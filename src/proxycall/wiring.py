@@ -92,7 +92,8 @@ async def build_container(settings: Settings, options: Options) -> Container:
     await users.ensure_user(PERSON_USER_ID, "You", person_token, options.clock())
     background: list[Stoppable] = []
     places = options.places or build_places(settings, options.clock, background)
-    extractor = options.extractor if options.extractor is not None else build_extractor(settings)
+    extractor = (options.extractor if options.extractor is not None
+                 else build_extractor(settings, background))
     records = RecordStore(sessions)
     switches = Switches(SwitchStore(sessions), settings.kill_switch, options.clock, records)
     phone = build_telephony(settings, options.base_url)
@@ -178,14 +179,20 @@ class Closer:
         await self._close()
 
 
-def build_extractor(settings: Settings) -> Extractor | None:
-    """The OpenAI-compatible fallback reader when one is configured, else none."""
+def build_extractor(settings: Settings, background: list[Stoppable]) -> Extractor | None:
+    """The OpenAI-compatible fallback reader when one is configured, else none.
+
+    Its HTTP client is closed at shutdown; an extractor or places given to `create_app` belongs
+    to the caller, who closes it.
+    """
     if not settings.llm_configured or settings.openai_api_key is None:
         return None
     from proxycall.adapters.llm.openai_extractor import OpenAIExtractor
 
-    return OpenAIExtractor(settings.openai_api_key.get_secret_value(),
-                           base_url=settings.openai_base_url, model=settings.openai_model)
+    extractor = OpenAIExtractor(settings.openai_api_key.get_secret_value(),
+                                base_url=settings.openai_base_url, model=settings.openai_model)
+    background.append(Closer(extractor.aclose))
+    return extractor
 
 
 def build_telephony(settings: Settings, base_url: str) -> TelephonyChoice:

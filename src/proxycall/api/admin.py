@@ -32,8 +32,10 @@ async def get_kill_switch(services: Services, _admin: AdminUser) -> dict[str, An
 @router.put("/admin/kill-switch", summary="Flip the runtime kill switch")
 async def put_kill_switch(body: KillSwitchRequest, services: Services,
                           admin: AdminUser) -> dict[str, Any]:
-    """Every process sees it within 2 seconds, no restart. The flip, who made it and why are
-    recorded for the rollout report."""
+    """Every process sees it within 2 seconds, no restart.
+
+    The flip, who made it and why are recorded for the rollout report.
+    """
     return await services.switches.set_kill_switch(body.active, by=admin.id,
                                                              reason=body.reason)
 
@@ -41,16 +43,21 @@ async def put_kill_switch(body: KillSwitchRequest, services: Services,
 @router.get("/admin/metrics/series", summary="The rollout watch as time series")
 async def metrics_series(services: Services, _admin: AdminUser,
                          window: Literal["15m", "1h", "24h"] = "15m") -> dict[str, Any]:
-    """Per-bucket requests by agent, llm_rate, fallback_rate and anomalies by kind over the
-    window, with the seed's thresholds and every kill-switch flip (for the operator console)."""
+    """The operator console's charts: per-bucket figures over a window.
+
+    Requests by agent, llm_rate, fallback_rate and anomalies by kind, with the seed's
+    thresholds and every kill-switch flip.
+    """
     return await OpsConsole(services.events, services.records,
                             services.clock).series(window)
 
 
 @router.get("/admin/calls-paused", summary="Whether outbound calls are paused")
 async def get_calls_paused(services: Services, _admin: AdminUser) -> dict[str, Any]:
-    """While paused no call is dialled; scheduled calls wait (or end when their deadline
-    passes)."""
+    """While paused no call is dialled.
+
+    Scheduled calls wait, or end when their deadline passes.
+    """
     return await services.switches.calls_paused()
 
 
@@ -66,8 +73,10 @@ async def put_calls_paused(body: CallsPausedRequest, services: Services,
 async def metrics(services: Services, _admin: AdminUser,
                   windowMinutes: float | None = Query(None, gt=0, le=60 * 24 * 90),
                   ) -> dict[str, Any]:
-    """The [V2-METRICS] figures as JSON, overall and per agent, over a window or since
-    records began."""
+    """The [V2-METRICS] figures as JSON, overall and per agent.
+
+    Over a window of minutes, or since records began when no window is given.
+    """
     figures = await services.telemetry.figures(windowMinutes)
     figures["killSwitch"] = await services.switches.kill_switch()
     figures["engineVersion"] = services.settings.engine_version
@@ -92,8 +101,10 @@ async def startup(services: Services, _admin: AdminUser) -> dict[str, Any]:
 @router.post("/admin/rollout/records", status_code=201, summary="Record a rollout step")
 async def add_record(body: RolloutRecordRequest, services: Services,
                      _admin: AdminUser) -> dict[str, Any]:
-    """Smoke runs, watches, rollbacks, checks and sign-offs, kept on the server for the
-    report."""
+    """Record a rollout step, kept on the server for the report.
+
+    Smoke runs, watches, rollbacks, checks and sign-offs.
+    """
     return await services.records.add(body.kind, body.data, services.clock())
 
 

@@ -21,6 +21,8 @@ CALL_ID = r"^[A-Za-z0-9_-]{1,40}$"
 
 
 class Disclosure(BaseModel):
+    """Who the call says it is for, and how (the brief's disclosure line)."""
+
     model_config = ConfigDict(extra="ignore")
 
     nameShare: bool = True
@@ -28,6 +30,8 @@ class Disclosure(BaseModel):
 
 
 class BriefRequest(BaseModel):
+    """POST /call/brief: the conversation whose confirmed task the brief is for."""
+
     model_config = ConfigDict(extra="ignore")
 
     conversationId: str = Field(pattern=CONVERSATION_ID)
@@ -35,6 +39,8 @@ class BriefRequest(BaseModel):
 
 
 class StartRequest(BaseModel):
+    """POST /call/start: the confirmed conversation, now or at a time, and whether to re-dial."""
+
     model_config = ConfigDict(extra="ignore")
 
     conversationId: str = Field(pattern=CONVERSATION_ID)
@@ -44,12 +50,16 @@ class StartRequest(BaseModel):
 
 
 class CancelRequest(BaseModel):
+    """POST /call/cancel: the call to stop (scheduled, ringing or in progress)."""
+
     model_config = ConfigDict(extra="ignore")
 
     callId: str = Field(pattern=CALL_ID)
 
 
 class RescheduleRequest(BaseModel):
+    """POST /call/reschedule: a scheduled call's new time."""
+
     model_config = ConfigDict(extra="ignore")
 
     callId: str = Field(pattern=CALL_ID)
@@ -57,6 +67,8 @@ class RescheduleRequest(BaseModel):
 
 
 class ResultRequest(BaseModel):
+    """POST /call/result/format: the call whose result card to build."""
+
     model_config = ConfigDict(extra="ignore")
 
     callId: str = Field(pattern=CALL_ID)
@@ -64,8 +76,10 @@ class ResultRequest(BaseModel):
 
 @router.post("/call/brief", summary="The call brief")
 async def brief(body: BriefRequest, calls: Calls, user: CurrentUser) -> dict[str, Any]:
-    """What the call will say, built from the confirmed task and the agent's templates; 409
-    with requiredFieldsMissing before the card is confirmed."""
+    """What the call will say, built from the confirmed task and the agent's templates.
+
+    409 with requiredFieldsMissing before the card is confirmed.
+    """
     disclosure = body.disclosure.model_dump() if body.disclosure else None
     return await calls.brief(user.id, body.conversationId, disclosure)
 
@@ -75,10 +89,12 @@ async def start(
     body: StartRequest, calls: Calls, user: CurrentUser,
     idempotency_key: Annotated[str | None, Header(max_length=128)] = None,
 ) -> dict[str, Any]:
-    """Exactly once per confirmed task: a repeat returns the same call. The number comes
-    from the confirmed state only. Refused when the destination is blocked, calls are
-    paused, or the task's deadline cannot be met; scheduled when the callee may not be
-    called yet."""
+    """Exactly once per confirmed task: a repeat returns the same call.
+
+    The number comes from the confirmed state only. Refused when the destination is blocked, calls
+    are paused, or the task's deadline cannot be met; scheduled when the callee may not be called
+    yet.
+    """
     return await calls.start(user.id, StartInput(
         conversation_id=body.conversationId,
         idempotency_key=body.idempotencyKey or idempotency_key,
@@ -110,16 +126,20 @@ async def reschedule(body: RescheduleRequest, calls: Calls,
 @router.get("/call/status/{callId}", summary="A call's status")
 async def status(callId: Annotated[str, Path(pattern=CALL_ID)], calls: Calls,
                  user: CurrentUser) -> dict[str, Any]:
-    """Status in Twilio's words (or scheduled with scheduledFor), outcome, transcript,
-    duration and cost; always ends terminal."""
+    """The call's status in Twilio's words (or scheduled, with scheduledFor).
+
+    With its outcome, transcript, duration and cost; a call always ends in a terminal status.
+    """
     return await calls.status(user.id, callId)
 
 
 @router.post("/call/result/format", summary="The result card")
 async def result_format(body: ResultRequest, calls: Calls,
                         user: CurrentUser) -> dict[str, Any]:
-    """The call's result stated plainly: facts, summary, next steps and the transcript; no
-    LLM needed."""
+    """The call's result stated plainly, with no LLM needed.
+
+    Its facts, a summary, the next steps and the transcript.
+    """
     return await calls.result_card(user.id, body.callId)
 
 

@@ -10,7 +10,7 @@ from proxycall import logs
 from proxycall.api.deps import CurrentUser, Services
 from proxycall.api.json_body import SafeJsonRoute
 from proxycall.api.schemas import TurnRequest
-from proxycall.errors import NotFound
+from proxycall.core.errors import NotFound
 from proxycall.services.turns import TurnInput
 
 router = APIRouter(route_class=SafeJsonRoute)
@@ -41,10 +41,12 @@ async def next_v2(
     body: TurnRequest, services: Services, user: CurrentUser,
     idempotency_key: Annotated[str | None, Header(max_length=128)] = None,
 ) -> dict[str, Any]:
-    """Read the person's message (and any slots a client sends), decide the next step and
-    answer it: a question, the place step, the card, or COMPLETE. Answered by v1 while the
+    """Read the person's message (and any slots a client sends) and answer the next step.
+
+    The answer is a question, the place step, the card, or COMPLETE. Answered by v1 while the
     kill switch is on. Replaying an idempotency key returns the identical answer and changes
-    nothing."""
+    nothing.
+    """
     engine = services.settings.engine_version
     if await services.switches.kill_switch_active():
         logs.kill_switch_routed(body.conversationId)
@@ -59,8 +61,10 @@ async def next_v1(
     body: TurnRequest, services: Services, user: CurrentUser,
     idempotency_key: Annotated[str | None, Header(max_length=128)] = None,
 ) -> dict[str, Any]:
-    """Slots in a fixed order, one per turn, each read by its parser: what the kill switch
-    falls back to."""
+    """The legacy engine the kill switch falls back to.
+
+    Slots in a fixed order, one per turn, each read by its parser.
+    """
     output = await services.conversations.next_turn(
         user.id, _turn_input(body, idempotency_key), "v1", via="/v1")
     return output.body
@@ -68,8 +72,10 @@ async def next_v1(
 
 @router.get("/v2/agents", summary="The agents and their slots")
 async def agents(services: Services, _user: CurrentUser) -> dict[str, Any]:
-    """Each task proxycall can do: its type, title, where its phone number comes from, and
-    its slots."""
+    """Each task proxycall can do.
+
+    Its type, title, where its phone number comes from, and its slots.
+    """
     registry = services.registry
     return {"agents": [
         {

@@ -7,8 +7,8 @@ from typing import Annotated
 from fastapi import Depends, Header, Request
 
 from proxycall.container import Container
+from proxycall.core.errors import Forbidden, Unauthorized
 from proxycall.core.stores import UserRecord
-from proxycall.errors import Forbidden, Unauthorized
 from proxycall.services.calls.service import CallService
 from proxycall.services.tokens import TokenCache
 
@@ -45,6 +45,7 @@ def _tokens(request: Request) -> TokenCache[UserRecord]:
 async def current_user(
     request: Request, authorization: Annotated[str | None, Header()] = None
 ) -> UserRecord:
+    """The user the bearer token belongs to (401 otherwise); people are rate limited."""
     token = _bearer(authorization)
     user = await _tokens(request).user(token)
     if user is None:
@@ -56,6 +57,7 @@ async def current_user(
 
 
 async def admin_user(user: Annotated[UserRecord, Depends(current_user)]) -> UserRecord:
+    """The current user, when the token is the admin's (403 otherwise)."""
     if not user.is_admin:
         raise Forbidden("This needs the admin token.")
     return user

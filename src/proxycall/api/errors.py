@@ -10,7 +10,38 @@ from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from proxycall import logs
-from proxycall.errors import ProxycallError
+from proxycall.core.errors import (
+    CallsPaused,
+    Conflict,
+    DatabaseBusy,
+    DeadlineMissed,
+    DestinationBlocked,
+    Forbidden,
+    InvalidRequest,
+    NotFound,
+    ProviderFailure,
+    ProviderUnavailable,
+    ProxycallError,
+    RateLimited,
+    Unauthorized,
+)
+
+# The one table from the domain's errors to HTTP statuses; the nearest class in an error's MRO
+# wins, and an error that is in no row (a SetupError) is a 500.
+HTTP_STATUS: dict[type[ProxycallError], int] = {
+    InvalidRequest: 422,
+    DestinationBlocked: 422,
+    DeadlineMissed: 422,
+    NotFound: 404,
+    Conflict: 409,
+    Unauthorized: 401,
+    Forbidden: 403,
+    RateLimited: 429,
+    CallsPaused: 503,
+    DatabaseBusy: 503,
+    ProviderUnavailable: 503,
+    ProviderFailure: 503,
+}
 
 _HTTP_CODES = {
     400: "bad_request", 401: "unauthorized", 403: "forbidden", 404: "not_found",
@@ -19,12 +50,23 @@ _HTTP_CODES = {
 }
 
 
+def http_status(error: ProxycallError) -> int:
+    """The HTTP status a domain error is answered with (HTTP_STATUS, by the nearest class)."""
+    for cls in type(error).__mro__:
+        status = HTTP_STATUS.get(cls)
+        if status is not None:
+            return status
+    return 500
+
+
 def error_body(code: str, message: str, details: Any = None) -> dict[str, Any]:
+    """The one error shape: {"error": {code, message, details}}."""
     return {"error": {"code": code, "message": message, "details": details}}
 
 
 def error_response(status: int, code: str, message: str, details: Any = None,
                    headers: dict[str, str] | None = None) -> JSONResponse:
+    """An error answered in the one error shape."""
     return JSONResponse(error_body(code, message, details), status_code=status, headers=headers)
 
 
@@ -51,12 +93,16 @@ _MIRRORED_DETAILS = ("requiredFieldsMissing",)
 
 
 async def domain(_request: Request, exc: ProxycallError) -> JSONResponse:
-    """Answer a domain error with its status, code and (when it has them) headers."""
-    headers = getattr(exc, "headers", None)
+    """Answer a domain error with its status (HTTP_STATUS), code, and Retry-After if it has one."""
+    headers = {"Retry-After": str(exc.retry_after)} if exc.retry_after is not None else None
     body = error_body(exc.code, exc.message, exc.details)
     if isinstance(exc.details, dict):
         body.update({k: exc.details[k] for k in _MIRRORED_DETAILS if k in exc.details})
-    return JSONResponse(body, status_code=exc.status, headers=headers)
+    if isinstance(exc, ProviderFailure):  # an adapter's words stay in the log, not the answer
+        logs.warning("provider_failure", path=_request.url.path, error=type(exc).__name__)
+        body = error_body("provider_unavailable", "A service we depend on is unavailable; "
+                                                  "try again shortly.")
+    return JSONResponse(body, status_code=http_status(exc), headers=headers)
 
 
 async def _http(_request: Request, exc: StarletteHTTPException) -> JSONResponse:
@@ -72,6 +118,7 @@ async def unexpected(request: Request, exc: Exception) -> JSONResponse:
 
 
 def install(app: FastAPI) -> None:
+    """Register the handlers: validation, domain errors, HTTP errors, and the rest (500)."""
     app.add_exception_handler(RequestValidationError, _validation)  # type: ignore[arg-type]
     app.add_exception_handler(ProxycallError, domain)  # type: ignore[arg-type]
     app.add_exception_handler(StarletteHTTPException, _http)  # type: ignore[arg-type]

@@ -15,8 +15,10 @@ router = APIRouter()
 
 @router.get("/health", summary="Is the process up, and what it uses")
 async def health(services: Services) -> dict[str, Any]:
-    """Engine version, kill switch, and which LLM, places and telephony are in use. No token
-    needed."""
+    """Engine version, kill switch, and which LLM, places and telephony are in use.
+
+    No token needed.
+    """
     return {
         "status": "ok",
         "engineVersion": services.settings.engine_version,

@@ -1,6 +1,6 @@
-"""JSON request bodies read safely: what the store and the serializers cannot hold is refused.
+r"""JSON request bodies read safely: what the store and the serializers cannot hold is refused.
 
-Python's JSON decoder accepts things that break later: a lone surrogate ("\\udcff") or a NUL
+Python's JSON decoder accepts things that break later: a lone surrogate ("\udcff") or a NUL
 escaped in a string (valid JSON, but not valid UTF-8 text for the store or the response), an
 integer of thousands of digits (the decoder raises, and FastAPI answers a bare 400), `NaN`, or
 nesting thousands deep (a RecursionError). Each is answered here with 422 naming the field.

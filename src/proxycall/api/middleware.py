@@ -17,11 +17,14 @@ def _too_large_body() -> bytes:
 
 
 class BodyLimitMiddleware:
+    """Refuses a request body over the limit with 413, even when it is sent chunked."""
+
     def __init__(self, app: ASGIApp, max_bytes: int = MAX_BODY_BYTES) -> None:
         self.app = app
         self.max_bytes = max_bytes
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        """Count the body as it streams in; stop at the limit."""
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
@@ -47,8 +50,11 @@ class BodyLimitMiddleware:
 
 
 class _BodyTooLarge(HTTPException):
-    """Raised while the body streams in; an HTTPException so the framework's body reader passes
-    it on (any other error there becomes a 400), and our error table answers 413."""
+    """Raised while the body streams in, answered 413.
+
+    An HTTPException, so the framework's body reader passes it on (any other error there
+    becomes a 400).
+    """
 
     def __init__(self) -> None:
         super().__init__(413, "The request body is over 64 KiB.")

@@ -9,7 +9,7 @@ from fastapi import APIRouter, Header, Request
 from fastapi.responses import FileResponse
 
 from proxycall.api.deps import container
-from proxycall.errors import Forbidden, Unauthorized
+from proxycall.core.errors import Forbidden, Unauthorized
 
 router = APIRouter()
 OPS_PAGE = Path(__file__).resolve().parent.parent / "web" / "ops.html"
@@ -18,8 +18,11 @@ OPS_PAGE = Path(__file__).resolve().parent.parent / "web" / "ops.html"
 @router.get("/ops", summary="The operator console", response_class=FileResponse)
 async def ops_page(request: Request,
                    authorization: Annotated[str | None, Header()] = None) -> FileResponse:
-    """The console page. A browser opening it sends no token (the page signs in with the one it
-    keeps); a request that does send one must carry the admin token: a person's gets 403."""
+    """The console page.
+
+    A browser opening it sends no token (the page signs in with the one it keeps); a request that
+    does send one must carry the admin token: a person's gets 403.
+    """
     if authorization:
         scheme, _, value = authorization.partition(" ")
         user = await container(request).users.by_token(value.strip())

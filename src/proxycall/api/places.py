@@ -9,8 +9,8 @@ from fastapi import APIRouter
 from proxycall.api.deps import CurrentUser, Services
 from proxycall.api.json_body import SafeJsonRoute
 from proxycall.api.schemas import GeocodeRequest, PlaceDetailsRequest, PlaceSearchRequest
+from proxycall.core.errors import InvalidRequest, NotFound, ProviderUnavailable
 from proxycall.core.places import LatLng, PlacesUnavailable
-from proxycall.errors import InvalidRequest, NotFound, ProviderUnavailable
 
 router = APIRouter(prefix="/places", route_class=SafeJsonRoute)
 
@@ -22,8 +22,10 @@ def _unavailable(exc: PlacesUnavailable) -> ProviderUnavailable:
 @router.post("/search", summary="Search places")
 async def search(body: PlaceSearchRequest, services: Services,
                  _user: CurrentUser) -> dict[str, Any]:
-    """Candidates by name near an area or a location, nearest first, widening the radius
-    when nothing is near."""
+    """Candidates by name near an area or a location, nearest first.
+
+    The radius widens when nothing is near.
+    """
     if (body.lat is None) != (body.lng is None):
         raise InvalidRequest("Send both lat and lng, or neither.", details={"field": "lat"})
     near = LatLng(body.lat, body.lng) if body.lat is not None and body.lng is not None else None

@@ -21,11 +21,15 @@ SlotValue = (
 
 
 class Location(BaseModel):
+    """A point the person shared (latitude, longitude)."""
+
     lat: float = Field(ge=-90, le=90)
     lng: float = Field(ge=-180, le=180)
 
 
 class TurnRequest(BaseModel):
+    """One turn of a conversation: the message, any slots a client sends, an action."""
+
     model_config = ConfigDict(extra="ignore")
 
     conversationId: str = Field(pattern=CONVERSATION_ID)
@@ -63,6 +67,8 @@ class TurnRequest(BaseModel):
 
 
 class PlaceSearchRequest(BaseModel):
+    """POST /places/search: a name, and an area or a point to search near."""
+
     query: str = Field(min_length=1, max_length=200)
     area: str | None = Field(None, max_length=200)
     lat: float | None = Field(None, ge=-90, le=90)
@@ -72,28 +78,40 @@ class PlaceSearchRequest(BaseModel):
 
 
 class PlaceDetailsRequest(BaseModel):
+    """POST /places/details: one place by its id."""
+
     placeId: str = Field(min_length=1, max_length=300)
 
 
 class GeocodeRequest(BaseModel):
+    """POST /places/geocode: a suburb or area, and its country."""
+
     area: str = Field(min_length=1, max_length=200)
     country: str = Field("AU", min_length=2, max_length=2)
 
 
 class KillSwitchRequest(BaseModel):
+    """PUT /admin/kill-switch: on or off, and why."""
+
     active: bool
     reason: str | None = Field(None, max_length=500)  # recorded with the flip, shown in the report
 
 
 class CallsPausedRequest(BaseModel):
+    """PUT /admin/calls-paused: paused or not, and why."""
+
     paused: bool
     reason: str | None = Field(None, max_length=500)  # recorded with the change
 
 
 class CreateUserRequest(BaseModel):
+    """POST /admin/users: the new user's name."""
+
     name: str = Field(min_length=1, max_length=200)
 
 
 class RolloutRecordRequest(BaseModel):
+    """POST /admin/rollout/records: one rollout step and what it found."""
+
     kind: Literal["smoke", "watch", "rollback", "check", "signoff", "note"]
     data: dict[str, Any] = Field(default_factory=dict)

@@ -14,9 +14,9 @@ from fastapi import APIRouter, Request, Response
 
 from proxycall import logs
 from proxycall.api.deps import container
+from proxycall.core.errors import Forbidden, InvalidRequest
 from proxycall.core.telephony import WebhookEdge
 from proxycall.core.voice import Directive
-from proxycall.errors import Forbidden, InvalidRequest
 from proxycall.services.calls.service import CallService
 
 router = APIRouter(prefix="/twilio")
@@ -75,8 +75,10 @@ async def gather(request: Request) -> Response:
 
 @router.post("/status", summary="Twilio: a status callback")
 async def status(request: Request) -> Response:
-    """Signed: the call's status moves forward only; out-of-range fields are recorded as
-    unknown."""
+    """Signed: the call's status moves forward only.
+
+    Out-of-range fields are recorded as unknown, never a failed callback.
+    """
     hook = await _signed(request)
     await hook.service.on_status(hook.call_id, hook.edge.report(hook.form))
     return Response(status_code=204)

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from typing import Protocol
 
 from proxycall.core.agents.spec import AgentSpec, InputType
+from proxycall.core.errors import ProviderFailure
 
 
 @dataclass(frozen=True)
@@ -41,7 +42,7 @@ class AnswerReading:
     model: str
 
 
-class LlmUnavailable(Exception):
+class LlmUnavailable(ProviderFailure):
     """The LLM could not give a usable answer: timeout, refused connection, 5xx, 401, bad output.
 
     The engine counts it as a fallback and logs `[V2-ANOMALY] kind=llm_failure`. Its message

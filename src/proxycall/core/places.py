@@ -18,6 +18,8 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import NamedTuple, Protocol
 
+from proxycall.core.errors import ProviderFailure
+
 WEEKDAYS: tuple[str, ...] = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 MINUTES_PER_DAY = 24 * 60
 EARTH_RADIUS_METERS = 6_371_008.8
@@ -38,7 +40,7 @@ _FILLER_WORDS = frozenset(
 _HHMM = re.compile(r"^([01]\d|2[0-3]):([0-5]\d)$")
 
 
-class PlacesUnavailable(Exception):
+class PlacesUnavailable(ProviderFailure):
     """The places provider could not answer: down, timed out, rate limited or key rejected.
 
     The message says which, for an operator; it never contains the API key. The API maps it

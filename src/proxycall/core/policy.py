@@ -14,6 +14,8 @@ from zoneinfo import ZoneInfo
 
 import phonenumbers
 
+from proxycall.core.errors import SetupError
+
 DEFAULT_ALLOWED_COUNTRIES = frozenset({"AU"})
 DEFAULT_CALL_WINDOW = "mon-fri 09:00-20:00; sat 09:00-17:00"
 SEARCH_DAYS = 14  # how far ahead next_allowed looks before giving up
@@ -139,7 +141,7 @@ _DAY_ALIASES = {
 _ENTRY = re.compile(r"^(?P<days>[a-z,\-\s]+?)\s+(?P<periods>\d.*)$")
 
 
-class CallWindowError(ValueError):
+class CallWindowError(SetupError, ValueError):
     """A call window string could not be read; the message says what was wrong."""
 
 

@@ -16,13 +16,14 @@ from decimal import Decimal
 from typing import Protocol
 
 from proxycall.core.calls import CallStatus
+from proxycall.core.errors import ProviderFailure
 from proxycall.core.voice import AnsweredBy, Directive
 
 DEFAULT_RING_TIMEOUT_SECONDS = 30  # Twilio's default is 60; a business answers within 30 s
 DEFAULT_TIME_LIMIT_SECONDS = 600  # the flows end sooner; this is the provider-side backstop
 
 
-class TelephonyError(Exception):
+class TelephonyError(ProviderFailure):
     """The provider refused a request; `provider_code` is the vendor's error code, if any."""
 
     def __init__(

@@ -13,22 +13,22 @@ from weakref import WeakValueDictionary
 from zoneinfo import ZoneInfo
 
 from proxycall import logs
-from proxycall.core.agents import PLACE_SLOTS, Registry
+from proxycall.core.agents import Registry
 from proxycall.core.agents.spec import AgentSpec
 from proxycall.core.conversation import ConversationState, state_from_json, state_to_json
+from proxycall.core.errors import (
+    Conflict,
+    ConversationBusy,
+    InvalidRequest,
+    Refusal,
+    UnknownAgent,
+)
 from proxycall.core.parsers.result import ParseContext
 from proxycall.core.stores import (
     NEW_CONVERSATION,
     ConversationRepository,
     StoredConversation,
     TurnRecord,
-)
-from proxycall.errors import (
-    Conflict,
-    ConversationBusy,
-    InvalidRequest,
-    ProxycallError,
-    UnknownAgent,
 )
 from proxycall.services.engine_v1 import run_v1
 from proxycall.services.engine_v2 import run_v2
@@ -40,11 +40,15 @@ MAX_COMMIT_ATTEMPTS = 8
 
 @dataclass(frozen=True)
 class TurnOutput:
+    """A turn's answer, and whether it was replayed from its idempotency key."""
+
     body: dict[str, Any]
     replay: bool
 
 
 class ConversationService:
+    """The conversation use case: read, decide, store once, answer."""
+
     def __init__(
         self,
         registry: Registry,
@@ -63,6 +67,7 @@ class ConversationService:
         self._locks: WeakValueDictionary[tuple[str, str], asyncio.Lock] = WeakValueDictionary()
 
     def spec_for(self, agent_type: str) -> AgentSpec:
+        """The agent's declaration, or UnknownAgent."""
         spec = self._registry.get(agent_type)
         if spec is None:
             raise UnknownAgent(
@@ -152,7 +157,7 @@ class ConversationService:
             return await run_v1(spec, state, request, turn, ctx, timezone, self._deps)
         try:
             return await run_v2(spec, state, request, turn, ctx, timezone, self._deps)
-        except ProxycallError:
+        except Refusal:
             raise  # a deliberate answer (a provider down is a 503), not a v2 failure
         except Exception as exc:  # the degraded path: v1 answers, counted as a fallback
             logs.warning("engine_v2_failed", id=request.conversation_id,
@@ -169,6 +174,7 @@ class ConversationService:
                             region=self._deps.region)
 
     async def list_conversations(self, user_id: str) -> list[dict[str, Any]]:
+        """The user's conversations, newest first, each with its latest call."""
         rows = await self._store.list_for_user(user_id)
         return [self._summary(row) for row in rows]
 
@@ -186,6 +192,7 @@ class ConversationService:
         }
 
     async def last_response(self, user_id: str, conversation_id: str) -> dict[str, Any] | None:
+        """The last answer of the user's conversation (None: not theirs or none)."""
         stored = await self._store.load(user_id, conversation_id)
         if stored is None:
             return None
@@ -211,7 +218,3 @@ def _request_record(request: TurnInput) -> dict[str, Any]:
         "timezone": request.timezone,
         "hasLocation": request.location is not None,
     }
-
-
-def server_owned(name: str) -> bool:
-    return name in PLACE_SLOTS or name == "place_timezone"

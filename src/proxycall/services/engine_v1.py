@@ -5,11 +5,11 @@ from __future__ import annotations
 from proxycall import logs
 from proxycall.core.agents.spec import AgentSpec
 from proxycall.core.conversation import ConversationState
+from proxycall.core.errors import ProviderUnavailable
 from proxycall.core.legacy import legacy_turn
 from proxycall.core.parsers.result import ParseContext
 from proxycall.core.places import PlaceDetails, PlacesUnavailable
 from proxycall.core.planner import Card, Decision, PlaceSearch, Question, ValidationProblem
-from proxycall.errors import ProviderUnavailable
 from proxycall.services.engine_v2 import PLACE_ID_KEYS
 from proxycall.services.responses import build_response
 from proxycall.services.turns import EngineDeps, TurnInput, TurnResult
@@ -24,6 +24,7 @@ async def run_v1(
     timezone: str,
     deps: EngineDeps,
 ) -> TurnResult:
+    """One v1 turn: the slots in a fixed order, one per turn, each read by its parser."""
     place_id = next((str(request.slots[k]) for k in PLACE_ID_KEYS if request.slots.get(k)), None)
     if place_id is not None:
         details = await _details(deps, place_id)

@@ -18,6 +18,7 @@ from proxycall.core.conversation import (
     SlotRejected,
     Source,
 )
+from proxycall.core.errors import ProviderUnavailable
 from proxycall.core.llm import LlmUnavailable
 from proxycall.core.parsers import parse_slot
 from proxycall.core.parsers.phone import parse_phone, scan_phones
@@ -34,7 +35,6 @@ from proxycall.core.planner import (
 )
 from proxycall.core.render import change_sentence
 from proxycall.core.understanding.reader import understand
-from proxycall.errors import ProviderUnavailable
 from proxycall.services.responses import build_response
 from proxycall.services.turns import EngineDeps, TurnInput, TurnResult
 
@@ -42,7 +42,6 @@ PLACE_ID_KEYS = ("place_id", "placeId")
 GIVEN_PLACE_PREFIX = "given:"  # a place the person gave by its number, not from the directory
 _OWN_NUMBER = re.compile(
     r"\bmy (?:own )?(?:number|phone|mobile|cell|no\.?)\b|\b(?:call|reach|text) me\b")
-SERVER_OWNED = ("place_name", "place_address", "place_phone", "place_timezone", "placePhone")
 
 
 @dataclass
@@ -64,6 +63,7 @@ async def run_v2(
     timezone: str,
     deps: EngineDeps,
 ) -> TurnResult:
+    """One v2 turn: read the message and any slots sent, decide, and answer in words."""
     before = dict(state.values)
     if request.location is not None:
         state.location = [request.location[0], request.location[1]]
@@ -76,6 +76,23 @@ async def run_v2(
     if reading.problem is not None:
         commands.append(SlotRejected(reading.problem.field, reading.problem.message))
     decision = decide(spec, state, commands, client_action=action, end_review=end_review)
+    anomalies = _anomalies(before, state, decision, reading)
+    body = build_response(
+        spec, state, decision, request, turn, engine="v2", ai_used=reading.ai_used,
+        ai_model=deps.extractor.model if reading.ai_used and deps.extractor else None,
+        ignored=reading.ignored, region=deps.region,
+    )
+    _say_changes(body, spec, before, state, decision)
+    await _add_warnings(body, spec, state, decision, timezone, deps)
+    result = TurnResult(body, state, timezone, reading.ai_used, reading.llm_failed, anomalies)
+    if request.debug:
+        body["debugPayload"] = _debug(spec, state, decision, reading)
+    return result
+
+
+def _anomalies(before: dict[str, Any], state: ConversationState, decision: Decision,
+               reading: _Reading) -> list[str]:
+    """The turn's anomalies; a slot the turn lost without meaning to is put back."""
     anomalies = list(decision.anomalies)
     lost = [key for key in before if key not in state.values
             and key not in decision.changed and key not in decision.forgotten]
@@ -87,18 +104,24 @@ async def run_v2(
     state.fallbacks_in_a_row = state.fallbacks_in_a_row + 1 if reading.llm_failed else 0
     if state.fallbacks_in_a_row >= 3:
         anomalies.append("consecutive_fallbacks")
-    body = build_response(
-        spec, state, decision, request, turn, engine="v2", ai_used=reading.ai_used,
-        ai_model=deps.extractor.model if reading.ai_used and deps.extractor else None,
-        ignored=reading.ignored, region=deps.region,
-    )
+    return anomalies
+
+
+def _say_changes(body: dict[str, Any], spec: AgentSpec, before: dict[str, Any],
+                 state: ConversationState, decision: Decision) -> None:
+    """`changes`, said before the next question or the card, so no change goes unnoticed."""
     changes = _changes(spec, before, state.values, decision.changed)
-    if changes:  # said before the next question or the card, so no change goes unnoticed
+    if changes:
         said = " ".join(change_sentence(spec, c["slot"], c["old"], c["new"]) for c in changes)
         body["assistantMessage"] = f"{said} {body['assistantMessage']}"
     body["changes"] = changes
     if state.place and state.place.get("given"):
         body["agentMeta"]["phoneSource"] = "GIVEN"  # the person typed the business's number
+
+
+async def _add_warnings(body: dict[str, Any], spec: AgentSpec, state: ConversationState,
+                        decision: Decision, timezone: str, deps: EngineDeps) -> None:
+    """Say now what would stop the call: a refused number, an unknown area, a passed deadline."""
     warning = _destination_warning(spec, state, decision, deps)
     if warning is not None:  # said now, so the person can change it; /call/start refuses it
         body["destinationWarning"] = warning
@@ -112,10 +135,6 @@ async def run_v2(
     if late is not None:  # said at the card, in plain words; /call/start refuses it too
         body["deadlineWarning"] = late
         body["assistantMessage"] += f" Heads up: {late['message']}"
-    result = TurnResult(body, state, timezone, reading.ai_used, reading.llm_failed, anomalies)
-    if request.debug:
-        body["debugPayload"] = _debug(spec, state, decision, reading)
-    return result
 
 
 def _changes(spec: AgentSpec, before: dict[str, Any], after: dict[str, Any],

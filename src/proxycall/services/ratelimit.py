@@ -8,7 +8,7 @@ from limits import parse
 from limits.aio.storage import MemoryStorage, RedisStorage, Storage
 from limits.aio.strategies import MovingWindowRateLimiter
 
-from proxycall.errors import RateLimited
+from proxycall.core.errors import RateLimited
 
 REDIS_KEY_PREFIX = "proxycall-ratelimit"
 

@@ -15,6 +15,7 @@ DETERMINISTIC = "deterministic"
 
 
 def agent_meta(spec: AgentSpec) -> dict[str, Any]:
+    """Where the agent's phone number comes from, as the contract's agentMeta."""
     return {
         "phoneSource": spec.phone.source.value,
         "directPhoneSlot": spec.phone.direct_slot if spec.phone.source.value == "DIRECT_SLOT"
@@ -26,6 +27,7 @@ def agent_meta(spec: AgentSpec) -> dict[str, Any]:
 
 def question_body(slot: SlotSpec, text: str, quick_replies: tuple[str, ...],
                   values: dict[str, Any]) -> dict[str, Any]:
+    """The contract's question object: field, text, input type, choices and quick replies."""
     return {
         "text": text,
         "field": slot.name,
@@ -50,6 +52,7 @@ def build_response(
     ignored: list[str],
     region: str = "AU",
 ) -> dict[str, Any]:
+    """The whole turn body in the contract's shape, built once from the decision."""
     question = None
     if decision.question is not None:
         question = question_body(decision.question.slot, decision.question.text,

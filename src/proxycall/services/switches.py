@@ -15,6 +15,8 @@ CACHE_SECONDS = 1.0  # every process re-reads at least this often: changes show 
 
 
 class Switches:
+    """The kill switch and calls-paused: env OR runtime, read through a 1-second cache."""
+
     def __init__(self, store: SwitchRepository, env_kill_switch: bool,
                  clock: Callable[[], datetime], records: RecordRepository | None = None) -> None:
         self._store = store
@@ -32,6 +34,7 @@ class Switches:
         return value
 
     async def kill_switch(self) -> dict[str, object]:
+        """The kill switch as the API shows it: env, runtime, effective, last change."""
         runtime = await self._read(KILL_SWITCH)
         return {
             "env": self.env_kill_switch,
@@ -41,6 +44,7 @@ class Switches:
         }
 
     async def kill_switch_active(self) -> bool:
+        """True when v1 answers every /v2 request (env or runtime)."""
         return self.env_kill_switch or (await self._read(KILL_SWITCH)).active
 
     async def set_kill_switch(self, active: bool, by: str,
@@ -57,11 +61,13 @@ class Switches:
         return await self.kill_switch()
 
     async def calls_paused(self) -> dict[str, object]:
+        """Calls-paused as the API shows it: paused, last change, why."""
         value = await self._read(CALLS_PAUSED)
         return {"paused": value.active,
                 "updatedAt": value.updated_at.isoformat() if value.updated_at else None}
 
     async def calls_paused_active(self) -> bool:
+        """True when no call may be dialled."""
         return (await self._read(CALLS_PAUSED)).active
 
     async def set_calls_paused(self, paused: bool, by: str,

@@ -66,6 +66,7 @@ def _rates(figures: dict[str, Any]) -> None:
 
 
 def metrics_line(summary: dict[str, Any]) -> str:
+    """The [V2-METRICS] log line from the figures."""
     overall = summary["overall"]
     actions = ", ".join(f"{name}={overall['actions'][name]}" for name in ACTIONS)
     per_agent = " ".join(f"llm_rate[{agent}]={figures['llmRate']:.1f}%"
@@ -90,6 +91,8 @@ def _summary_line(request: TurnInput, spec: AgentSpec, body: dict[str, Any], ai_
 
 
 class Telemetry:
+    """The engine's log lines, stored events and Prometheus counters for each turn."""
+
     def __init__(self, events: EventRepository, clock: Callable[[], datetime],
                  metrics_every: int) -> None:
         self._events = events
@@ -99,8 +102,10 @@ class Telemetry:
 
     def prepare(self, request: TurnInput, spec: AgentSpec, result: TurnResult,
                 via: str) -> list[EngineEventRecord]:
-        """Before the commit: the summary line (kept in a debug response) and the event rows
-        to store in the same transaction as the turn."""
+        """Before the commit: the summary line and the event rows to store with the turn.
+
+        The summary line is kept for a debug response; the rows go in the turn's transaction.
+        """
         if via != "/v2":
             return []
         result.summary = _summary_line(request, spec, result.body, result.ai_used,
@@ -123,6 +128,7 @@ class Telemetry:
 
     async def replayed(self, request: TurnInput, spec: AgentSpec, body: dict[str, Any],
                        via: str) -> None:
+        """A turn answered from its idempotency key: logged and counted as a replay."""
         REPLAYS.labels(spec.type).inc()
         if via != "/v2":
             return
@@ -169,6 +175,7 @@ class Telemetry:
                          await self._events.anomalies(since))
 
     async def figures(self, window_minutes: float | None) -> dict[str, Any]:
+        """The [V2-METRICS] figures over a window (None: all time), from the counters."""
         now = self._clock()
         since = now - timedelta(minutes=window_minutes) if window_minutes else None
         summary = await self._summary_since(since)

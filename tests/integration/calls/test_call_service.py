@@ -33,7 +33,7 @@ from proxycall.core.telephony import (
     TelephonyUnavailable,
 )
 from proxycall.core.voice import Directive
-from proxycall.errors import DeadlineMissed, DestinationBlocked, ProviderUnavailable
+from proxycall.core.errors import DeadlineMissed, DestinationBlocked, ProviderUnavailable
 from proxycall.services.calls.dialing import call_config
 from proxycall.services.calls.service import CallService, StartInput
 from proxycall.services.switches import Switches

@@ -15,7 +15,7 @@ from sqlalchemy.exc import DBAPIError, SQLAlchemyError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker, create_async_engine
 
-from proxycall.errors import DatabaseBusy
+from proxycall.core.errors import DatabaseBusy
 
 DEFAULT_TIMEOUT_SECONDS = 3.0
 READY_WRITE_SECONDS = 1.0

@@ -15,6 +15,7 @@ from proxycall.core.agents import (
     stock_checker,
 )
 from proxycall.core.agents.spec import AgentSpec, InputType, PhoneSource
+from proxycall.core.errors import SetupError
 
 # Values the server owns: never taken from a client's `slots`, always shown in extractedData.
 PLACE_SLOTS = ("place_id", "place_name", "place_address", "place_phone")
@@ -24,7 +25,7 @@ CONDITION_KINDS = ("bare_category", "unsure", "equals")
 _NAME = re.compile(r"^[a-z][a-z0-9_]*$")
 
 
-class AgentSpecError(ValueError):
+class AgentSpecError(SetupError, ValueError):
     """An agent declaration is inconsistent; start-up stops with this message."""
 
 

@@ -21,6 +21,7 @@ from proxycall.core.calls import (
     end_reason_for_status,
     is_terminal,
 )
+from proxycall.core.errors import ProviderUnavailable
 from proxycall.core.flows import FlowState, close_flow
 from proxycall.core.llm import Extractor
 from proxycall.core.policy import CallWindow, parse_call_window
@@ -39,7 +40,6 @@ from proxycall.core.telephony import (
     TelephonyUnavailable,
 )
 from proxycall.core.voice import AnsweredBy
-from proxycall.errors import ProviderUnavailable
 from proxycall.services.switches import Switches
 
 SIMULATOR_FROM_NUMBER = "+61755501234"  # (07) 5550 1234: an ACMA number reserved for fiction
@@ -75,6 +75,7 @@ class CallConfig:
 
     @property
     def own_numbers(self) -> frozenset[str]:
+        """Our own numbers, which are never dialled."""
         return frozenset({self.from_number})
 
 
@@ -113,6 +114,7 @@ class CallDeps:
     clock: Callable[[], datetime]
 
     def spec(self, agent_type: str) -> AgentSpec:
+        """The declaration of a stored call's agent."""
         spec = self.registry.get(agent_type)
         if spec is None:  # the registry is fixed at start-up; a stored type always exists
             raise LookupError(f"unknown agent {agent_type}")

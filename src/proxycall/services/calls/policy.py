@@ -11,6 +11,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from proxycall.core.agents.spec import AgentSpec, PhoneSource
+from proxycall.core.errors import Conflict, DeadlineMissed, DestinationBlocked
 from proxycall.core.parsers.result import Value
 from proxycall.core.policy import (
     OpeningHours,
@@ -21,7 +22,6 @@ from proxycall.core.policy import (
 )
 from proxycall.core.render import display_date, display_time
 from proxycall.core.stores import StoredConversation
-from proxycall.errors import Conflict, DeadlineMissed, DestinationBlocked
 from proxycall.services.calls.dialing import CallConfig, CallDeps
 
 _WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
@@ -32,12 +32,15 @@ CardTiming = Callable[[AgentSpec, Mapping[str, Value], Mapping[str, Any] | None,
 
 
 def stored_values(stored: StoredConversation) -> dict[str, Value]:
+    """The conversation's confirmed values as typed values."""
     return dict(stored.state.get("values") or {})
 
 
 def call_values(stored: StoredConversation) -> dict[str, Value]:
-    """What the call flow reads: the confirmed values, and the callee's timezone for dates the
-    business says ("next Tuesday" is their Tuesday)."""
+    """What the call flow reads: the confirmed values and the callee's timezone.
+
+    The timezone is for dates the business says ("next Tuesday" is their Tuesday).
+    """
     return {**stored_values(stored), "place_timezone": callee_timezone(stored)}
 
 
@@ -171,5 +174,6 @@ def too_late_message(spec: AgentSpec, timezone: str, last: datetime, passed: boo
 
 
 def aware(moment: datetime, timezone: str) -> datetime:
+    """A moment as an aware datetime (a naive one is taken in `timezone`)."""
     return moment if moment.tzinfo else moment.replace(tzinfo=ZoneInfo(timezone))
 

@@ -14,13 +14,13 @@ from typing import Any
 from proxycall import logs
 from proxycall.core.agents.spec import AgentSpec, PhoneSource
 from proxycall.core.calls import CallStatus, EndReason, is_terminal
+from proxycall.core.errors import CallsPaused, Conflict, NotFound
 from proxycall.core.flows import FlowState
 from proxycall.core.planner import missing_slots
 from proxycall.core.render import render_lines, render_template
 from proxycall.core.stores import Change, NewEvent, StoredCall, StoredConversation
 from proxycall.core.telephony import Gathered, ProviderReport
 from proxycall.core.voice import AnsweredBy, Directive
-from proxycall.errors import CallsPaused, Conflict, NotFound
 from proxycall.services.calls import views, webhooks, worker
 from proxycall.services.calls.dialing import CallDeps, dial, lease, status_change
 from proxycall.services.calls.policy import (
@@ -122,8 +122,11 @@ class CallService:
         return await self._view(call, stored)
 
     async def _retry_allowed(self, existing: StoredCall, request: StartInput) -> bool:
-        """A re-dial is explicit, after a call that reached nobody (busy, no answer, a dial that
-        failed, contact lost before anyone answered), and happens once per idempotency key."""
+        """A re-dial: explicit, after a call that reached nobody, once per idempotency key.
+
+        Nobody was reached: busy, no answer, a dial that failed, or contact lost before anyone
+        answered.
+        """
         if not is_terminal(CallStatus(existing.status)):
             return False  # still in progress: the same call is the answer
         if not _reached_nobody(existing):

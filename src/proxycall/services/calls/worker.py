@@ -14,10 +14,10 @@ from typing import Protocol
 
 from proxycall import logs
 from proxycall.core.calls import CallStatus, EndReason, is_terminal
+from proxycall.core.errors import DeadlineMissed, Refusal
 from proxycall.core.flows import FlowState
 from proxycall.core.stores import Change, NewEvent, StoredCall
 from proxycall.core.telephony import TelephonyError
-from proxycall.errors import DeadlineMissed, ProxycallError
 from proxycall.services.calls.dialing import (
     CallDeps,
     dial,
@@ -57,20 +57,19 @@ async def tick(deps: CallDeps, worker_id: str) -> None:
 
 async def _dial_claimed(deps: CallDeps, call: StoredCall, worker_id: str) -> None:
     """Re-check the policy at the moment of dialing; dial, defer again, or refuse."""
-
     stored = await deps.conversations.get_by_pk(call.conversation_pk)
     spec = deps.spec(call.agent_type)
     now = deps.clock()
     try:
         if stored is None:
-            raise ProxycallError("The conversation of this call is gone.", code="gone")
+            raise Refusal("The conversation of this call is gone.", code="gone")
         refuse_destination(deps, call.to_number)
         at = allowed_time(deps, spec, stored, now)
     except DeadlineMissed as exc:
         logs.event("call_refused_at_dial", call_id=call.id, reason=exc.code)
         await cancel_late(deps, call, now)
         return
-    except ProxycallError as exc:
+    except Refusal as exc:
         reason = POLICY_REFUSALS.get(exc.code, EndReason.POLICY_BLOCKED)
         logs.event("call_refused_at_dial", call_id=call.id, reason=exc.code)
         await fail_call(deps, call, reason, {"refused": exc.code})
@@ -80,7 +79,7 @@ async def _dial_claimed(deps: CallDeps, call: StoredCall, worker_id: str) -> Non
         return
     try:
         await dial(deps, call)
-    except ProxycallError as exc:  # the provider refused: dial() already failed the call
+    except Refusal as exc:  # the provider refused: dial() already failed the call
         logs.warning("call_scheduled_dial_failed", call_id=call.id, error=exc.code)
 
 
