@@ -6,6 +6,8 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 PG_TEST_DB ?= proxycall_test
 PG_TEST_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/$(PG_TEST_DB)
+# The coverage floor: lines and branches together (branch mode), over all the tests.
+COVERAGE_FLOOR ?= 90
 
 .PHONY: run test setup lint typecheck bench eval browser wrk postgres coverage clean
 
@@ -38,15 +40,16 @@ test: setup browser
 	if scripts/ensure-redis.sh; then \
 	  export PROXYCALL_TEST_REDIS_URL="$${PROXYCALL_TEST_REDIS_URL:-redis://127.0.0.1:6379/0}"; \
 	else echo "Redis unavailable: its tests will skip (they fail in CI)"; fi; \
-	$(PY) -m pytest -q -p no:cacheprovider
+	$(PY) -m pytest -q -p no:cacheprovider --cov=proxycall --cov-report=term:skip-covered \
+	  --cov-fail-under=$(COVERAGE_FLOOR)
 
 lint: setup
 	$(VENV)/bin/ruff check src tests bench
 	$(VENV)/bin/mypy
 
 coverage: setup
-	$(PY) -m pytest -q -p no:cacheprovider --cov=proxycall --cov-report=term:skip-covered \
-	  --ignore=tests/e2e
+	$(PY) -m pytest -q -p no:cacheprovider --cov=proxycall --cov-report=term-missing:skip-covered \
+	  --cov-report=html:var/coverage
 
 # wrk drives the load (it barely uses the CPU the server needs); Debian's package, like chromium.
 wrk:
