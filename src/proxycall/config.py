@@ -24,8 +24,11 @@ PUBLIC_BASE_URL_ENV = "PROXYCALL_PUBLIC_BASE_URL"
 
 
 def hand_to_workers(public_base_url: str) -> None:
-    """Tell the worker processes of `serve --workers N` where they are reached (they inherit
-    the environment; this is the one other place it is written, next to where it is read)."""
+    """Tell the worker processes of `serve --workers N` where they are reached.
+
+    Tell the worker processes of `serve --workers N` where they are reached (they inherit
+    the environment; this is the one other place it is written, next to where it is read).
+    """
     os.environ[PUBLIC_BASE_URL_ENV] = public_base_url
 
 
@@ -34,6 +37,8 @@ class ConfigError(SetupError):
 
 
 class Settings(BaseSettings):
+    """Every setting, read from the environment (and .env) once at start-up."""
+
     model_config = SettingsConfigDict(env_file=".env", extra="ignore", populate_by_name=True)
 
     engine_version: Literal["v1", "v2"] = Field("v2", alias="CONVERSATION_ENGINE_VERSION")
@@ -129,24 +134,29 @@ class Settings(BaseSettings):
 
     @property
     def sqlalchemy_url(self) -> str:
+        """The database URL with its async driver."""
         if self.database_url:
             return _async_driver(self.database_url)
         return f"sqlite+aiosqlite:///{(self.data_dir / 'proxycall.db').resolve()}"
 
     @property
     def uses_real_twilio(self) -> bool:
+        """True when Twilio credentials are set (else the built-in simulator)."""
         return bool(self.twilio_account_sid and self.twilio_auth_token and self.twilio_phone_number)
 
     @property
     def llm_configured(self) -> bool:
+        """True when an LLM fallback is configured."""
         return self.openai_api_key is not None and bool(self.openai_api_key.get_secret_value())
 
     @property
     def allowed_country_set(self) -> set[str]:
+        """The countries calls may go to (ISO codes)."""
         return {code.strip().upper() for code in self.allowed_countries.split(",") if code.strip()}
 
     @property
     def blocked_number_set(self) -> set[str]:
+        """Numbers never to call (E.164)."""
         return {num.strip() for num in self.blocked_numbers.split(",") if num.strip()}
 
     def database_label(self) -> str:

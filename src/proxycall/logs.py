@@ -64,19 +64,23 @@ def _fields(fields: Mapping[str, object]) -> str:
 
 
 def startup(line: str) -> None:
+    """A [STARTUP] line."""
     log.info("[STARTUP] %s", mask_phone(line))
 
 
 def startup_warning(line: str) -> None:
+    """A [STARTUP] warning line."""
     log.warning("[STARTUP] %s", mask_phone(line))
 
 
 def kill_switch_routed(conversation_id: str) -> None:
+    """A turn answered by v1 because the kill switch is on."""
     log.info("[KILL_SWITCH] Routing /v2 request to v1 for conversationId=%s",
              mask_phone(conversation_id))
 
 
 def kill_switch_changed(active: bool, by: str) -> None:
+    """The kill switch was flipped, and by whom."""
     log.warning("[KILL_SWITCH] Runtime kill switch set to %s by=%s", active, by)
 
 
@@ -84,6 +88,7 @@ def summary_line(
     conversation_id: str, agent: str, action: str, question: str | None, slots_filled: int,
     ai_used: bool, **extra: object,
 ) -> str:
+    """The [V2-SUMMARY] line of one turn."""
     base = (
         f"[V2-SUMMARY] id={mask_phone(conversation_id)} agent={agent} action={action} "
         f"question={question or 'none'} slots_filled={slots_filled} "
@@ -93,10 +98,12 @@ def summary_line(
 
 
 def emit(line: str) -> None:
+    """Log a line as it is."""
     log.info("%s", line)
 
 
 def anomaly(kind: str, **fields: object) -> None:
+    """A [V2-ANOMALY] line."""
     log.warning("[V2-ANOMALY] kind=%s %s", kind, _fields(fields))
 
 
@@ -106,4 +113,5 @@ def event(name: str, **fields: object) -> None:
 
 
 def warning(name: str, **fields: object) -> None:
+    """A warning event with its fields (never a secret or personal detail)."""
     log.warning("%s %s", name, _fields(fields))

@@ -80,8 +80,11 @@ def worker_app() -> FastAPI:
 
 
 def _print_login_once(settings: Settings, base_url: str) -> None:
-    """The parent prints the sign-in link once (a generated token is made here, before the
-    workers start, so they all read the same one)."""
+    """The sign-in link, printed once by the parent process.
+
+    The parent prints the sign-in link once (a generated token is made here, before the
+    workers start, so they all read the same one).
+    """
     from proxycall.config import read_or_create_secret
 
     read_or_create_secret(settings.data_dir, ADMIN_TOKEN_FILE)
@@ -237,6 +240,7 @@ app.add_typer(rollout_app, name="rollout")
 
 
 def main() -> None:
+    """The proxycall command line."""
     app()
 
 

@@ -64,14 +64,6 @@ def is_terminal(status: CallStatus) -> bool:
     return status in TERMINAL
 
 
-def parse_status(word: str) -> CallStatus | None:
-    """A provider's status word as a CallStatus, or None when it is not one we know."""
-    try:
-        return CallStatus(word.strip().lower())
-    except ValueError:
-        return None
-
-
 @dataclass(frozen=True)
 class Transition:
     """The result of applying a reported status: `stale` means it arrived out of order."""

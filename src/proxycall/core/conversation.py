@@ -12,6 +12,8 @@ from proxycall.core.parsers.result import Value
 
 
 class Action(StrEnum):
+    """What the engine does next: ask, find the place, confirm, or complete."""
+
     ASK_QUESTION = "ASK_QUESTION"
     FIND_PLACE = "FIND_PLACE"
     CONFIRM = "CONFIRM"
@@ -19,6 +21,8 @@ class Action(StrEnum):
 
 
 class Source(StrEnum):
+    """Where a value came from: the message, a client slot, the LLM, or a place."""
+
     PARSER = "PARSER"  # read deterministically from the person's message
     LLM = "LLM"  # proposed by the LLM, then validated by the same parser
     CLIENT = "CLIENT"  # sent in `slots` by the client (an edit screen)
@@ -30,6 +34,8 @@ class Source(StrEnum):
 
 @dataclass(frozen=True)
 class SetSlot:
+    """A command: set a slot to a value (read from where `source` says)."""
+
     slot: str
     value: Value
     source: Source = Source.PARSER
@@ -98,12 +104,14 @@ class ConversationState:
 
 
 def state_to_json(state: ConversationState) -> dict[str, object]:
+    """The state as stored (JSON)."""
     data = dataclasses.asdict(state)
     data["last_action"] = state.last_action.value if state.last_action else None
     return data
 
 
 def state_from_json(data: Mapping[str, object]) -> ConversationState:
+    """The state from its stored JSON."""
     known = {f.name for f in dataclasses.fields(ConversationState)}
     kwargs = {key: value for key, value in data.items() if key in known}
     state = ConversationState(**kwargs)  # type: ignore[arg-type]

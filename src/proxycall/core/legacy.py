@@ -19,6 +19,8 @@ from proxycall.core.render import render_lines
 
 @dataclass
 class LegacyReply:
+    """The v1 engine's answer to one turn."""
+
     action: Action
     message: str
     slot: SlotSpec | None = None

@@ -50,6 +50,8 @@ class PlacesUnavailable(ProviderFailure):
 
 @dataclass(frozen=True)
 class LatLng:
+    """A point on the map."""
+
     lat: float
     lng: float
 
@@ -79,6 +81,8 @@ class Candidate:
 
 @dataclass(frozen=True)
 class SearchResult:
+    """Places found, nearest first, and where the search was centred."""
+
     candidates: list[Candidate]
     radius_km: float | None  # the radius finally used; None when the search had no location
     area_known: bool | None = None  # False: the area asked for is not one the provider knows

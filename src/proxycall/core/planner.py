@@ -43,18 +43,24 @@ _NO_OTHER_CHANGES = re.compile(
 
 
 class ClientAction:
+    """What the client may send besides a message: CONFIRM or REJECT."""
+
     CONFIRM = "CONFIRM"
     REJECT = "REJECT"
 
 
 @dataclass(frozen=True)
 class ValidationProblem:
+    """A value refused this turn, and what to tell the person."""
+
     field: str
     message: str
 
 
 @dataclass(frozen=True)
 class Question:
+    """The next question: the slot, its words and its quick replies."""
+
     slot: SlotSpec
     text: str
     quick_replies: tuple[str, ...] = ()
@@ -62,6 +68,8 @@ class Question:
 
 @dataclass(frozen=True)
 class Card:
+    """The confirmation card: title and lines."""
+
     title: str
     lines: tuple[str, ...]
     confirm_label: str
@@ -71,12 +79,16 @@ class Card:
 
 @dataclass(frozen=True)
 class PlaceSearch:
+    """The place step's search: the query and the area."""
+
     query: str
     area: str | None
 
 
 @dataclass
 class Decision:
+    """What the planner decided for this turn, and what changed."""
+
     action: Action
     message: str
     question: Question | None = None
@@ -91,14 +103,17 @@ class Decision:
 
 
 def is_keep_reply(message: str) -> bool:
+    """True when the person keeps the card as it is ("keep it", "all good")."""
     return bool(_KEEP_REPLY.match(message))
 
 
 def is_no_other_changes(message: str) -> bool:
+    """True when the person says there is nothing else to change."""
     return bool(_NO_OTHER_CHANGES.match(message))
 
 
 def condition_holds(condition: Condition, values: dict[str, Value]) -> bool:
+    """True when a slot's condition holds for these values."""
     value = values.get(condition.slot)
     if value is None:
         return False
@@ -110,12 +125,14 @@ def condition_holds(condition: Condition, values: dict[str, Value]) -> bool:
 
 
 def is_required(slot: SlotSpec, values: dict[str, Value]) -> bool:
+    """True when the slot must be filled for these values."""
     if slot.required:
         return True
     return slot.required_when is not None and condition_holds(slot.required_when, values)
 
 
 def missing_slots(spec: AgentSpec, values: dict[str, Value]) -> list[str]:
+    """The required slots not filled yet, in order."""
     return [s.name for s in spec.slots if is_required(s, values) and s.name not in values]
 
 
@@ -128,49 +145,67 @@ def needs_place(spec: AgentSpec, state: ConversationState) -> bool:
 
 
 def ready_to_confirm(spec: AgentSpec, state: ConversationState) -> bool:
+    """True when nothing required is missing and the place is set if needed."""
     return not missing_slots(spec, state.values) and not needs_place(spec, state)
 
 
 def build_card(spec: AgentSpec, values: dict[str, Value]) -> Card:
+    """The card's lines from the agent's templates (a line with no values is dropped)."""
     lines = tuple(render_lines(spec.card.lines, values, spec))
     title = render_template(spec.card.title, values, spec) or spec.title
     digest = hashlib.sha256(json.dumps([spec.type, title, lines]).encode()).hexdigest()
     return Card(title, lines, spec.card.confirm_label, spec.card.reject_label, digest[:16])
 
 
+@dataclass
+class _Applied:
+    """What folding the commands found: changed slots, a problem, a question back, a jump."""
+
+    changed: list[str] = field(default_factory=list)
+    problem: ValidationProblem | None = None
+    clarification: NeedsClarification | None = None
+    jump: str | None = None
+
+
 def apply_commands(
     spec: AgentSpec, state: ConversationState, commands: Sequence[Command]
 ) -> tuple[list[str], ValidationProblem | None, NeedsClarification | None, str | None]:
     """Fold commands into the state; return (changed slots, problem, clarification, jump-to)."""
-    changed: list[str] = []
-    problem: ValidationProblem | None = None
-    clarification: NeedsClarification | None = None
-    jump: str | None = None
+    applied = _Applied()
     for command in commands:
-        if isinstance(command, SetSlot):
-            if _set_value(spec, state, command):
-                changed.append(command.slot)
-                _mark_reviewed(state, command.slot)
-            elif command.source is not Source.CLIENT:
-                _mark_reviewed(state, command.slot)  # said again in words: kept on purpose
-            state.pending_options.pop(command.slot, None)
-        elif isinstance(command, KeepValue):
-            _mark_reviewed(state, command.slot)
-        elif isinstance(command, ChangeRequested):
-            jump = command.slot
-            if command.slot in state.reviewed:
-                state.reviewed.remove(command.slot)
-        elif isinstance(command, DontKnow):
-            slot = spec.slot(command.slot)
-            if slot.unknown_finds_place:
-                state.find_place_for_phone = True
-            _mark_reviewed(state, command.slot)
-        elif isinstance(command, SlotRejected):
-            problem = ValidationProblem(command.slot, command.reason)
-        elif isinstance(command, NeedsClarification):
-            clarification = command
-            state.pending_options[command.slot] = list(command.options)
-    return changed, problem, clarification, jump
+        _apply(spec, state, command, applied)
+    return applied.changed, applied.problem, applied.clarification, applied.jump
+
+
+def _apply(spec: AgentSpec, state: ConversationState, command: Command,
+           applied: _Applied) -> None:
+    if isinstance(command, SetSlot):
+        _apply_set(spec, state, command, applied)
+    elif isinstance(command, KeepValue):
+        _mark_reviewed(state, command.slot)
+    elif isinstance(command, ChangeRequested):
+        applied.jump = command.slot
+        if command.slot in state.reviewed:
+            state.reviewed.remove(command.slot)
+    elif isinstance(command, DontKnow):
+        if spec.slot(command.slot).unknown_finds_place:
+            state.find_place_for_phone = True
+        _mark_reviewed(state, command.slot)
+    elif isinstance(command, SlotRejected):
+        applied.problem = ValidationProblem(command.slot, command.reason)
+    elif isinstance(command, NeedsClarification):
+        applied.clarification = command
+        state.pending_options[command.slot] = list(command.options)
+
+
+def _apply_set(spec: AgentSpec, state: ConversationState, command: SetSlot,
+               applied: _Applied) -> None:
+    if _set_value(spec, state, command):
+        applied.changed.append(command.slot)
+        _mark_reviewed(state, command.slot)
+    elif command.source is not Source.CLIENT:
+        _mark_reviewed(state, command.slot)  # said again in words: kept on purpose
+    state.pending_options.pop(command.slot, None)
 
 
 def _set_value(spec: AgentSpec, state: ConversationState, command: SetSlot) -> bool:

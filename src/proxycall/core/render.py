@@ -30,6 +30,7 @@ def spoken_date(iso: str) -> str:
 
 
 def ordinal(n: int) -> str:
+    """A day of the month said as an ordinal (1st, 2nd, 23rd)."""
     suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
     return f"{n}{suffix}"
 
@@ -60,6 +61,7 @@ def spoken_phone(e164: str, region: str = "AU") -> str:
 
 
 def display_money(amount: str) -> str:
+    """An amount as people read it ($12.50)."""
     return "no charge" if amount in {"0", "0.00"} else f"${amount}"
 
 

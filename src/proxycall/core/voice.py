@@ -11,6 +11,8 @@ from enum import StrEnum
 
 
 class AnsweredBy(StrEnum):
+    """Who answered: a person, a machine, a fax, or unknown."""
+
     HUMAN = "human"
     MACHINE = "machine"  # voicemail or answering machine
     FAX = "fax"
@@ -22,11 +24,15 @@ class AnsweredBy(StrEnum):
 
 @dataclass(frozen=True)
 class Say:
+    """Say a line."""
+
     text: str
 
 
 @dataclass(frozen=True)
 class Pause:
+    """Wait a number of seconds."""
+
     seconds: int
 
 
@@ -47,6 +53,8 @@ class Listen:
 
 @dataclass(frozen=True)
 class Hangup:
+    """End the call."""
+
     pass
 
 
@@ -58,11 +66,15 @@ Directive = Say | Pause | Listen | Hangup
 
 @dataclass(frozen=True)
 class CallAnswered:
+    """The provider's verdict on who answered."""
+
     answered_by: AnsweredBy
 
 
 @dataclass(frozen=True)
 class Heard:
+    """What the callee said or pressed, with the recogniser's confidence."""
+
     speech: str = ""
     digits: str = ""
     confidence: float | None = None
@@ -70,6 +82,8 @@ class Heard:
 
 @dataclass(frozen=True)
 class HeardNothing:
+    """The callee stayed silent."""
+
     pass
 
 

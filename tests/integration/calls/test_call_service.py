@@ -25,6 +25,7 @@ from proxycall.adapters.telephony.webhooks import read_gathered, read_report
 from proxycall.config import load_settings
 from proxycall.core.agents import default_registry
 from proxycall.core.calls import CallStatus
+from proxycall.core.errors import DeadlineMissed, DestinationBlocked, ProviderUnavailable
 from proxycall.core.llm import AnswerReading
 from proxycall.core.telephony import (
     CallNotFound,
@@ -33,7 +34,6 @@ from proxycall.core.telephony import (
     TelephonyUnavailable,
 )
 from proxycall.core.voice import Directive
-from proxycall.core.errors import DeadlineMissed, DestinationBlocked, ProviderUnavailable
 from proxycall.services.calls.dialing import call_config
 from proxycall.services.calls.service import CallService, StartInput
 from proxycall.services.switches import Switches

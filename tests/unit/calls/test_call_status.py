@@ -14,7 +14,6 @@ from proxycall.core.calls import (
     advance,
     end_reason_for_status,
     is_terminal,
-    parse_status,
     rank,
 )
 
@@ -36,15 +35,6 @@ def test_statuses_use_twilio_words() -> None:
         CallStatus.COMPLETED, CallStatus.BUSY, CallStatus.NO_ANSWER,
         CallStatus.FAILED, CallStatus.CANCELED,
     } == TERMINAL  # fmt: skip
-
-
-@pytest.mark.parametrize(
-    ("word", "expected"),
-    [("in-progress", CallStatus.IN_PROGRESS), (" Completed ", CallStatus.COMPLETED),
-     ("no-answer", CallStatus.NO_ANSWER), ("answered", None), ("", None)],
-)  # fmt: skip
-def test_parse_status(word: str, expected: CallStatus | None) -> None:
-    assert parse_status(word) == expected
 
 
 def test_end_reason_for_terminal_statuses() -> None:

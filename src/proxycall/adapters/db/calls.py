@@ -83,6 +83,7 @@ class CallStore:
             return existing, False
 
     async def get(self, call_id: str) -> StoredCall | None:
+        """One call by id."""
         async with self._sessions() as session:
             row = await session.get(Call, call_id)
             return _stored(row) if row else None

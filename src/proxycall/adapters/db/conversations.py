@@ -111,6 +111,7 @@ class ConversationStore:
             return existing
 
     async def replay(self, conversation_pk: int, key: str) -> dict[str, Any] | None:
+        """The response stored for an idempotency key, if any."""
         async with self._sessions() as session:
             response = await session.scalar(
                 select(Turn.response).where(
@@ -155,6 +156,7 @@ class ConversationStore:
         return True
 
     async def list_for_user(self, user_id: str, limit: int = 50) -> list[StoredConversation]:
+        """The user's conversations, most recently changed first."""
         async with self._sessions() as session:
             rows = await session.scalars(
                 select(Conversation).where(Conversation.user_id == user_id)
@@ -163,6 +165,7 @@ class ConversationStore:
             return [_stored(row) for row in rows]
 
     async def get_by_pk(self, pk: int) -> StoredConversation | None:
+        """One conversation by its stored id."""
         async with self._sessions() as session:
             row = await session.get(Conversation, pk)
             return _stored(row) if row else None
@@ -177,6 +180,7 @@ class EventStore:
         self._sessions = sessions
 
     async def add(self, events: list[EngineEventRecord]) -> None:
+        """Store events and count them into their minute rows, in one transaction."""
         async with self._sessions.begin() as session:
             await add_events(session, events)
 
@@ -208,6 +212,7 @@ class EventStore:
 
     async def anomalies(self, since: datetime | None,
                         limit: int = 200) -> list[EngineEventRecord]:
+        """The latest anomalies, newest first."""
         query = select(EngineEvent).where(EngineEvent.kind == "anomaly")
         if since is not None:
             query = query.where(EngineEvent.at >= since)
@@ -216,6 +221,7 @@ class EventStore:
             return [_event_record(row) for row in rows]
 
     async def anomaly_counts(self, since: datetime | None) -> dict[str, int]:
+        """Anomalies per agent since a moment (None: all time), from the counters."""
         m: Any = EngineMinute if since is not None else EngineTotal
         query = select(m.agent_type, func.sum(m.requests)).where(
             m.kind == "anomaly").group_by(m.agent_type)
@@ -225,6 +231,7 @@ class EventStore:
             return {agent: int(n or 0) for agent, n in (await session.execute(query)).all()}
 
     async def count(self) -> int:
+        """How many engine events are stored."""
         async with self._sessions() as session:
             return int(await session.scalar(select(func.count(EngineEvent.id))) or 0)
 

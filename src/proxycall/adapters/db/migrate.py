@@ -27,6 +27,7 @@ def sync_url(async_url: str) -> str:
 
 
 def alembic_config(async_url: str) -> Config:
+    """Alembic's configuration for this database (the async URL made synchronous)."""
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS))
     config.set_main_option("sqlalchemy.url", sync_url(async_url))
@@ -34,12 +35,14 @@ def alembic_config(async_url: str) -> Config:
 
 
 def upgrade(async_url: str, revision: str = "head") -> None:
+    """Migrate the database up to `revision` (the newest by default)."""
     with _locked(async_url) as (config, connection):
         config.attributes["connection"] = connection
         command.upgrade(config, revision)
 
 
 def downgrade(async_url: str, revision: str) -> None:
+    """Migrate the database down to `revision`."""
     with _locked(async_url) as (config, connection):
         config.attributes["connection"] = connection
         command.downgrade(config, revision)

@@ -40,6 +40,7 @@ class UtcDateTime(TypeDecorator[datetime]):
     cache_ok = True
 
     def process_bind_param(self, value: datetime | None, dialect: Any) -> datetime | None:
+        """Store a datetime as naive UTC (refusing a naive one)."""
         if value is None:
             return None
         if value.tzinfo is None:
@@ -47,16 +48,21 @@ class UtcDateTime(TypeDecorator[datetime]):
         return value.astimezone(UTC)
 
     def process_result_value(self, value: datetime | None, dialect: Any) -> datetime | None:
+        """Read a stored datetime back as aware UTC."""
         if value is None:
             return None
         return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
 
 
 class Base(DeclarativeBase):
+    """The declarative base of every table."""
+
     metadata = MetaData(naming_convention=NAMING)
 
 
 class User(Base):
+    """A person or the admin; tokens are in credentials, hashed."""
+
     __tablename__ = "users"
     id: Mapped[str] = mapped_column(String(36), primary_key=True)
     name: Mapped[str] = mapped_column(String(200))
@@ -75,6 +81,8 @@ class Credential(Base):
 
 
 class Conversation(Base):
+    """One conversation: its state as JSON, its turn counter and last answer."""
+
     __tablename__ = "conversations"
     __table_args__ = (UniqueConstraint("user_id", "client_id"),)
     id: Mapped[int] = mapped_column(Id, primary_key=True, autoincrement=True)
@@ -158,6 +166,8 @@ class EngineTotal(Base):
 
 
 class Call(Base):
+    """One call attempt: the exactly-once guard, its lease, status and outcome."""
+
     __tablename__ = "calls"
     __table_args__ = (UniqueConstraint("conversation_id", "attempt"),)
     id: Mapped[str] = mapped_column(String(40), primary_key=True)
@@ -216,6 +226,8 @@ class RuntimeSwitch(Base):
 
 
 class RolloutRecord(Base):
+    """A rollout step recorded for the report (smoke run, watch, switch reason)."""
+
     __tablename__ = "rollout_records"
     id: Mapped[int] = mapped_column(Id, primary_key=True, autoincrement=True)
     kind: Mapped[str] = mapped_column(String(16), index=True)
@@ -224,4 +236,5 @@ class RolloutRecord(Base):
 
 
 def utcnow() -> datetime:
+    """The wall clock in UTC."""
     return datetime.now(UTC)

@@ -16,15 +16,19 @@ __all__ = ["RecordStore", "SwitchStore", "SwitchValue"]
 
 
 class SwitchStore:
+    """Runtime switches in the database, shared by every process."""
+
     def __init__(self, sessions: async_sessionmaker[AsyncSession]) -> None:
         self._sessions = sessions
 
     async def get(self, name: str) -> SwitchValue:
+        """A switch's stored value (off when never set)."""
         async with self._sessions() as session:
             row = await session.get(RuntimeSwitch, name)
             return SwitchValue(row.active, row.updated_at) if row else SwitchValue(False, None)
 
     async def set(self, name: str, active: bool, by: str, now: datetime) -> SwitchValue:
+        """Turn a switch on or off, recording who did it."""
         async with self._sessions.begin() as session:
             row = await session.get(RuntimeSwitch, name, with_for_update=True)
             if row is None:
@@ -36,10 +40,13 @@ class SwitchStore:
 
 
 class RecordStore:
+    """Rollout records in the database."""
+
     def __init__(self, sessions: async_sessionmaker[AsyncSession]) -> None:
         self._sessions = sessions
 
     async def add(self, kind: str, data: dict[str, Any], now: datetime) -> dict[str, Any]:
+        """Store a record; returns it as the API shows it."""
         async with self._sessions.begin() as session:
             row = RolloutRecord(kind=kind, data=data, created_at=now)
             session.add(row)
@@ -47,6 +54,7 @@ class RecordStore:
             return _record(row)
 
     async def list(self, kind: str | None) -> list[dict[str, Any]]:
+        """Records of one kind (None: all), newest first."""
         async with self._sessions() as session:
             query = select(RolloutRecord).order_by(RolloutRecord.id.desc())
             if kind:

@@ -44,7 +44,6 @@ from proxycall.adapters.llm import fake_model
 
 DEFAULT_FAKE_KEY = "sk-fake-0123456789abcdef"
 MAX_HANG_SECONDS = 5.0  # HANG never holds a request longer than this, whatever is asked
-HANG_POLL_SECONDS = 0.05  # how often a hanging request checks whether the server is stopping
 STARTUP_TIMEOUT_SECONDS = 10.0
 SHUTDOWN_TIMEOUT_SECONDS = 10.0
 UNKNOWN_SLOT_NAME = "not_a_declared_slot"
@@ -52,6 +51,8 @@ _SCHEMA_NAME = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
 
 
 class FakeMode(StrEnum):
+    """How the fake answers: normally, with a 500, late, with cut-off JSON, or an extra field."""
+
     NORMAL = "NORMAL"  # the rule-based model answers
     SERVER_ERROR = "SERVER_ERROR"  # 500 in OpenAI's error shape
     HANG = "HANG"  # wait `hang_seconds` (at most MAX_HANG_SECONDS), then answer normally
@@ -133,6 +134,7 @@ class FakeOpenAI:
 
     @property
     def request_count(self) -> int:
+        """How many chat completions were asked for."""
         with self._lock:
             return len(self._requests)
 
@@ -178,9 +180,8 @@ class FakeOpenAI:
         return JSONResponse(self._completion(body, content))
 
     async def _hang(self) -> None:
-        deadline = time.monotonic() + min(self.hang_seconds, MAX_HANG_SECONDS)
-        while time.monotonic() < deadline and not self.stopping.is_set():
-            await asyncio.sleep(HANG_POLL_SECONDS)
+        # the server is stopped from another thread: wait on its event in a worker thread
+        await asyncio.to_thread(self.stopping.wait, min(self.hang_seconds, MAX_HANG_SECONDS))
 
     def _completion(self, body: Mapping[str, Any], content: str) -> dict[str, Any]:
         prompt_tokens = len(json.dumps(body.get("messages"))) // 4

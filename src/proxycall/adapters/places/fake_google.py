@@ -151,6 +151,8 @@ def _from_bundled(place: BundledPlace) -> dict[str, Any]:
 
 @dataclass
 class RecordedRequest:
+    """One request the fake received: path, headers and body, for the tests."""
+
     method: str
     path: str
     headers: dict[str, str]  # lower-cased names

@@ -32,6 +32,7 @@ class Row:
 
     @property
     def passed(self) -> bool:
+        """True when the check's value is within its threshold."""
         return self.status != FAIL
 
     def as_dict(self) -> dict[str, str]:

@@ -131,8 +131,11 @@ class RolloutClient:
         return dict(self.request("GET", "/admin/metrics", label="metrics", params=params))
 
     def as_smoke_user(self) -> RolloutClient:
-        """A client for a dedicated smoke user, so smoke runs never land in a person's History
-        (the same transport and exchange log; the user is made once per run)."""
+        """A client signed in as a dedicated smoke user.
+
+        A client for a dedicated smoke user, so smoke runs never land in a person's History
+        (the same transport and exchange log; the user is made once per run).
+        """
         body = self.request("POST", "/admin/users", label="smoke-user",
                             json={"name": "Smoke runs"})
         return RolloutClient(self.base_url, str(body["token"]), self.transport, self.exchanges)

@@ -49,16 +49,22 @@ Token = Annotated[str, typer.Option("--token", help="Admin bearer token (never p
 
 
 class Engine(StrEnum):
+    """The engine a rollout step targets."""
+
     v1 = "v1"
     v2 = "v2"
 
 
 class Stage(StrEnum):
+    """Where in the rollout a step is."""
+
     staging = "staging"
     production = "production"
 
 
 class Label(StrEnum):
+    """The time label of a rollout step (24h, 48h)."""
+
     day = "24h"
     two_days = "48h"
 

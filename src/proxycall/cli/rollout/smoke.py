@@ -78,6 +78,7 @@ class SmokeResult:
 
     @property
     def passed(self) -> bool:
+        """True when every row passed."""
         return all(r.passed for r in self.rows)
 
     def record_data(self) -> dict[str, Any]:
@@ -115,6 +116,7 @@ class SmokeRun:
 
     @property
     def v1(self) -> bool:
+        """True when the run expects v1 to answer (the kill switch is on)."""
         return self.options.expect_engine == "v1"
 
     def run(self, scenarios: tuple[str, ...] = SCENARIOS) -> SmokeResult:

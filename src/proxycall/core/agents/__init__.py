@@ -14,7 +14,7 @@ from proxycall.core.agents import (
     sick_caller,
     stock_checker,
 )
-from proxycall.core.agents.spec import AgentSpec, InputType, PhoneSource
+from proxycall.core.agents.spec import AgentSpec, InputType, PhoneFlow, PhoneSource, SlotSpec
 from proxycall.core.errors import SetupError
 
 # Values the server owns: never taken from a client's `slots`, always shown in extractedData.
@@ -31,13 +31,17 @@ class AgentSpecError(SetupError, ValueError):
 
 @dataclass(frozen=True)
 class Registry:
+    """The agents by type, loaded and checked once."""
+
     agents: Mapping[str, AgentSpec]
 
     def get(self, agent_type: str) -> AgentSpec | None:
+        """An agent's declaration, or None."""
         return self.agents.get(agent_type)
 
     @property
     def types(self) -> tuple[str, ...]:
+        """Every agent type, in declaration order."""
         return tuple(self.agents)
 
 
@@ -53,6 +57,7 @@ def build_registry(specs: Iterable[AgentSpec]) -> Registry:
 
 
 def default_registry() -> Registry:
+    """The bundled agents, validated (a broken declaration stops start-up)."""
     return build_registry(
         [stock_checker.SPEC, sick_caller.SPEC, restaurant_reservation.SPEC,
          cancel_appointment.SPEC]
@@ -60,6 +65,7 @@ def default_registry() -> Registry:
 
 
 def template_fields(template: str) -> set[str]:
+    """The slot names a template refers to ({slot})."""
     return {name for _, name, _, _ in string.Formatter().parse(template) if name}
 
 
@@ -79,25 +85,32 @@ def _problems(spec: AgentSpec) -> Iterable[str]:
     for slot in spec.slots:
         if not _NAME.match(slot.name):
             yield f"slot name {slot.name!r} is not snake_case"
-        if slot.name in PLACE_SLOTS_FOR_TEMPLATES:
-            yield f"slot {slot.name} uses a server-owned name"
-        if (slot.required or slot.required_when) and not slot.asked:
-            yield f"slot {slot.name} is required but has no question"
-        if slot.asked and not slot.reask:
-            yield f"slot {slot.name} has a question but no re-ask"
-        if slot.type is InputType.CHOICE and not slot.choices:
-            yield f"slot {slot.name} is a CHOICE without choices"
-        if slot.choices and slot.type is not InputType.CHOICE:
-            yield f"slot {slot.name} has choices but is {slot.type}"
-        if slot.type is InputType.MONEY:
-            yield f"slot {slot.name}: MONEY is for call outcomes, not slots"
-        if slot.required_when:
-            if slot.required_when.kind not in CONDITION_KINDS:
-                yield f"slot {slot.name}: unknown condition {slot.required_when.kind}"
-            if slot.required_when.slot not in names:
-                yield f"slot {slot.name}: condition names unknown slot"
+        yield from (f"slot {slot.name}{problem}" for problem in _slot_problems(slot, names))
     yield from _phone_problems(spec, names)
+    yield from _flow_problems(spec, names)
     yield from _template_problems(spec, names)
+    yield from _outcome_problems(spec, names)
+
+
+def _slot_problems(slot: SlotSpec, names: tuple[str, ...]) -> Iterable[str]:
+    """What is wrong with one slot's declaration (each text follows "slot <name>")."""
+    checks = (
+        (slot.name in PLACE_SLOTS_FOR_TEMPLATES, " uses a server-owned name"),
+        (bool(slot.required or slot.required_when) and not slot.asked,
+         " is required but has no question"),
+        (slot.asked and not slot.reask, " has a question but no re-ask"),
+        (slot.type is InputType.CHOICE and not slot.choices, " is a CHOICE without choices"),
+        (bool(slot.choices) and slot.type is not InputType.CHOICE,
+         f" has choices but is {slot.type}"),
+        (slot.type is InputType.MONEY, ": MONEY is for call outcomes, not slots"),
+    )
+    yield from (text for failed, text in checks if failed)
+    condition = slot.required_when
+    if condition:
+        if condition.kind not in CONDITION_KINDS:
+            yield f": unknown condition {condition.kind}"
+        if condition.slot not in names:
+            yield ": condition names unknown slot"
 
 
 def _phone_problems(spec: AgentSpec, names: tuple[str, ...]) -> Iterable[str]:
@@ -112,12 +125,15 @@ def _phone_problems(spec: AgentSpec, names: tuple[str, ...]) -> Iterable[str]:
             yield "PLACE phone needs a declared query slot"
         if phone.area_slot is not None and phone.area_slot not in names:
             yield "PLACE phone area slot is not declared"
-    if spec.flow.value == "DETERMINISTIC_SCRIPT" and spec.script is None:
-        yield "DETERMINISTIC_SCRIPT flow without a script"
-    if spec.flow.value == "DIALOG" and spec.dialog is None:
-        yield "DIALOG flow without a dialog"
     if spec.on_behalf_of_slot is not None and spec.on_behalf_of_slot not in names:
         yield "on_behalf_of_slot is not declared"
+
+
+def _flow_problems(spec: AgentSpec, names: tuple[str, ...]) -> Iterable[str]:
+    if spec.flow is PhoneFlow.DETERMINISTIC_SCRIPT and spec.script is None:
+        yield "DETERMINISTIC_SCRIPT flow without a script"
+    if spec.flow is PhoneFlow.DIALOG and spec.dialog is None:
+        yield "DIALOG flow without a dialog"
     deadline = (spec.timing.deadline_date_slot, spec.timing.deadline_time_slot)
     for slot_name, kind in zip(deadline, (InputType.DATE, InputType.TIME), strict=True):
         if slot_name is not None and (slot_name not in names
@@ -156,6 +172,11 @@ def _template_problems(spec: AgentSpec, names: tuple[str, ...]) -> Iterable[str]
             continue
         for name in fields - known:
             yield f"template {template!r} names unknown slot {name}"
+
+
+def _outcome_problems(spec: AgentSpec, names: tuple[str, ...]) -> Iterable[str]:
+    """Summaries and dialog steps name only declared slots and outcome fields."""
+    known = set(names) | set(PLACE_SLOTS_FOR_TEMPLATES)
     outcome_names = {field.name for field in spec.outcome}
     closings = spec.dialog.closings if spec.dialog else ()
     for summary in (*spec.summaries, *closings):

@@ -7,6 +7,8 @@ from enum import StrEnum
 
 
 class InputType(StrEnum):
+    """The kind of value a slot holds, which picks its parser."""
+
     TEXT = "TEXT"
     PHONE = "PHONE"
     DATE = "DATE"
@@ -18,11 +20,15 @@ class InputType(StrEnum):
 
 
 class PhoneSource(StrEnum):
+    """Where an agent's phone number comes from."""
+
     PLACE = "PLACE"
     DIRECT_SLOT = "DIRECT_SLOT"
 
 
 class PhoneFlow(StrEnum):
+    """How the call is conducted: a fixed script or a dialog."""
+
     DETERMINISTIC_SCRIPT = "DETERMINISTIC_SCRIPT"
     DIALOG = "DIALOG"
 
@@ -47,6 +53,8 @@ class TimeHint(StrEnum):
 
 @dataclass(frozen=True)
 class Choice:
+    """One choice of a CHOICE slot: value, label and synonyms."""
+
     value: str
     label: str
     synonyms: tuple[str, ...] = ()
@@ -69,6 +77,8 @@ class Condition:
 
 @dataclass(frozen=True)
 class SlotSpec:
+    """One slot of an agent: its type, question, re-ask and when it is required."""
+
     name: str
     type: InputType
     label: str  # card and brief label ("Shift date")
@@ -83,11 +93,14 @@ class SlotSpec:
 
     @property
     def asked(self) -> bool:
+        """True when the slot is asked (not only kept when volunteered)."""
         return bool(self.question)
 
 
 @dataclass(frozen=True)
 class CardSpec:
+    """The confirmation card: its title and line templates."""
+
     title: str
     # "Shift: {shift_date} at {shift_start_time}"; a line naming a missing value is dropped
     lines: tuple[str, ...]
@@ -97,6 +110,8 @@ class CardSpec:
 
 @dataclass(frozen=True)
 class BriefSpec:
+    """The call brief: objective, script and checklist templates."""
+
     objective: str
     script: tuple[str, ...]  # spoken-style lines of the script preview
     checklist: tuple[str, ...]
@@ -104,6 +119,8 @@ class BriefSpec:
 
 @dataclass(frozen=True)
 class PhoneSpec:
+    """The phone source: the place's query and area slots, or the direct slot."""
+
     source: PhoneSource
     direct_slot: str | None = None  # DIRECT_SLOT
     query_slot: str | None = None  # PLACE: what to search for
@@ -165,6 +182,8 @@ class DialogStep:
 
 @dataclass(frozen=True)
 class DialogSpec:
+    """The spoken templates of a DIALOG call."""
+
     opening: str
     steps: tuple[DialogStep, ...]
     closing: str
@@ -174,6 +193,8 @@ class DialogSpec:
 
 @dataclass(frozen=True)
 class OutcomeField:
+    """One fact a call reports (in_stock, booked_time, ...)."""
+
     name: str
     type: InputType
     label: str
@@ -182,6 +203,8 @@ class OutcomeField:
 
 @dataclass(frozen=True)
 class AgentSpec:
+    """One agent, declared once as data and read by everything."""
+
     type: str
     title: str
     description: str
@@ -204,18 +227,22 @@ class AgentSpec:
     another_place_label: str = ""
 
     def slot(self, name: str) -> SlotSpec:
+        """A slot by name (KeyError when the agent has none)."""
         for slot in self.slots:
             if slot.name == name:
                 return slot
         raise KeyError(name)
 
     def has_slot(self, name: str) -> bool:
+        """True when the agent declares the slot."""
         return any(slot.name == name for slot in self.slots)
 
     @property
     def slot_names(self) -> tuple[str, ...]:
+        """Every slot name, in order."""
         return tuple(slot.name for slot in self.slots)
 
     @property
     def first_asked_slot(self) -> SlotSpec:
+        """The slot asked first."""
         return next(slot for slot in self.slots if slot.asked)

@@ -284,7 +284,7 @@ def _answer_question(turn: _Turn, step: DialogStep, text: str) -> None:
 
 
 def _unsure(text: str) -> bool:
-    """ "not sure", "yeah… I guess": an answer, just not a value; no LLM can make it one."""
+    """An answer that is no value ("not sure", "yeah… I guess"); no LLM can make it one."""
     return is_unsure(text) or intents.is_hedged(text)
 
 

@@ -19,7 +19,6 @@ from proxycall.core.parsers.dates import find_date, parse_date
 from proxycall.core.parsers.money import find_money, parse_money
 from proxycall.core.parsers.numbers import parse_number
 from proxycall.core.parsers.result import (
-    Ambiguous,
     ParseContext,
     Parsed,
     ParseResult,
@@ -143,7 +142,7 @@ def _stem(label: str) -> str:
 
 
 def _label_answer(low: str, stem: str) -> str | None:
-    """ "you're booked in" answers "Booked"; "fully booked" or "booked out" says no."""
+    """A stem said as yes ("you're booked in") or no ("fully booked", "booked out")."""
     if not stem or not re.search(rf"\b{re.escape(stem)}\w*", low):
         return None
     word = rf"{re.escape(stem)}\w*"
@@ -204,8 +203,3 @@ def _spoken_money(text: str, *, whole: bool) -> ParseResult:
 
 def _amount(dollars: str, cents: str) -> str:
     return f"{int(dollars.replace(',', ''))}.{cents.ljust(2, '0')[:2]}"
-
-
-def is_ambiguous(result: ParseResult) -> bool:
-    """Whether the parsers found more than one reading."""
-    return isinstance(result, Ambiguous)

@@ -64,13 +64,6 @@ def words_value(phrase: str) -> int | None:
     return value if stage not in ("start", "a") else None
 
 
-def word_int(token: str) -> int | None:
-    """A single token as an integer: "7", "seven", "twelve"; otherwise None."""
-    if token.isdigit() and len(token) <= 4:
-        return int(token)
-    return UNITS.get(token, TENS.get(token))
-
-
 @dataclass(frozen=True)
 class Hit:
     """A candidate read from inside a message: its result and where it was."""

@@ -63,8 +63,11 @@ def known_area(text: str) -> str | None:
 
 
 def trailing_area(name: str) -> tuple[str, str] | None:
-    """A business name ending in a known area, split ("Just Cuts Carindale" → ("Just Cuts",
-    "Carindale")), or None. The business part must keep at least one word."""
+    """A business name ending in a known area, split in two.
+
+    A business name ending in a known area, split ("Just Cuts Carindale" → ("Just Cuts",
+    "Carindale")), or None. The business part must keep at least one word.
+    """
     words = name.split()
     for size in range(min(_LONGEST, len(words) - 1), 0, -1):
         area = known_area(" ".join(words[-size:]))

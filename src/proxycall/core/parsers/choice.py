@@ -100,8 +100,11 @@ def _names_only(low: str, hit: Hit) -> bool:
 
 
 def choose(text: str, choices: Sequence[Choice]) -> tuple[tuple[str, ...], list[Hit]]:
-    """The choice values a message points to (one: clear; several: ask; none) and every
-    choice phrase found, by the rules in the module docstring."""
+    """The choice values a message points to, and every choice phrase found.
+
+    The choice values a message points to (one: clear; several: ask; none) and every
+    choice phrase found, by the rules in the module docstring.
+    """
     hits = scan_choices(text, choices)
     if not hits:
         return (), []

@@ -86,8 +86,11 @@ _PLACE_WORDS = _words("in at on near")
 
 
 def _name_goes_on(text: str, low: str, at: int) -> bool:
-    """Whether a capitalised name continues after a small word: the next word is capitalised
-    too, is not a day or "I", and does not start a listed suburb ("Back in Motion in Subiaco")."""
+    """Whether a capitalised name continues after a small word.
+
+    Whether a capitalised name continues after a small word: the next word is capitalised
+    too, is not a day or "I", and does not start a listed suburb ("Back in Motion in Subiaco").
+    """
     word = re.match(r"[\w'\-]+", low[at:])
     if word is None or not text[at].isupper() or word.group(0) in _NEVER_IN_NAME:
         return False
@@ -172,8 +175,11 @@ def _prefer_known(text: str, low: str, hit: Hit, known: tuple[str, int, int] | N
 
 
 def _with_branch(text: str, low: str, known: tuple[str, int, int]) -> Hit:
-    """A known business and the branch after it: a known suburb ("Woolworths Chermside") or,
-    when the person capitalises names, capitalised words ("Officeworks Carindale")."""
+    """A known business and the branch after it.
+
+    A known business and the branch after it: a known suburb ("Woolworths Chermside") or,
+    when the person capitalises names, capitalised words ("Officeworks Carindale").
+    """
     _, start, end = known
     tokens: list[tuple[str, int, int]] = []
     cursor = end
@@ -219,8 +225,11 @@ _AREA_AFTER = re.compile(r"\s+(?:store|branch|shop|one|location|outlet|centre|ce
 
 
 def find_named_area(text: str, masked: str) -> Hit | None:
-    """A listed suburb said as where the place is, with no business before it ("it's the
-    Chermside store", "the one in Carindale"): after in/at/near/the or before store/branch."""
+    """A listed suburb said as where the place is, with no business before it.
+
+    A listed suburb said as where the place is, with no business before it ("it's the
+    Chermside store", "the one in Carindale"): after in/at/near/the or before store/branch.
+    """
     for _area, start, end in scan_areas(masked):
         if _AREA_BEFORE.search(masked[:start]) or _AREA_AFTER.match(masked, end):
             return Hit(text[start:end], start, end)

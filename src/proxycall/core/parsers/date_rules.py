@@ -34,14 +34,23 @@ def full_date(day: int, month: int, year: int | None, today: date,
         return hit(when) if when >= today else Hit("", 0, 0, error=PAST)
     if not 1 <= month <= 12 or not 1 <= day <= 31:
         return impossible(day, month)
-    if refuse_recent:
-        try:
-            this_year = date(today.year, month, day)
-        except ValueError:
-            this_year = today
-        if 0 < (today - this_year).days <= RECENT_PAST_DAYS:
-            return Hit("", 0, 0, error=f"{day} {calendar.month_name[month]} has already passed "
-                                       "— which day do you mean?")
+    if refuse_recent and _just_passed(day, month, today):
+        return Hit("", 0, 0, error=f"{day} {calendar.month_name[month]} has already passed "
+                                   "— which day do you mean?")
+    return _next_such_day(day, month, today)
+
+
+def _just_passed(day: int, month: int, today: date) -> bool:
+    """True when this day and month went by this year, within the last two months."""
+    try:
+        this_year = date(today.year, month, day)
+    except ValueError:
+        return False
+    return 0 < (today - this_year).days <= RECENT_PAST_DAYS
+
+
+def _next_such_day(day: int, month: int, today: date) -> Hit:
+    """The first day and month from today on (29 February waits for a leap year)."""
     for offset in range(0, 9):
         try:
             when = date(today.year + offset, month, day)
@@ -102,8 +111,11 @@ def _count(text: str | None) -> int | None:
 
 
 def relative(match: re.Match[str], today: date, today_words: str, tomorrow_words: str) -> Hit:
-    """Today, tomorrow, the day after tomorrow, in N days or weeks, a fortnight; "a week
-    today" / "a fortnight tomorrow" count from the day named last."""
+    """A date relative to today: tomorrow, in N days or weeks, a fortnight.
+
+    Today, tomorrow, the day after tomorrow, in N days or weeks, a fortnight; "a week
+    today" / "a fortnight tomorrow" count from the day named last.
+    """
     rel = re.sub(r"\s+", " ", match.group("rel"))
     if rel == "yesterday":
         return Hit("", 0, 0, error=PAST)
@@ -188,7 +200,7 @@ def weekday(match: re.Match[str], today: date) -> Hit:
 
 
 def span(match: re.Match[str], today: date) -> Hit:
-    """"This weekend", "next week": the days it covers (not yet past), to ask between."""
+    """The days a span covers, not yet past, to ask between ("this weekend", "next week")."""
     groups = match.groupdict()
     later = (groups.get("sw") or groups.get("wk") or "") == "next"
     monday = _monday(today, 1 if later else 0)

@@ -75,8 +75,11 @@ def repair_word(word: str) -> str | None:
 
 
 def repair(low: str) -> tuple[str, list[int] | None]:
-    """Folded text with misspelt day and month names repaired, and a map from each character of
-    the result to its index in `low` (None when nothing changed)."""
+    """Folded text with misspelt day and month names repaired, and where each character came from.
+
+    Folded text with misspelt day and month names repaired, and a map from each character of
+    the result to its index in `low` (None when nothing changed).
+    """
     pieces: list[str] = []
     origin: list[int] = []
     cursor = 0

@@ -135,8 +135,7 @@ def _dozen_hits(low: str) -> list[Hit]:
 
 
 def _group_hits(low: str) -> list[Hit]:
-    """"2 adults and 2 kids": one count, the sum of its parts; "me and 3 mates": 4;
-    "two dozen": 24."""
+    """Counts made of parts, summed ("2 adults and 2 kids", "me and 3 mates", "two dozen")."""
     hits: list[Hit] = []
     hits += _dozen_hits(low)
     for match in _ME_AND.finditer(low):

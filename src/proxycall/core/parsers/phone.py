@@ -80,24 +80,25 @@ def _spoken_runs(low: str) -> list[tuple[int, int, str]]:
             parts, repeat = [], 1
         if not is_part:
             continue
-        if token in _REPEAT:
-            repeat = _REPEAT[token]
-            piece = ""
-        elif token == "hundred":
-            piece = "00"
-        elif token in _HUNDREDS:
-            piece = _HUNDREDS[token]
-        elif token in _DIGIT_WORDS:
-            piece = _DIGIT_WORDS[token] * repeat
-        else:
-            piece = token[0] * (repeat - 1) + token
-        if token not in _REPEAT:
-            repeat = 1
+        piece, repeat = _piece(token, repeat)
         parts.append((match.start(), match.end(), piece, token))
     run = _run_digits(parts)
     if run is not None:
         runs.append(run)
     return runs
+
+
+def _piece(token: str, repeat: int) -> tuple[str, int]:
+    """The digits one spoken token stands for, and the repeat for the next ("double")."""
+    if token in _REPEAT:
+        return "", _REPEAT[token]
+    if token == "hundred":
+        return "00", 1
+    if token in _HUNDREDS:
+        return _HUNDREDS[token], 1
+    if token in _DIGIT_WORDS:
+        return _DIGIT_WORDS[token] * repeat, 1
+    return token[0] * (repeat - 1) + token, 1
 
 
 # "0061 …": the "00" international prefix (not Australia's "0011", not "000") written as " +",
@@ -137,8 +138,11 @@ def _check(number: phonenumbers.PhoneNumber) -> str | None:
 
 
 def scan_phones(text: str, region: str = "AU") -> list[Hit]:
-    """Callable phone numbers inside a message, with their spans; "A or B" is one hit with both
-    as options, and a corrected number ("A, sorry B") is dropped."""
+    """Callable phone numbers inside a message, with their spans.
+
+    Callable phone numbers inside a message, with their spans; "A or B" is one hit with both
+    as options, and a corrected number ("A, sorry B") is dropped.
+    """
     low = fold(text)
     return join_alternatives(low, settle(low, _raw_phones(text, region)))
 
@@ -204,18 +208,7 @@ def parse_phone(text: str, region: str = "AU") -> ParseResult:
     if _emergency_said(spelled):
         return Rejected(_EMERGENCY_REASON)
     if re.fullmatch(r"[\d\s+\-().]+", spelled.strip() or "x"):
-        try:
-            number = phonenumbers.parse(spelled.strip(), region)
-        except phonenumbers.NumberParseException:
-            return Rejected(_reason(spelled))
-        if phonenumbers.is_valid_number(number):
-            problem = _check(number)
-            return Rejected(problem) if problem else Parsed(_e164(number))
-        if len(re.sub(r"\D", "", spelled)) >= 8:
-            problem = _check(number)
-            if problem:
-                return Rejected(problem)
-        return Rejected(_reason(spelled))
+        return _parse_bare_number(spelled, region)
     hits = scan_phones(text, region)
     if len(hits) > 1 or (hits and hits[0].ambiguous):
         options = tuple(dict.fromkeys(o for h in hits for o in (h.options or (h.value,))))
@@ -227,6 +220,22 @@ def parse_phone(text: str, region: str = "AU") -> ParseResult:
     for match in phonenumbers.PhoneNumberMatcher(spelled, region,
                                                  leniency=phonenumbers.Leniency.VALID):
         problem = _check(match.number)
+        if problem:
+            return Rejected(problem)
+    return Rejected(_reason(spelled))
+
+
+def _parse_bare_number(spelled: str, region: str) -> ParseResult:
+    """A reply that is only a number (digits, spaces, + - ( ) .)."""
+    try:
+        number = phonenumbers.parse(spelled.strip(), region)
+    except phonenumbers.NumberParseException:
+        return Rejected(_reason(spelled))
+    if phonenumbers.is_valid_number(number):
+        problem = _check(number)
+        return Rejected(problem) if problem else Parsed(_e164(number))
+    if len(re.sub(r"\D", "", spelled)) >= 8:
+        problem = _check(number)
         if problem:
             return Rejected(problem)
     return Rejected(_reason(spelled))

@@ -61,12 +61,6 @@ _DESCRIPTORS = re.compile(r"\b(?:the|a|an|some|any|pair of|set of|new|good|cheap
                           r"of|for|with)\b")
 
 
-def brand_in(text: str) -> str | None:
-    """The first known brand named in a text, in its canonical spelling, or None."""
-    match = _BRAND_RE.search(fold(text))
-    return _BRAND_BY_FOLD[match.group(0)] if match else None
-
-
 def business_in(text: str) -> tuple[str, int, int] | None:
     """The first known business named in a text with its span, or None."""
     match = _BUSINESS_RE.search(fold(text))
@@ -113,8 +107,11 @@ _IDIOM_COUNTS = {"a couple of": 2, "a pair of": 2, "a dozen": 12}
 
 
 def split_count(product: str) -> tuple[int, str] | None:
-    """A count typed before a product, split off ("2 PS5 controllers" → (2, "PS5 controllers")),
-    or None when the product does not start with one."""
+    """A count typed before a product, split off.
+
+    A count typed before a product, split off ("2 PS5 controllers" → (2, "PS5 controllers")),
+    or None when the product does not start with one.
+    """
     match = _LEADING_COUNT.fullmatch(fold(product).strip())
     if match is None:
         return None

@@ -10,16 +10,22 @@ Value = str | int
 
 @dataclass(frozen=True)
 class Parsed:
+    """A value read, in its canonical form."""
+
     value: Value
 
 
 @dataclass(frozen=True)
 class Rejected:
+    """Nothing usable: the message says why."""
+
     reason: str  # for a person: why the reply could not be used, and what would work
 
 
 @dataclass(frozen=True)
 class Ambiguous:
+    """More than one reading: the person is asked, with the options."""
+
     question: str  # "Do you mean 7 am or 7 pm?"
     options: tuple[Value, ...]  # canonical values the person can pick from
 

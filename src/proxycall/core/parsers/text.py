@@ -128,9 +128,12 @@ def _letters(text: str) -> str:
 
 
 def _title_business(name: str) -> str:
-    """A business name as the person wrote it; all lower case gets capitals: a known business's
+    """A business name as the person wrote it, capitalised when typed all lower case.
+
+    A business name as the person wrote it; all lower case gets capitals: a known business's
     own casing when the letters are the same ("jb hifi" → "JB Hi-Fi"), never another name for
-    it ("maccas" stays "Maccas", not "McDonald's")."""
+    it ("maccas" stays "Maccas", not "McDonald's").
+    """
     if not name.islower():
         return name
     known = canonical_business(name)
@@ -176,20 +179,11 @@ _EMPTY = {
 
 def _finish(cleaned: str, kind: TextKind) -> ParseResult:
     if kind in (TextKind.PERSON_NAME, TextKind.BUSINESS_NAME, TextKind.PLACE_AREA):
-        if find_phone(cleaned) is not None or re.fullmatch(r"[\d\s+().-]+", cleaned):
-            return Rejected("That looks like a number, not a name — what's the name?")
-        if only_unsure(cleaned) or (kind is not TextKind.BUSINESS_NAME and is_unsure(cleaned)):
-            return Rejected(_EMPTY[kind])  # "no idea" is not a name (a business may say "any")
-        answer = scan_yes_no(cleaned)
-        if answer and answer[0].start == 0 and answer[-1].end >= len(cleaned.strip(" .!")):
-            return Rejected(_EMPTY[kind])  # "yes" or "no" is not a name
+        refusal = _not_a_name(cleaned, kind)
+        if refusal is not None:
+            return refusal
     if kind is TextKind.PERSON_NAME:
-        if len(cleaned.split()) > MAX_NAME_WORDS or not re.search(r"[^\W\d_]", cleaned):
-            return Rejected("Just the name, please — for example \"Sam Lee\".")
-        words = cleaned.split()
-        if not_a_name(words[0]) or any(w.islower() and not_a_name(w) for w in words[1:]):
-            return Rejected(_EMPTY[kind])  # "I'm working", "sam and im sick" are not names
-        return Parsed(capitalise_name(cleaned))
+        return _person_name(cleaned)
     if kind is TextKind.BUSINESS_NAME:
         return Parsed(_title_business(cleaned))
     if kind is TextKind.PLACE_AREA:
@@ -197,3 +191,24 @@ def _finish(cleaned: str, kind: TextKind) -> ParseResult:
     if kind is TextKind.PRODUCT:
         return Parsed(capitalise_brands(cleaned))
     return Parsed(cleaned[:1].upper() + cleaned[1:] if cleaned[:1].islower() else cleaned)
+
+
+def _not_a_name(cleaned: str, kind: TextKind) -> Rejected | None:
+    """A number, "no idea" or a bare yes/no given where a name was asked."""
+    if find_phone(cleaned) is not None or re.fullmatch(r"[\d\s+().-]+", cleaned):
+        return Rejected("That looks like a number, not a name — what's the name?")
+    if only_unsure(cleaned) or (kind is not TextKind.BUSINESS_NAME and is_unsure(cleaned)):
+        return Rejected(_EMPTY[kind])  # "no idea" is not a name (a business may say "any")
+    answer = scan_yes_no(cleaned)
+    if answer and answer[0].start == 0 and answer[-1].end >= len(cleaned.strip(" .!")):
+        return Rejected(_EMPTY[kind])  # "yes" or "no" is not a name
+    return None
+
+
+def _person_name(cleaned: str) -> ParseResult:
+    if len(cleaned.split()) > MAX_NAME_WORDS or not re.search(r"[^\W\d_]", cleaned):
+        return Rejected("Just the name, please — for example \"Sam Lee\".")
+    words = cleaned.split()
+    if not_a_name(words[0]) or any(w.islower() and not_a_name(w) for w in words[1:]):
+        return Rejected(_EMPTY[TextKind.PERSON_NAME])  # "I'm working", "sam and im sick"
+    return Parsed(capitalise_name(cleaned))

@@ -83,6 +83,7 @@ class Reading:
 
     @property
     def masked(self) -> str:
+        """The message with the parts already read blanked out."""
         chars = list(self.low)
         for start, end in self.taken:
             for i in range(start, end):
@@ -90,6 +91,7 @@ class Reading:
         return "".join(chars)
 
     def take(self, start: int, end: int) -> None:
+        """Mark a span as read, with the connecting word before it."""
         before = CONNECT_BEFORE.search(self.low[:start])
         self.taken.append((before.start() if before else start, end))
 
@@ -111,4 +113,5 @@ class Outcome:
     commands: dict[str, Command] = field(default_factory=dict)
 
     def put(self, command: Command) -> None:
+        """Add a command unless the slot has one already (the first reading wins)."""
         self.commands.setdefault(command.slot, command)

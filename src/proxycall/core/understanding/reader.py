@@ -114,12 +114,15 @@ def _read(spec: AgentSpec, text: str, slot: SlotSpec | None, values: Mapping[str
 
 
 def _is_whole_request(spec: AgentSpec, commands: list[Command], asked: SlotSpec) -> bool:
-    """Read without the pending question, the message answers it and fills another slot too,
+    """Whether a reply to a question is a whole request, to be read as an opener is.
+
+    Read without the pending question, the message answers it and fills another slot too,
     or fills two other slots one of which is typed (a day, a time, a count, a choice): a whole
     request ("cancel my appointment at Toowong Medical Centre because …", "table for 4 at lucky
     dragon tmrw at 7"), read as an opener is, so the pending TEXT slot never swallows the
     task's words. A lone value ("Sushi Train at Chermside") or two text values ("its Active
-    Physio in Chermside") are the answer, read as such."""
+    Physio in Chermside") are the answer, read as such.
+    """
     filled = {c.slot for c in commands if isinstance(c, SetSlot)}
     if asked.name in filled:
         return len(filled) >= 2
@@ -275,8 +278,11 @@ def _read_choices(spec: AgentSpec, reading: Reading, asked: SlotSpec | None,
 
 
 def _without_business_words(spec: AgentSpec, reading: Reading, slot: SlotSpec) -> str:
-    """The masked message with choice words blanked where they are part of a capitalised
-    business name ("Gold Coast University Hospital"): a name is not evidence for a choice."""
+    """The masked message without choice words that are part of a business's name.
+
+    The masked message with choice words blanked where they are part of a capitalised
+    business name ("Gold Coast University Hospital"): a name is not evidence for a choice.
+    """
     masked = reading.masked
     if not any(s.text_kind is TextKind.BUSINESS_NAME for s in spec.slots):
         return masked
@@ -302,9 +308,12 @@ _NAME_ANNOUNCED = re.compile(
 
 
 def _read_name_clause(slot: SlotSpec, rest: str, partial: bool, ctx: ParseContext) -> ParseResult:
-    """An asked name read from the clause that gives it: the first one ("Richard, shift is at
+    """An asked name, read from the clause that gives it.
+
+    An asked name read from the clause that gives it: the first one ("Richard, shift is at
     10"), or a later one that names it ("actually it's sunday. name's Kate") or follows one that
-    announces it ("It's under my name, Aisha Rahman"). Unread parts of the reply never are."""
+    announces it ("It's under my name, Aisha Rahman"). Unread parts of the reply never are.
+    """
     clauses = [c for c in _CLAUSES.split(rest) if c and c.strip()]
     candidates = [clauses[0] if partial and clauses else rest]
     for index, clause in enumerate(clauses):

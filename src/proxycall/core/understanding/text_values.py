@@ -119,8 +119,11 @@ def read_text(spec: AgentSpec, reading: Reading, asked: SlotSpec | None,
 
 def _without_carried(spec: AgentSpec, reading: Reading, values: Mapping[str, Value],
                      out: Outcome) -> str:
-    """The masked message with choice phrases that restate a slot's value blanked too
-    ("I've got gastro" when the reason is already SICK), so a note is only what is new."""
+    """The masked message without choice phrases that restate a slot's value.
+
+    The masked message with choice phrases that restate a slot's value blanked too
+    ("I've got gastro" when the reason is already SICK), so a note is only what is new.
+    """
     chars = list(reading.masked)
     for slot in spec.slots:
         if slot.type is not InputType.CHOICE:
@@ -154,9 +157,12 @@ def _read_business(reading: Reading, write: _Writer, business_slot: SlotSpec,
 
 
 def _branch(name: str) -> tuple[str, str] | None:
-    """A business name with a branch after it, split only on a known suburb at the end
+    """A business name with a branch after it, split only on a known suburb.
+
+    A business name with a branch after it, split only on a known suburb at the end
     ("Just Cuts Carindale"); other words after a known business are part of its name
-    ("Priceline Pharmacy", "Rebel Sport")."""
+    ("Priceline Pharmacy", "Rebel Sport").
+    """
     return trailing_area(name)
 
 
@@ -187,8 +193,11 @@ def _business_at_area(reading: Reading) -> tuple[Hit, Hit] | None:
 
 
 def _split_at_area(clause: str) -> tuple[str, str] | None:
-    """A clause as (business, area), split at its last " in/at/near <listed suburb>", else at
-    its last " in/at/near <Capitalised>" ("Back in Motion in Subiaco", not "Back")."""
+    """A clause as (business, area), split at its last in/at/near an area.
+
+    A clause as (business, area), split at its last " in/at/near <listed suburb>", else at
+    its last " in/at/near <Capitalised>" ("Back in Motion in Subiaco", not "Back").
+    """
     splits = [(clause[:m.start()], clause[m.end():]) for m in _AT_AREA.finditer(clause)
               if m.start() > 0 and m.end() < len(clause)]
     known = [pair for pair in splits if known_area(pair[1]) is not None]
@@ -208,8 +217,11 @@ def _answers_name(asked: SlotSpec | None, said: str) -> bool:
 
 def split_product_count(slot: SlotSpec, value: Value, spec: AgentSpec, out: Outcome,
                         values: Mapping[str, Value], correcting: bool) -> Value:
-    """An asked product reply with a count before it ("2 PS5 controllers"): the count goes to
-    the count slot and the product keeps the rest."""
+    """An asked product reply with a count before it: the count and the product.
+
+    An asked product reply with a count before it ("2 PS5 controllers"): the count goes to
+    the count slot and the product keeps the rest.
+    """
     if slot.text_kind is not TextKind.PRODUCT:
         return value
     split = split_count(str(value))

@@ -12,6 +12,7 @@ target_metadata = Base.metadata
 
 
 def run_migrations() -> None:
+    """Run Alembic's migrations online, on the configured URL."""
     url = config.get_main_option("sqlalchemy.url") or ""
     connectable = config.attributes.get("connection")
     if connectable is not None:

@@ -28,6 +28,7 @@ class Reply:
 
     @property
     def silent(self) -> bool:
+        """True when the callee says nothing and presses nothing."""
         return not (self.speech or self.digits or self.hangup)
 
 
@@ -36,6 +37,8 @@ HANG_UP = Reply(hangup=True)
 
 
 class Topic(StrEnum):
+    """What the assistant's line is about, as a callee hears it."""
+
     STILL_THERE = "still_there"
     QUANTITY = "quantity"
     PRICE = "price"
@@ -93,6 +96,7 @@ class Callee:
         return reply
 
     def answer(self, heard: str, timeout_seconds: float) -> Reply:
+        """What this callee says to a line (the persona's script)."""
         return Reply("okay, thanks") if heard.strip() else Reply("hello?")
 
 
@@ -100,6 +104,7 @@ class Acknowledger(Callee):
     """The default: a person who answers, listens and acknowledges."""
 
     def answer(self, heard: str, timeout_seconds: float) -> Reply:
+        """Acknowledge the message."""
         topic = topic_of(heard)
         if topic is Topic.STILL_THERE:
             return Reply("yep, still here")
@@ -109,7 +114,10 @@ class Acknowledger(Callee):
 
 
 class ManagerAcknowledges(Callee):
+    """A manager who takes the message and says they will pass it on."""
+
     def answer(self, heard: str, timeout_seconds: float) -> Reply:
+        """Take the message."""
         topic = topic_of(heard)
         if topic is Topic.STILL_THERE:
             return Reply("yep, I'm here")
@@ -121,7 +129,10 @@ class ManagerAcknowledges(Callee):
 
 
 class RepeatAsker(Callee):
+    """A callee who asks for the message again once."""
+
     def answer(self, heard: str, timeout_seconds: float) -> Reply:
+        """Ask to hear it again, then acknowledge."""
         if self.replies == 0:
             return Reply("sorry, can you say that again?", confidence=0.88)
         if self.replies == 1:
@@ -133,13 +144,17 @@ class TakesUpTheOffer(Callee):
     """Answers the repeat offer with a go-ahead ("sure, go ahead"), then takes the message."""
 
     def answer(self, heard: str, timeout_seconds: float) -> Reply:
+        """Say yes to the offer, then acknowledge."""
         if self.replies == 0:
             return Reply("sure, go ahead", confidence=0.9)
         return Reply("okay, got it, thanks")
 
 
 class RepeatPresser(Callee):
+    """A callee who presses 1 to hear the message again."""
+
     def answer(self, heard: str, timeout_seconds: float) -> Reply:
+        """Press 1 once, then acknowledge."""
         if self.replies == 0:
             return Reply(digits="1", after_seconds=2.0)
         return Reply("right, thanks, I'll let them know")
@@ -157,9 +172,11 @@ class Store(Callee):
         self.restock = restock
 
     def answer(self, heard: str, timeout_seconds: float) -> Reply:
+        """Answer a stock question from the shop's stock."""
         return self.stock_reply(topic_of(heard))
 
     def stock_reply(self, topic: Topic) -> Reply:
+        """The shop's answer on one topic of a stock check."""
         has = self.quantity > 0
         answers = {
             Topic.STOCK: f"yeah, we've got {self.quantity_words} of those" if has
@@ -184,6 +201,7 @@ class HoldThenYes(Store):
         self.asked: Topic | None = None
 
     def answer(self, heard: str, timeout_seconds: float) -> Reply:
+        """Ask the caller to hold, then say it is in stock."""
         if self.hold_left is None and topic_of(heard) in (Topic.STOCK, Topic.QUANTITY):
             self.asked, self.hold_left = topic_of(heard), HOLD_SECONDS
             return Reply("one sec, let me check")
@@ -198,11 +216,14 @@ class HoldThenYes(Store):
 
 
 class WhichModel(Store):
+    """A shop that asks which model before answering."""
+
     def __init__(self) -> None:
         super().__init__(quantity=3, quantity_words="three")
         self.asked_model = False
 
     def answer(self, heard: str, timeout_seconds: float) -> Reply:
+        """Ask which model, then answer."""
         if not self.asked_model and topic_of(heard) is Topic.STOCK:
             self.asked_model = True
             return Reply("which model?")
@@ -212,7 +233,10 @@ class WhichModel(Store):
 
 
 class RestaurantBooks(Callee):
+    """A restaurant that books the table as asked."""
+
     def answer(self, heard: str, timeout_seconds: float) -> Reply:
+        """Book the table."""
         topic = topic_of(heard)
         if topic is Topic.BOOK:
             return Reply("yep, we can do that — you're booked in")
@@ -234,6 +258,7 @@ class RestaurantOffersLater(Callee):
         self.settled = False
 
     def answer(self, heard: str, timeout_seconds: float) -> Reply:
+        """Offer a later time, then book it if accepted."""
         if self.offered is None and topic_of(heard) is Topic.BOOK:
             asked, self.offered = asked_and_later(heard)
             return Reply(f"we can't do {asked}, but we can do {self.offered}")
@@ -264,7 +289,10 @@ def _clock(hour: int, minute: int) -> str:
 
 
 class ClinicCancels(Callee):
+    """A clinic that cancels the appointment."""
+
     def answer(self, heard: str, timeout_seconds: float) -> Reply:
+        """Cancel the appointment."""
         topic = topic_of(heard)
         if topic is Topic.CANCEL:
             return Reply("yep, that's cancelled, no fee")
@@ -274,7 +302,10 @@ class ClinicCancels(Callee):
 
 
 class HangsUp(Callee):
+    """A callee who hangs up at once."""
+
     def answer(self, heard: str, timeout_seconds: float) -> Reply:
+        """Hang up."""
         if self.replies == 0:
             return Reply("yeah, what's this about?")
         return HANG_UP
@@ -284,8 +315,11 @@ _MUMBLES = ("hmm", "what was that?", "mm… yeah… not sure, maybe", "eh?", "uh
 
 
 class NeverClear(Callee):
+    """A callee whose answers are never clear enough to read."""
+
     def reply(self, heard: str, timeout_seconds: float) -> Reply:
         # Mumbles forever: no patience limit; the flow's and the simulator's bounds end it.
+        """Mumble something unreadable."""
         line = _MUMBLES[self.replies % len(_MUMBLES)]
         self.replies += 1
         return Reply(line, confidence=0.32)
@@ -295,6 +329,7 @@ class Machine(Callee):
     """An answering machine or a fax: never answers; stops recording after a while."""
 
     def reply(self, heard: str, timeout_seconds: float) -> Reply:
+        """Stay silent while recording; hang up when the recording time runs out."""
         self.listened_seconds += timeout_seconds
         return HANG_UP if self.listened_seconds > VOICEMAIL_MAX_SECONDS else SILENCE
 

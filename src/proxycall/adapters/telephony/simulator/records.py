@@ -76,6 +76,7 @@ class SimulatedCall:
 
     @property
     def terminal(self) -> bool:
+        """True once the call has ended."""
         return self.status in TERMINAL
 
     def note(self, speaker: str, text: str) -> None:

@@ -87,10 +87,10 @@ class TwilioSimulator:
         """The calls made to one number, oldest first."""
         return [call for call in self._calls.values() if call.to == number]
 
-    async def wait_until_done(self, sid: str, timeout: float = 10.0) -> SimulatedCall:
+    async def wait_until_done(self, sid: str, within_seconds: float = 10.0) -> SimulatedCall:
         """The call once it has ended and its final callback was sent."""
         call = self._calls[sid]
-        await asyncio.wait_for(call.done.wait(), timeout)
+        await asyncio.wait_for(call.done.wait(), within_seconds)
         return call
 
     # --- the REST API's operations ---
