@@ -1,4 +1,4 @@
-"""Log lines: the seed's bracketed lines are emitted from here and nowhere else."""
+"""Log lines: the rollout log's bracketed lines are emitted from here and nowhere else."""
 
 from __future__ import annotations
 

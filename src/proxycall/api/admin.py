@@ -45,7 +45,7 @@ async def metrics_series(services: Services, _admin: AdminUser,
                          window: Literal["15m", "1h", "24h"] = "15m") -> dict[str, Any]:
     """The operator console's charts: per-bucket figures over a window.
 
-    Requests by agent, llm_rate, fallback_rate and anomalies by kind, with the seed's
+    Requests by agent, llm_rate, fallback_rate and anomalies by kind, with the rollout log's
     thresholds and every kill-switch flip.
     """
     return await OpsConsole(services.events, services.records,

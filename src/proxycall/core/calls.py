@@ -133,7 +133,7 @@ class TaskResult(StrEnum):
 
 
 @dataclass(frozen=True)
-class Outcome:
+class CallOutcome:
     """The task part of a call's outcome: the result, the facts found, one line for people."""
 
     task_result: TaskResult
@@ -161,17 +161,17 @@ def derive_outcome(
     callee_spoke: bool = False,
     place_name: str | None = None,
     values: Mapping[str, Value] | None = None,
-) -> Outcome:
+) -> CallOutcome:
     """The task result and summary from what was actually said, for any agent."""
     known = {name: value for name, value in facts.items() if value not in ("", None)}
     human = reached_human(answered_by, callee_spoke)
     result = _task_result(spec, known, human, answered_by, end_reason, status)
     declared = _declared_summary(spec, known, values or {}, place_name)
     if declared is None:
-        return Outcome(result, dict(known),
+        return CallOutcome(result, dict(known),
                        _summary(spec, known, human, end_reason, place_name, result))
     summary, steps = declared
-    return Outcome(result, dict(known), summary, steps)
+    return CallOutcome(result, dict(known), summary, steps)
 
 
 _SENTENCE_END = re.compile(r"(?<=[.?!])\s+")

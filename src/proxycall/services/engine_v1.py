@@ -5,8 +5,8 @@ from __future__ import annotations
 from proxycall import logs
 from proxycall.core.agents.spec import AgentSpec
 from proxycall.core.conversation import ConversationState
+from proxycall.core.engine_v1 import v1_turn
 from proxycall.core.errors import ProviderUnavailable
-from proxycall.core.legacy import legacy_turn
 from proxycall.core.parsers.result import ParseContext
 from proxycall.core.places import PlaceDetails, PlacesUnavailable
 from proxycall.core.planner import Card, Decision, PlaceSearch, Question, ValidationProblem
@@ -35,7 +35,7 @@ async def run_v1(
             })
             state.place = {"timezone": details.timezone, "openingHours":
                            details.opening_hours.to_dict() if details.opening_hours else None}
-    reply = legacy_turn(spec, state, request.user_message, request.client_action, ctx)
+    reply = v1_turn(spec, state, request.user_message, request.client_action, ctx)
     decision = Decision(reply.action, reply.message)
     if reply.slot is not None:
         decision.question = Question(reply.slot, reply.slot.question)

@@ -45,7 +45,7 @@ _OWN_NUMBER = re.compile(
 
 
 @dataclass
-class _Reading:
+class _TurnReading:
     commands: list[Command] = field(default_factory=list)
     ignored: list[str] = field(default_factory=list)
     problem: ValidationProblem | None = None
@@ -67,7 +67,7 @@ async def run_v2(
     before = dict(state.values)
     if request.location is not None:
         state.location = [request.location[0], request.location[1]]
-    reading = _Reading()
+    reading = _TurnReading()
     await _read_client_slots(spec, state, request, ctx, deps, reading)
     end_review = await _read_message(spec, state, request, ctx, deps, reading)
     action = request.client_action if request.client_action in (
@@ -91,7 +91,7 @@ async def run_v2(
 
 
 def _anomalies(before: dict[str, Any], state: ConversationState, decision: Decision,
-               reading: _Reading) -> list[str]:
+               reading: _TurnReading) -> list[str]:
     """The turn's anomalies; a slot the turn lost without meaning to is put back."""
     anomalies = list(decision.anomalies)
     lost = [key for key in before if key not in state.values
@@ -184,7 +184,7 @@ def _destination_warning(spec: AgentSpec, state: ConversationState, decision: De
 
 
 def _debug(spec: AgentSpec, state: ConversationState, decision: Decision,
-           reading: _Reading) -> dict[str, Any]:
+           reading: _TurnReading) -> dict[str, Any]:
     return {
         "plannerAction": decision.action.value,
         "questionSlot": decision.question.slot.name if decision.question else None,
@@ -197,7 +197,7 @@ def _debug(spec: AgentSpec, state: ConversationState, decision: Decision,
 
 async def _read_client_slots(
     spec: AgentSpec, state: ConversationState, request: TurnInput, ctx: ParseContext,
-    deps: EngineDeps, reading: _Reading,
+    deps: EngineDeps, reading: _TurnReading,
 ) -> None:
     for key, raw in request.slots.items():
         if key in PLACE_ID_KEYS:
@@ -217,7 +217,7 @@ async def _read_client_slots(
 
 
 async def _choose_place(spec: AgentSpec, state: ConversationState, place_id: str,
-                        deps: EngineDeps, reading: _Reading) -> None:
+                        deps: EngineDeps, reading: _TurnReading) -> None:
     try:
         details = await deps.places.details(place_id)
     except PlacesUnavailable as exc:
@@ -250,7 +250,7 @@ async def _choose_place(spec: AgentSpec, state: ConversationState, place_id: str
 
 async def _read_message(
     spec: AgentSpec, state: ConversationState, request: TurnInput, ctx: ParseContext,
-    deps: EngineDeps, reading: _Reading,
+    deps: EngineDeps, reading: _TurnReading,
 ) -> bool:
     """Read the person's words; returns True when they ended a review ("no other changes")."""
     message = request.user_message.strip()
@@ -280,7 +280,7 @@ async def _read_message(
 
 
 def _given_number(spec: AgentSpec, state: ConversationState, message: str, ctx: ParseContext,
-                  reading: _Reading) -> list[Command]:
+                  reading: _TurnReading) -> list[Command]:
     """A place agent's business number typed by the person: the place is set from it (GIVEN).
 
     Read at any point before the call; at the place step a number that cannot be called
@@ -315,7 +315,7 @@ def _asked_filled(commands: Sequence[Command], state: ConversationState) -> bool
 
 async def _ask_llm(
     spec: AgentSpec, state: ConversationState, message: str, ctx: ParseContext,
-    deps: EngineDeps, reading: _Reading,
+    deps: EngineDeps, reading: _TurnReading,
 ) -> list[SetSlot]:
     assert deps.extractor is not None
     reading.ai_used = True

@@ -10,7 +10,7 @@ from proxycall.core.stores import EventRepository, RecordRepository, TimelineEve
 
 WINDOWS = {"15m": (15, 60), "1h": (60, 120), "24h": (24 * 60, 1800)}  # minutes, bucket seconds
 MAX_EVENTS = 50_000  # a chart is a picture: past this the oldest part of a window is left out
-# The seed's watch thresholds (ROLLOUT_LOG.md §2.5), drawn on the charts.
+# The rollout log's watch thresholds (ROLLOUT_LOG.md §2.5), drawn on the charts.
 THRESHOLDS = {"anomalies": 0.0, "llmRateSickCaller": 25.0, "fallbackRate": 5.0}
 
 

@@ -8,7 +8,7 @@ from datetime import UTC, datetime, timedelta
 
 from proxycall.core.agents import default_registry
 from proxycall.core.agents.spec import AgentSpec
-from proxycall.core.calls import CallStatus, Outcome, derive_outcome
+from proxycall.core.calls import CallOutcome, CallStatus, derive_outcome
 from proxycall.core.flows import FlowStep, Utterance, advance_flow, start_flow
 from proxycall.core.parsers.result import Value
 from proxycall.core.voice import (
@@ -48,7 +48,7 @@ class Call:
     def heard(self) -> list[str]:
         return [line.text for line in self.transcript if line.speaker == "callee"]
 
-    def outcome(self, place_name: str | None = None) -> Outcome:
+    def outcome(self, place_name: str | None = None) -> CallOutcome:
         """The outcome the service would derive once the line closed normally."""
         state = self.last.state
         return derive_outcome(

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import re
-import statistics
-import time
 from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
@@ -221,16 +219,6 @@ def test_search_never_raises(query: str, area: str | None, radius: float | None)
     near = LatLng(-27.47, 153.02)
     result = places.search_now(query, area=area, near=near, radius_km=radius)
     assert len(result.candidates) <= 10
-
-
-def test_search_is_fast(places: BundledPlaces) -> None:
-    places.search_now("warmup", area="Chermside")
-    timings = []
-    for query in ["jb hifi", "bunnings warehouse", "nandos", "dentist", "zzz"] * 40:
-        start = time.perf_counter()
-        places.search_now(query, area="Chermside")
-        timings.append(time.perf_counter() - start)
-    assert statistics.median(timings) < 0.001  # the issue asks < 5 ms; we aim at < 1 ms
 
 
 # --- details and geocode -------------------------------------------------------------------

@@ -1,6 +1,6 @@
 """The console's watch charts as SVG files for the rollout report (no dependency, no network).
 
-Each chart is a line per series over the window's buckets, the seed's threshold as a dashed
+Each chart is a line per series over the window's buckets, the rollout log's threshold as a dashed
 line, and every kill-switch flip as a vertical mark; the same pictures as /ops draws.
 """
 

@@ -1,4 +1,4 @@
-"""Pure checks of conversation, brief and call responses against the seed's expectations.
+"""Pure checks of conversation, brief and call responses against the rollout log's expectations.
 
 Each check takes plain JSON (dicts) and returns whether it holds plus the "actual" text for
 the PASS/FAIL table, so every check can be tested on canned responses without a server.
@@ -21,7 +21,7 @@ JsonObject = Mapping[str, Any]
 
 @dataclass
 class Row:
-    """One line of a PASS/FAIL table (a row of the seed's tables or of its artifact lists)."""
+    """One line of a PASS/FAIL table (a row of the rollout log's tables or artifact lists)."""
 
     scenario: str
     turn: str

@@ -36,7 +36,7 @@ from proxycall.cli.rollout.watch import (
     summary_lines,
 )
 
-rollout_app = typer.Typer(help="The seed's rollout log as commands: smoke, watch, report, check.",
+rollout_app = typer.Typer(help="The rollout log as commands: smoke, watch, report, check.",
                           no_args_is_help=True)
 console = Console(highlight=False)
 
@@ -85,7 +85,7 @@ def smoke(
     call_timeout: Annotated[float, typer.Option(help="Seconds to wait for the call to end.")]
     = 60.0,
 ) -> None:
-    """Run the seed's three scenarios plus brief, start and status; exit 0 only if all pass."""
+    """Run the rollout log's three scenarios plus brief, start, status; exit 0 if all pass."""
     stamp = stamp_of(datetime.now(UTC))
     out_dir = out or Path("rollout-artifacts") / stamp
     with RolloutClient(base_url, token) as client:
@@ -120,7 +120,7 @@ def watch(
         help="With --log: count the whole file, not only lines written during the watch.")]
     = False,
 ) -> None:
-    """Track the watch-period figures against the seed's thresholds; exit 1 on a breach."""
+    """Track the watch-period figures against the rollout log's thresholds; exit 1 on a breach."""
     started = datetime.now(UTC)
     with RolloutClient(base_url, token) as client:
         if log is not None:
@@ -197,7 +197,7 @@ def report(
     token: Token,
     out: Annotated[Path, typer.Option(help="Markdown file to write.")] = Path("ROLLOUT_LOG.md"),
 ) -> None:
-    """Write the seed's rollout log filled in from the records stored on the server."""
+    """Write the rollout log filled in from the records stored on the server."""
     with RolloutClient(base_url, token) as client:
         try:
             records = client.records()
@@ -239,7 +239,7 @@ def _charts_section(charts: list[Path], out: Path) -> str:
         return ""
     lines = ["", "## Charts", "",
              "The watch figures over the last 15 minutes, hour and day when this report was "
-             "written (dashed: the seed's threshold; orange: a kill-switch flip).", ""]
+             "written (dashed: the rollout log's threshold; orange: a kill-switch flip).", ""]
     lines += [f"![{path.stem}]({path.relative_to(out.parent).as_posix()})" for path in charts]
     return "\n".join(lines) + "\n"
 

@@ -160,7 +160,7 @@ def check(ticked: bool, text: str, note: str = "") -> str:
 
 
 def code_block(lines: list[str] | None, placeholder: str) -> list[str]:
-    """A fenced block with the lines, or the seed's placeholder when there are none."""
+    """A fenced block with the lines, or the rollout log's placeholder when there are none."""
     return ["```", *(lines or [placeholder]), "```"]
 
 

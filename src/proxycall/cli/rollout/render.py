@@ -8,7 +8,7 @@ from rich.table import Table
 from rich.text import Text
 
 from proxycall.cli.rollout.checks import FAIL, PASS, Row
-from proxycall.cli.rollout.smoke import Conversation
+from proxycall.cli.rollout.smoke import SmokeConversation
 from proxycall.cli.rollout.watch import BREACH, MetricRow
 
 SCENARIO_TITLES = {
@@ -37,12 +37,12 @@ def rows_table(scenario: str, rows: Sequence[Row]) -> Table:
 
 
 def smoke_tables(rows: Sequence[Row]) -> list[Table]:
-    """A table per scenario, in the seed's order."""
+    """A table per scenario, in the rollout log's order."""
     order = [s for s in SCENARIO_TITLES if any(r.scenario == s for r in rows)]
     return [rows_table(s, [r for r in rows if r.scenario == s]) for s in order]
 
 
-def summary_lines(conversations: dict[str, Conversation]) -> list[str]:
+def summary_lines(conversations: dict[str, SmokeConversation]) -> list[str]:
     """Every turn's [V2-SUMMARY] line, labelled with its scenario and turn."""
     lines: list[str] = []
     for scenario, conv in conversations.items():
@@ -52,7 +52,7 @@ def summary_lines(conversations: dict[str, Conversation]) -> list[str]:
 
 
 def watch_table(rows: Sequence[MetricRow], title: str = "2.5 Watch Period") -> Table:
-    """The seed's watch table: Metric, Observed Value, Threshold, Status."""
+    """The rollout log's watch table: Metric, Observed Value, Threshold, Status."""
     table = Table(title=title, title_justify="left")
     for name in ("Metric", "Observed Value", "Threshold", "Status"):
         table.add_column(name)

@@ -1,4 +1,4 @@
-"""The seed's three smoke scenarios plus brief, start and status, run over HTTP and checked."""
+"""The rollout log's three smoke scenarios plus brief, start and status, over HTTP, checked."""
 
 from __future__ import annotations
 
@@ -17,11 +17,11 @@ from proxycall.cli.rollout.client import JsonObject, RolloutClient, RolloutHttpE
 
 CALL_TIMEOUT_SECONDS = 60.0
 CALL_POLL_SECONDS = 0.5
-MAX_FOLLOW_UPS = 3  # v1 fills one slot per turn: answers to its questions, per seed step
+MAX_FOLLOW_UPS = 3  # v1 fills one slot per turn: answers to its questions, per rollout-log step
 SCENARIOS = ("stock", "sick", "rejection")
 
 STOCK_FIRST = "Check if JB Hi-Fi has Sony headphones"
-# The seed's values, used to answer a v1 engine that asks for them one at a time.
+# The rollout log's values, used to answer a v1 engine that asks for them one at a time.
 STOCK_ANSWERS = {"retailer_name": "JB Hi-Fi", "product_name": "Sony headphones", "quantity": "3"}
 SICK_STEPS: tuple[tuple[str, str, str], ...] = (  # (input, slot, kind)
     ("Call in sick to Bunnings", "employer_name", "text"),
@@ -53,7 +53,7 @@ class SmokeOptions:
 
 
 @dataclass
-class Conversation:
+class SmokeConversation:
     """One scenario's conversation: its id and every response it got."""
 
     scenario: str
@@ -70,7 +70,7 @@ class SmokeResult:
     """Rows, summary lines and ids of one smoke run."""
 
     rows: list[Row]
-    conversations: dict[str, Conversation]
+    conversations: dict[str, SmokeConversation]
     screenshots: dict[str, dict[str, Any]]
     call_id: str | None
     started_at: datetime
@@ -107,7 +107,7 @@ class SmokeRun:
         self.client, self.options = client, options
         self._now, self._sleep, self._on_card = now, sleep, on_card
         self.rows: list[Row] = []
-        self.conversations: dict[str, Conversation] = {}
+        self.conversations: dict[str, SmokeConversation] = {}
         self.screenshots: dict[str, dict[str, Any]] = {}
         self.cards_ok: list[tuple[bool, str]] = []
         self.brief: tuple[bool, str] = (False, "not reached (the sick call did not complete)")
@@ -135,12 +135,12 @@ class SmokeRun:
 
     # --- sending turns ---
 
-    def _conversation(self, scenario: str, agent_type: str) -> Conversation:
-        conv = Conversation(scenario, f"smoke-{self.options.stamp}-{scenario}", agent_type)
+    def _conversation(self, scenario: str, agent_type: str) -> SmokeConversation:
+        conv = SmokeConversation(scenario, f"smoke-{self.options.stamp}-{scenario}", agent_type)
         self.conversations[scenario] = conv
         return conv
 
-    def send(self, conv: Conversation, turn: str, message: str = "", action: str | None = None,
+    def send(self, conv: SmokeConversation, turn: str, message: str = "", action: str | None = None,
              slots: Mapping[str, Any] | None = None) -> JsonObject | None:
         """One turn; None (and conv.error set) when the server refused or failed."""
         if conv.error:
@@ -161,9 +161,9 @@ class SmokeRun:
             conv.summaries.append({"turn": turn, "line": line})
         return response
 
-    def _follow_up(self, conv: Conversation, turn: str, response: JsonObject | None, slot: str,
+    def _follow_up(self, conv: SmokeConversation, turn: str, response: JsonObject | None, slot: str,
                    answers: Mapping[str, str]) -> JsonObject | None:
-        """v1 only: answer the questions it asks for the seed's values until `slot` is known."""
+        """v1 only: answer its questions with the rollout log's values until `slot` is known."""
         for _ in range(MAX_FOLLOW_UPS if self.v1 else 0):
             asked = checks.question_field(response)
             if (response is None or slot in checks.extracted(response) or asked not in answers
@@ -172,19 +172,19 @@ class SmokeRun:
             response = self.send(conv, f"{turn}+", answers[str(asked)])
         return response
 
-    def _failed(self, conv: Conversation, response: JsonObject | None) -> str | None:
+    def _failed(self, conv: SmokeConversation, response: JsonObject | None) -> str | None:
         if response is None:
             return f"not reached: {conv.error}" if conv.error else "no response"
         return None
 
     def _add(self, scenario: str, turn: str, input_: str, expected: str,
-             conv: Conversation, response: JsonObject | None,
+             conv: SmokeConversation, response: JsonObject | None,
              check: Callable[[JsonObject], tuple[bool, str]]) -> bool:
         added = self._row_for(scenario, turn, input_, expected, conv, response, check)
         self.rows.append(added)
         return added.passed
 
-    def _shot(self, scenario: str, conv: Conversation, response: JsonObject | None) -> None:
+    def _shot(self, scenario: str, conv: SmokeConversation, response: JsonObject | None) -> None:
         if self._on_card is None or response is None or response.get("nextAction") != "CONFIRM":
             return
         self.screenshots[scenario] = self._on_card(scenario, conv.conversation_id, response)
@@ -211,7 +211,7 @@ class SmokeRun:
                   lambda r: checks.action_check(r, "COMPLETE"))
         self._artifacts("stock", conv, [("phoneSource", "PLACE")])
 
-    def _select_place(self, conv: Conversation, r2: JsonObject | None) -> JsonObject | None:
+    def _select_place(self, conv: SmokeConversation, r2: JsonObject | None) -> JsonObject | None:
         params = (r2 or {}).get("placeSearchParams")
         candidate: JsonObject | None = None
         if r2 is not None and isinstance(params, Mapping):
@@ -243,7 +243,7 @@ class SmokeRun:
     def _tomorrow(self) -> date:
         return (self._now().astimezone(ZoneInfo(self.options.timezone)) + timedelta(days=1)).date()
 
-    def _fill_sick(self, conv: Conversation, with_rows: bool) -> JsonObject | None:
+    def _fill_sick(self, conv: SmokeConversation, with_rows: bool) -> JsonObject | None:
         response: JsonObject | None = None
         for index, (text, slot, _kind) in enumerate(SICK_STEPS, start=1):
             before = self._tomorrow().isoformat()
@@ -261,7 +261,7 @@ class SmokeRun:
         return {slot: (kind, data.get(slot)) for _t, slot, kind in SICK_STEPS}
 
     def sick(self) -> None:
-        """Scenario 2: the six seed replies, a card with all six slots, CONFIRM; then the call."""
+        """Scenario 2: the six rollout-log replies, a card of six slots, CONFIRM; then the call."""
         conv = self._conversation("sick", "SICK_CALLER")
         r6 = self._fill_sick(conv, with_rows=True)
         card = checks.card_check(r6, self._sick_values(r6)) if r6 else (False, "no card")
@@ -282,7 +282,7 @@ class SmokeRun:
         llm = self.call[0] if self.call else (False, "not reached (no call was placed)")
         self.rows.append(row("sick", "artifact", "(call)", "Twilio: zero OpenAI calls", *llm))
 
-    def _call(self, conv: Conversation, card_response: JsonObject | None) -> None:
+    def _call(self, conv: SmokeConversation, card_response: JsonObject | None) -> None:
         values = {k: v for k, v in self._sick_values(card_response).items()
                   if k in ("employer_name", "caller_name", "shift_date", "shift_start_time")}
         phone = checks.extracted(card_response).get("employer_phone")
@@ -329,7 +329,7 @@ class SmokeRun:
         self.rows.append(reject_row)
 
     def _row_for(self, scenario: str, turn: str, input_: str, expected: str,
-                 conv: Conversation, response: JsonObject | None,
+                 conv: SmokeConversation, response: JsonObject | None,
                  check: Callable[[JsonObject], tuple[bool, str]]) -> Row:
         problem = self._failed(conv, response)
         if problem is not None or response is None:
@@ -338,7 +338,7 @@ class SmokeRun:
 
     # --- artifact rows and acceptance criteria ---
 
-    def _artifacts(self, scenario: str, conv: Conversation,
+    def _artifacts(self, scenario: str, conv: SmokeConversation,
                    meta: list[tuple[str, str]]) -> None:
         responses = conv.responses
         engine = self.options.expect_engine
@@ -360,7 +360,7 @@ class SmokeRun:
                                  actual, PASS if taken else SKIP))
 
     def acceptance(self) -> None:
-        """The seed's acceptance criteria, over every conversation of this run."""
+        """The rollout log's acceptance criteria, over every conversation of this run."""
         convs = list(self.conversations.values())
         repeats = [f"{c.scenario}: {s}" for c in convs if (s := checks.repeated_question(
             c.responses))]

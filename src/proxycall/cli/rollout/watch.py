@@ -1,4 +1,4 @@
-"""The watch period: the seed's figures from /admin/metrics or from log lines, and thresholds."""
+"""The watch period: the rollout log's figures from /admin/metrics or log lines, and thresholds."""
 
 from __future__ import annotations
 
@@ -24,7 +24,7 @@ _TRUE = {"true", "yes", "1"}
 
 @dataclass(frozen=True)
 class WatchFigures:
-    """The seed's watch-table figures for one moment of the watch."""
+    """The rollout log's watch-table figures for one moment of the watch."""
 
     anomalies: int = 0
     sick_llm_rate: float = 0.0
@@ -43,7 +43,7 @@ class WatchFigures:
 
 @dataclass(frozen=True)
 class MetricRow:
-    """One row of the seed's watch table."""
+    """One row of the rollout log's watch table."""
 
     metric: str
     observed: str
@@ -56,7 +56,7 @@ class MetricRow:
 
 
 def evaluate(figures: WatchFigures) -> list[MetricRow]:
-    """The seed's watch table for these figures, with OK/BREACH per row."""
+    """The rollout log's watch table for these figures, with OK/BREACH per row."""
     sick = f"{figures.sick_llm_rate:.1f}%"
     if figures.sick_total:
         sick += f" (of {figures.sick_total} SICK_CALLER requests)"

@@ -18,7 +18,7 @@ from proxycall.core.parsers.result import Ambiguous, ParseContext, Parsed, Value
 
 
 @dataclass(frozen=True)
-class Reading:
+class AnswerReading:
     """The facts an answer gave, or the parsers' question when it could mean two things."""
 
     facts: dict[str, Value] = field(default_factory=dict)
@@ -64,11 +64,11 @@ def read_answer(
     step: DialogStep,
     text: str,
     now: datetime,
-) -> Reading:
+) -> AnswerReading:
     """Every fact `text` gives, reading it first as the answer to `step`."""
     heard = without_holds(text)
     if not heard:
-        return Reading()
+        return AnswerReading()
     reader = _Reader(spec, values, parse_context(values, now))
     found: dict[str, Value] = {}
     answer = reader.read(step, heard, whole=True)
@@ -89,8 +89,8 @@ def read_answer(
             found[other.field] = value
             merged[other.field] = value
     if found:
-        return Reading(found)
-    return Reading(ambiguous=_ambiguity(reader, step, heard))
+        return AnswerReading(found)
+    return AnswerReading(ambiguous=_ambiguity(reader, step, heard))
 
 
 def _steps(spec: AgentSpec) -> tuple[DialogStep, ...]:

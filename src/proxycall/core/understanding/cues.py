@@ -74,7 +74,7 @@ _EDGE = r"(?:and|but|also|so|then|on|at|for|the|is|my|with|to|it's|its|please|,|
 
 
 @dataclass
-class Reading:
+class MessageReading:
     """A message being read: the original, its folded copy, and what is already taken."""
 
     text: str
@@ -107,7 +107,7 @@ class Reading:
 
 
 @dataclass
-class Outcome:
+class Findings:
     """The commands proposed so far, at most one per slot (the first one wins)."""
 
     commands: dict[str, Command] = field(default_factory=dict)

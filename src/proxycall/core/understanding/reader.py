@@ -60,8 +60,8 @@ from proxycall.core.understanding.cues import (
     KEEP,
     RETURN_CUE,
     RETURN_WORDS,
-    Outcome,
-    Reading,
+    Findings,
+    MessageReading,
 )
 from proxycall.core.understanding.slot_names import explicit_change, slot_named, slots_named
 from proxycall.core.understanding.text_values import read_text, split_product_count
@@ -102,9 +102,9 @@ def understand(spec: AgentSpec, message: str, asked: str | None,
 
 def _read(spec: AgentSpec, text: str, slot: SlotSpec | None, values: Mapping[str, Value],
           ctx: ParseContext) -> list[Command]:
-    reading = Reading(text, fold(text))
+    reading = MessageReading(text, fold(text))
     _mask_task_phrase(spec, reading)
-    out = Outcome()
+    out = Findings()
     correcting = CORRECTING.search(reading.low) is not None
     _read_typed(spec, reading, slot, values, correcting, ctx, out)
     read_text(spec, reading, slot, values, correcting, out)
@@ -146,7 +146,7 @@ def _control(spec: AgentSpec, slot: SlotSpec | None, low: str,
     return None
 
 
-def _mask_task_phrase(spec: AgentSpec, reading: Reading) -> None:
+def _mask_task_phrase(spec: AgentSpec, reading: MessageReading) -> None:
     """Blank the agent's own task words ("call in sick", "book a table") so they aren't values."""
     reading.taken.extend(_task_spans(spec, reading.low))
 
@@ -191,7 +191,7 @@ def _scanner(slot_type: InputType, spec: AgentSpec, ctx: ParseContext) -> Scanne
     return None
 
 
-def _target(spec: AgentSpec, slot_type: InputType, asked: SlotSpec | None, out: Outcome,
+def _target(spec: AgentSpec, slot_type: InputType, asked: SlotSpec | None, out: Findings,
             values: Mapping[str, Value], correcting: bool) -> SlotSpec | None:
     if asked is not None and asked.type is slot_type and asked.name not in out.commands:
         return asked
@@ -213,7 +213,7 @@ def _returning(before: str) -> bool:
 _NOT_BEFORE = re.compile(r"\b(?:won'?t|wont|can'?t|cant|cannot|not|never)\s+$")
 
 
-def _return_slot(spec: AgentSpec, out: Outcome) -> SlotSpec | None:
+def _return_slot(spec: AgentSpec, out: Findings) -> SlotSpec | None:
     for slot in spec.slots:
         words = slot.name + " " + fold(slot.label)
         if slot.type is InputType.DATE and any(w in words for w in RETURN_WORDS):
@@ -221,9 +221,9 @@ def _return_slot(spec: AgentSpec, out: Outcome) -> SlotSpec | None:
     return None
 
 
-def _read_typed(spec: AgentSpec, reading: Reading, asked: SlotSpec | None,
+def _read_typed(spec: AgentSpec, reading: MessageReading, asked: SlotSpec | None,
                 values: Mapping[str, Value], correcting: bool, ctx: ParseContext,
-                out: Outcome) -> None:
+                out: Findings) -> None:
     if DONT_KNOW_VOLUNTEERED.search(reading.low):
         for slot in spec.slots:
             if slot.type is InputType.PHONE and slot.unknown_finds_place:
@@ -258,8 +258,8 @@ def _command(slot: SlotSpec, hit: Hit, text: str, ctx: ParseContext) -> Command:
     return NeedsClarification(slot.name, "Which do you mean?", hit.options)
 
 
-def _read_choices(spec: AgentSpec, reading: Reading, asked: SlotSpec | None,
-                  values: Mapping[str, Value], correcting: bool, out: Outcome) -> None:
+def _read_choices(spec: AgentSpec, reading: MessageReading, asked: SlotSpec | None,
+                  values: Mapping[str, Value], correcting: bool, out: Findings) -> None:
     for slot in spec.slots:
         if slot.type is not InputType.CHOICE or slot.name in out.commands:
             continue
@@ -277,7 +277,7 @@ def _read_choices(spec: AgentSpec, reading: Reading, asked: SlotSpec | None,
             out.put(NeedsClarification(slot.name, question, options))
 
 
-def _without_business_words(spec: AgentSpec, reading: Reading, slot: SlotSpec) -> str:
+def _without_business_words(spec: AgentSpec, reading: MessageReading, slot: SlotSpec) -> str:
     """The masked message without choice words that are part of a business's name.
 
     The masked message with choice words blanked where they are part of a capitalised
@@ -325,8 +325,8 @@ def _read_name_clause(slot: SlotSpec, rest: str, partial: bool, ctx: ParseContex
     return next((r for r in results if isinstance(r, Parsed)), results[0])
 
 
-def _read_asked(spec: AgentSpec, slot: SlotSpec, reading: Reading, ctx: ParseContext,
-                values: Mapping[str, Value], correcting: bool, out: Outcome) -> None:
+def _read_asked(spec: AgentSpec, slot: SlotSpec, reading: MessageReading, ctx: ParseContext,
+                values: Mapping[str, Value], correcting: bool, out: Findings) -> None:
     rest = reading.rest() if reading.taken else reading.text
     words = re.findall(r"[\w']+", fold(rest))
     if slot.type is InputType.TEXT and words and all(w in JOINING for w in words):

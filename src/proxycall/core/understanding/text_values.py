@@ -22,7 +22,7 @@ from proxycall.core.parsers.areas import known_area, trailing_area
 from proxycall.core.parsers.choice import scan_choices
 from proxycall.core.parsers.names import plausible_name
 from proxycall.core.parsers.product import business_in, split_count
-from proxycall.core.understanding.cues import NAME_INTRO, Outcome, Reading
+from proxycall.core.understanding.cues import NAME_INTRO, Findings, MessageReading
 
 # Text parsing never looks at the date; a fixed context keeps `parse_slot`'s signature.
 _NO_CTX = ParseContext(today=date(2000, 1, 1), now=time(0, 0))
@@ -31,7 +31,7 @@ _AT_AREA = re.compile(r"\s+(?:in|at|near|around)\s+(?:the\s+)?(?=\S)")
 _CLAUSE_END = re.compile(r"\s*(?:[,;.!?](?:\s|$)|\s(?:and|but)\s)")
 
 
-def text_slot(spec: AgentSpec, kind: TextKind, asked: SlotSpec | None, out: Outcome,
+def text_slot(spec: AgentSpec, kind: TextKind, asked: SlotSpec | None, out: Findings,
               values: Mapping[str, Value], correcting: bool,
               words: tuple[str, ...] = ()) -> SlotSpec | None:
     """The slot a text value of this kind goes to: the asked one, else the first free one."""
@@ -52,7 +52,7 @@ def text_slot(spec: AgentSpec, kind: TextKind, asked: SlotSpec | None, out: Outc
     return None
 
 
-def count_slot(spec: AgentSpec, out: Outcome, values: Mapping[str, Value],
+def count_slot(spec: AgentSpec, out: Findings, values: Mapping[str, Value],
                correcting: bool) -> SlotSpec | None:
     """The agent's first asked NUMBER slot that is free for a count read from text."""
     for slot in spec.slots:
@@ -64,7 +64,7 @@ def count_slot(spec: AgentSpec, out: Outcome, values: Mapping[str, Value],
 class _Writer:
     """Puts text values into slots, taking their spans so nothing is read twice."""
 
-    def __init__(self, reading: Reading, out: Outcome) -> None:
+    def __init__(self, reading: MessageReading, out: Findings) -> None:
         self.reading = reading
         self.out = out
 
@@ -79,8 +79,8 @@ class _Writer:
         return True
 
 
-def read_text(spec: AgentSpec, reading: Reading, asked: SlotSpec | None,
-              values: Mapping[str, Value], correcting: bool, out: Outcome) -> None:
+def read_text(spec: AgentSpec, reading: MessageReading, asked: SlotSpec | None,
+              values: Mapping[str, Value], correcting: bool, out: Findings) -> None:
     """Text values by cue: business (and its area), product (and its count), person, note."""
     write = _Writer(reading, out)
 
@@ -117,8 +117,8 @@ def read_text(spec: AgentSpec, reading: Reading, asked: SlotSpec | None,
             write.put(free_slot, hit)
 
 
-def _without_carried(spec: AgentSpec, reading: Reading, values: Mapping[str, Value],
-                     out: Outcome) -> str:
+def _without_carried(spec: AgentSpec, reading: MessageReading, values: Mapping[str, Value],
+                     out: Findings) -> str:
     """The masked message without choice phrases that restate a slot's value.
 
     The masked message with choice phrases that restate a slot's value blanked too
@@ -136,7 +136,7 @@ def _without_carried(spec: AgentSpec, reading: Reading, values: Mapping[str, Val
     return "".join(chars)
 
 
-def _read_business(reading: Reading, write: _Writer, business_slot: SlotSpec,
+def _read_business(reading: MessageReading, write: _Writer, business_slot: SlotSpec,
                    area_slot: SlotSpec | None, asked: bool) -> None:
     """The business, and its area when the agent has an area slot."""
     if asked and area_slot is not None:
@@ -166,7 +166,7 @@ def _branch(name: str) -> tuple[str, str] | None:
     return trailing_area(name)
 
 
-def _business_at_area(reading: Reading) -> tuple[Hit, Hit] | None:
+def _business_at_area(reading: MessageReading) -> tuple[Hit, Hit] | None:
     """The asked business as the whole first clause of the reply, with where it is."""
     rest = reading.masked
     start = len(rest) - len(rest.lstrip())
@@ -215,7 +215,7 @@ def _answers_name(asked: SlotSpec | None, said: str) -> bool:
     return word is not None and plausible_name(word.group(1), said)
 
 
-def split_product_count(slot: SlotSpec, value: Value, spec: AgentSpec, out: Outcome,
+def split_product_count(slot: SlotSpec, value: Value, spec: AgentSpec, out: Findings,
                         values: Mapping[str, Value], correcting: bool) -> Value:
     """An asked product reply with a count before it: the count and the product.
 

@@ -36,7 +36,7 @@ HANG_UP: list[Directive] = [Hangup()]
 
 
 @dataclass
-class _Outcome:
+class _FlowReply:
     """What a flow mutation hands back out of the lock."""
 
     directives: list[Directive] = field(default_factory=list)
@@ -114,7 +114,7 @@ async def on_voice(deps: CallDeps, call_id: str, report: ProviderReport) -> list
     reported = report.status or CallStatus.IN_PROGRESS
     answered = report.answered_by
     now = deps.clock()
-    out = _Outcome()
+    out = _FlowReply()
 
     def apply(current: StoredCall) -> Change:
         change = status_change(spec, current, reported, now, source="voice",
@@ -161,9 +161,9 @@ async def on_gather(deps: CallDeps, call_id: str, gathered: Gathered) -> list[Di
 
 
 async def _flow_step(deps: CallDeps, call_id: str, report: ProviderReport, event: CallEvent,
-                     *, llm_used: bool) -> _Outcome:
+                     *, llm_used: bool) -> _FlowReply:
     now = deps.clock()
-    out = _Outcome()
+    out = _FlowReply()
 
     def apply(current: StoredCall) -> Change | None:
         spec = deps.spec(current.agent_type)
@@ -186,7 +186,7 @@ async def _flow_step(deps: CallDeps, call_id: str, report: ProviderReport, event
 
 
 def _record(spec: AgentSpec, current: StoredCall, change: Change, step: FlowStep,
-            out: _Outcome) -> None:
+            out: _FlowReply) -> None:
     """Store the step's state and transcript lines, settle the outcome, keep the directives."""
     change.values["flow_state"] = step.state.to_json()
     change.events.extend(_line(u.speaker, u.text, u.at) for u in step.transcript)

@@ -1,10 +1,10 @@
 """The simulator's far ends: scripted callees, chosen by the number dialed.
 
-Numbers are from ACMA's ranges reserved for fiction (or the seed's own example):
+Numbers are from ACMA's ranges reserved for fiction (or the rollout log's own example):
 
 | number         | persona                 | what happens                                          |
 |----------------|-------------------------|-------------------------------------------------------|
-| +61412345678   | manager-acknowledges    | the seed's number: "no worries, I'll let the team..." |
+| +61412345678   | manager-acknowledges    | the log's number: "no worries, I'll let the team..." |
 | 0491 570 006   | manager-acknowledges    | as above                                              |
 | 0491 571 804   | repeat-asker            | "sorry, can you say that again?", then acknowledges   |
 | 0491 571 491   | repeat-presser          | presses 1 to hear it again, then acknowledges         |

@@ -18,7 +18,7 @@ from proxycall.core.render import render_lines
 
 
 @dataclass
-class LegacyReply:
+class V1Reply:
     """The v1 engine's answer to one turn."""
 
     action: Action
@@ -37,19 +37,19 @@ def _first_missing(spec: AgentSpec, state: ConversationState) -> SlotSpec | None
     return next((slot for slot in _order(spec) if slot.name not in state.values), None)
 
 
-def legacy_turn(
+def v1_turn(
     spec: AgentSpec,
     state: ConversationState,
     message: str,
     action: str | None,
     ctx: ParseContext,
-) -> LegacyReply:
+) -> V1Reply:
     """One v1 turn; mutates `state`."""
     if action == "REJECT":  # back to the first question; every value is kept until replaced
         first = _order(spec)[0]
         state.card_id = None
         state.asked_slot = first.name
-        return LegacyReply(Action.ASK_QUESTION, first.question, first)
+        return V1Reply(Action.ASK_QUESTION, first.question, first)
     error = None
     asked = spec.slot(state.asked_slot) if state.asked_slot and spec.has_slot(
         state.asked_slot) else None
@@ -64,14 +64,14 @@ def legacy_turn(
     if action == "CONFIRM" and missing is None and not needs_place:
         state.complete = True
         state.asked_slot = None
-        return LegacyReply(Action.COMPLETE, "Confirmed.")
+        return V1Reply(Action.COMPLETE, "Confirmed.")
     if missing is not None:
         state.asked_slot = missing.name
-        return LegacyReply(Action.ASK_QUESTION, error or missing.question, missing, error)
+        return V1Reply(Action.ASK_QUESTION, error or missing.question, missing, error)
     state.asked_slot = None
     if needs_place:
-        return LegacyReply(Action.FIND_PLACE, "Pick the place to call.")
+        return V1Reply(Action.FIND_PLACE, "Pick the place to call.")
     lines = tuple(render_lines(spec.card.lines, state.values, spec))
     card_id = hashlib.sha256(json.dumps(["v1", spec.type, lines]).encode()).hexdigest()[:16]
     state.card_id = card_id
-    return LegacyReply(Action.CONFIRM, "Please confirm.", card_lines=lines, card_id=card_id)
+    return V1Reply(Action.CONFIRM, "Please confirm.", card_lines=lines, card_id=card_id)
