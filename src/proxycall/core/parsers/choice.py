@@ -25,6 +25,7 @@ from functools import lru_cache
 from proxycall.core.agents.spec import Choice
 from proxycall.core.parsers._lex import Hit, fold
 from proxycall.core.parsers.result import Ambiguous, Parsed, ParseResult, Rejected
+from proxycall.core.parsers.texting import REASONS, respell, span_back
 
 MIN_PHRASE = 2  # a phrase shorter than this (a lone letter) is never matched
 
@@ -56,11 +57,11 @@ def scan_choices(text: str, choices: Sequence[Choice]) -> list[Hit]:
     if not choices:
         return []
     pattern, owner = _matcher(tuple(choices))
-    low = fold(text)
+    low, origin = respell(fold(text), REASONS)  # "drs appt", "feelin crap"
     hits = []
     for match in pattern.finditer(low):
         phrase = re.sub(r"\s+", " ", match.group("phrase"))
-        hits.append(Hit(owner[phrase], match.start(), match.end()))
+        hits.append(Hit(owner[phrase], *span_back(origin, match.start(), match.end())))
     return hits
 
 

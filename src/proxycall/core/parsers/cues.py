@@ -12,7 +12,13 @@ import re
 
 from proxycall.core.parsers._lex import Hit
 from proxycall.core.parsers.areas import known_area, scan_areas
-from proxycall.core.parsers.names import NOT_NAMES, mixed_case, not_a_name, plausible_name
+from proxycall.core.parsers.names import (
+    NOT_NAMES,
+    RELATIONS,
+    mixed_case,
+    not_a_name,
+    plausible_name,
+)
 from proxycall.core.parsers.product import business_in
 from proxycall.core.parsers.text import ABBREVIATION_END
 
@@ -137,6 +143,8 @@ def _find_business(text: str, masked: str, capitals: bool) -> Hit | None:
         if (match.group("tell") or match.group("mid")) and not (
                 _named_place(text, hit) or (known and known[1] == hit.start)):
             continue  # "tell them", "..., try again": only a name typed with capitals
+        if _a_person(hit) or _is_in_stock(low, hit):
+            continue  # "call my boss": a person; "ask whether X is in stock": a product
         if match.group(0).strip() in ("does", "do", "did", "has", "have") and not (
             _BUSINESS_AFTER.match(low, hit.end) or (known and known[1] == hit.start)
             or _near_area_then_has(low, hit.end)
@@ -154,7 +162,20 @@ def _find_business(text: str, masked: str, capitals: bool) -> Hit | None:
 
 
 # People, not places, after "tell" / "let ... know".
-_PEOPLE = _words("mum mom dad mother father boss manager supervisor work everyone team them")
+_PEOPLE = RELATIONS
+
+
+def _a_person(hit: Hit) -> bool:
+    """Whether a run names a person, not a place ("my boss", "my manager", "mum")."""
+    words = str(hit.value).lower().split()
+    if words and words[0] == "my":
+        words = words[1:]
+    return bool(words) and words[0] in _PEOPLE
+
+
+def _is_in_stock(low: str, hit: Hit) -> bool:
+    """Whether a run is followed by "is/are in stock": it names the product, not the shop."""
+    return _IN_STOCK.match(low, hit.end) is not None
 
 
 def _named_place(text: str, hit: Hit) -> bool:
@@ -275,9 +296,11 @@ _PRODUCT = re.compile(
 )
 # "is the Nintendo Switch 2 in stock": the product is named before "in stock" / "available"
 _PRODUCT_BEFORE = re.compile(
-    r"\b(?:is|are)\s+(?:there\s+)?(?:(?:a|an|any|some|the)\s+)?(?=\S)"
+    r"\b(?:(?:is|are)\s+(?:there\s+)?|(?:if|whether)\s+)(?:(?:a|an|any|some|the)\s+)?(?=\S)"
 )
-_IN_STOCK = re.compile(r"\s+(?:in\s+stock|available|still\s+available|on\s+the\s+shelf)\b")
+# "... in stock", and "whether X is in stock": the verb after the product too
+_IN_STOCK = re.compile(r"\s+(?:(?:is|are)\s+)?(?:in\s+stock|available|still\s+available|"
+                       r"on\s+the\s+shelf)\b")
 # "is there any Lego at Target": the product, then where ("|": the business, already read)
 _PLACE_AFTER = re.compile(r"\s+(?:at|in|from)\s+(?=\S)|\s*\|")
 # "is there any Lego at Target": only with "any/some/a/an" ("is there stock" names no product)

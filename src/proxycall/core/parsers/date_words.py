@@ -14,6 +14,8 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
+from proxycall.core.parsers.texting import DAYS, respell_with
+
 MONTHS = {
     "january": 1, "jan": 1, "february": 2, "feb": 2, "march": 3, "mar": 3, "april": 4, "apr": 4,
     "may": 5, "june": 6, "jun": 6, "july": 7, "jul": 7, "august": 8, "aug": 8, "september": 9,
@@ -36,7 +38,6 @@ _NOT_TYPOS = frozenset({
     "frida", "fridas", "sundae", "sundaes", "sundry", "friend", "friends", "fridge", "fridges",
     "saturn", "octopus", "augusta", "moody", "mondo",
 })
-_WORD = re.compile(r"[a-z]{5,}")
 
 
 def _distance(a: str, b: str, limit: int) -> int:
@@ -75,27 +76,20 @@ def repair_word(word: str) -> str | None:
 
 
 def repair(low: str) -> tuple[str, list[int] | None]:
-    """Folded text with misspelt day and month names repaired, and where each character came from.
+    """Folded text with texted and misspelt day words respelled, and where each character came from.
 
-    Folded text with misspelt day and month names repaired, and a map from each character of
-    the result to its index in `low` (None when nothing changed).
+    Texted words come from the DAYS table of `texting` ("tmoz", "nxt"); misspelt day and month
+    names are repaired as the module docstring says. The map gives each character's index in
+    `low` (None when nothing changed).
     """
-    pieces: list[str] = []
-    origin: list[int] = []
-    cursor = 0
-    for match in _WORD.finditer(low):
-        name = repair_word(match.group(0))
-        if name is None:
-            continue
-        pieces.append(low[cursor:match.start()])
-        origin.extend(range(cursor, match.start()))
-        pieces.append(name)
-        last = len(name) - 1  # the name's last letter maps to the word's, so spans end right
-        origin.extend(match.end() - 1 if i == last else min(match.start() + i, match.end() - 1)
-                      for i in range(len(name)))
-        cursor = match.end()
-    if not pieces:
-        return low, None
-    pieces.append(low[cursor:])
-    origin.extend(range(cursor, len(low) + 1))
-    return "".join(pieces), origin
+    return respell_with(low, _respelled, _TOKEN)
+
+
+_TOKEN = re.compile(r"[a-z0-9']+")
+
+
+def _respelled(word: str) -> str | None:
+    texted = DAYS.get(word)
+    if texted is not None:
+        return texted
+    return repair_word(word) if len(word) >= 5 and word.isalpha() else None

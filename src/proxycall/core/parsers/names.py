@@ -39,6 +39,19 @@ picking dropping taking bringing waiting sitting lying laying stuck having doing
 heaps pretty quite kinda sorta bit too more less all both either each every any some none
 """)
 # Names shaped like verb forms; kept short on purpose.
+# People someone may be asked to call, named by who they are to the person, not by name: never a
+# business's name ("call my boss" names nobody the call could ask for).
+RELATIONS = _words("mum mom dad mother father boss manager supervisor work job team everyone them")
+
+
+def a_relation(phrase: str) -> bool:
+    """Whether a phrase only says who someone is to the person ("my boss", "the manager")."""
+    words = phrase.lower().replace(",", " ").split()
+    while words and words[0] in ("my", "the", "our"):
+        words = words[1:]
+    return bool(words) and all(word in RELATIONS for word in words)
+
+
 _NAME_EXCEPTIONS = _words("""
 jared ahmed mohammed mohamed muhammed syed saeed ned ted fred jed reed edward sterling irving
 manning darling ewing keating king reading fielding harding golding browning channing khaled

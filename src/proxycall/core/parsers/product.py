@@ -74,15 +74,45 @@ def canonical_business(name: str) -> str | None:
     return _BUSINESS_BY_FOLD.get(re.sub(r"\s+", " ", fold(name).strip(" .!?,")))
 
 
+# A product line's words as the brands write them, when typed in lower case after a brand
+# ("AirPods pro 2" → "AirPods Pro 2").
+PRODUCT_LINE_WORDS = {"pro": "Pro", "max": "Max", "mini": "Mini", "plus": "Plus",
+                      "ultra": "Ultra", "air": "Air", "lite": "Lite", "se": "SE", "oled": "OLED"}
+# A model code: letters and digits together ("wh-1000xm5", "s24", "v15"), not an amount with its
+# unit ("100ml", "2kg", "65inch"), which keeps the person's casing.
+_MODEL_CODE = re.compile(r"\b(?=[a-z-]*\d)(?=[\d-]*[a-z])[a-z0-9]+(?:-[a-z0-9]+)*\b")
+_AMOUNT = re.compile(r"\d+(?:\.\d+)?(?:ml|l|kg|g|mm|cm|m|inch|in|ft|mah|pc|pack)")
+
+
 def capitalise_brands(text: str) -> str:
-    """Known brands in their own casing, the rest as typed ("makita drill" → "Makita drill")."""
+    """A product in its brands' casing: brands, model codes, product-line words; the rest as typed.
+
+    "makita drill" → "Makita drill", "Sony wh-1000xm5" → "Sony WH-1000XM5", "AirPods pro 2" →
+    "AirPods Pro 2". Only what the person typed in lower case is changed.
+    """
     low = fold(text)
     out = list(text)
-    for match in _BRAND_RE.finditer(low):
+    brands = list(_BRAND_RE.finditer(low))
+    for match in brands:
         brand = _BRAND_BY_FOLD[match.group(0)]
         if len(brand) == match.end() - match.start():
             out[match.start():match.end()] = list(brand)
+    for match in _MODEL_CODE.finditer(low):
+        typed = text[match.start():match.end()]
+        if typed.islower() and not _AMOUNT.fullmatch(match.group(0)):
+            out[match.start():match.end()] = list(typed.upper())
+    if brands:
+        after = brands[0].end()
+        for match in _LINE_WORD.finditer(text, after):
+            word = PRODUCT_LINE_WORDS.get(match.group(1))
+            if word is not None:
+                out[match.start(1):match.end(1)] = list(word)
     return "".join(out)
+
+
+# A product-line word ends the name or comes before a number ("pro 2", "s24 ultra"); before
+# another word it is an ordinary one ("Ninja air fryer").
+_LINE_WORD = re.compile(r"\b([a-z]+)(?=\s*$|\s+\d)")
 
 
 def is_bare_category(product_text: str) -> bool:

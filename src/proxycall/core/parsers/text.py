@@ -16,7 +16,7 @@ import re
 
 from proxycall.core.agents.spec import TextKind
 from proxycall.core.parsers._lex import fold
-from proxycall.core.parsers.names import not_a_name
+from proxycall.core.parsers.names import a_relation, not_a_name
 from proxycall.core.parsers.phone import find_phone
 from proxycall.core.parsers.product import business_in, canonical_business, capitalise_brands
 from proxycall.core.parsers.result import Parsed, ParseResult, Rejected
@@ -193,6 +193,19 @@ def _finish(cleaned: str, kind: TextKind) -> ParseResult:
     return Parsed(cleaned[:1].upper() + cleaned[1:] if cleaned[:1].islower() else cleaned)
 
 
+def fullest_repeat(name: str) -> str:
+    """A name said again in full ("richard, richard nguyen") → the fullest saying of it.
+
+    Only when every part separated by commas starts with the same word: "Sam, Lee" is left
+    alone (two words, not one name said twice).
+    """
+    parts = [part.strip() for part in name.split(",") if part.strip()]
+    if len(parts) < 2:
+        return name
+    first_words = {fold(part).split()[0] for part in parts}
+    return max(parts, key=lambda part: len(part.split())) if len(first_words) == 1 else name
+
+
 def _not_a_name(cleaned: str, kind: TextKind) -> Rejected | None:
     """A number, "no idea" or a bare yes/no given where a name was asked."""
     if find_phone(cleaned) is not None or re.fullmatch(r"[\d\s+().-]+", cleaned):
@@ -202,10 +215,13 @@ def _not_a_name(cleaned: str, kind: TextKind) -> Rejected | None:
     answer = scan_yes_no(cleaned)
     if answer and answer[0].start == 0 and answer[-1].end >= len(cleaned.strip(" .!")):
         return Rejected(_EMPTY[kind])  # "yes" or "no" is not a name
+    if kind is TextKind.BUSINESS_NAME and a_relation(cleaned):
+        return Rejected("What's the name of the workplace? I'll call there and ask for them.")
     return None
 
 
 def _person_name(cleaned: str) -> ParseResult:
+    cleaned = fullest_repeat(cleaned)
     if len(cleaned.split()) > MAX_NAME_WORDS or not re.search(r"[^\W\d_]", cleaned):
         return Rejected("Just the name, please — for example \"Sam Lee\".")
     words = cleaned.split()

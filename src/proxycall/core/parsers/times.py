@@ -31,6 +31,7 @@ from proxycall.core.parsers._lex import (
 from proxycall.core.parsers.date_words import MONTHS
 from proxycall.core.parsers.phone import without_phones
 from proxycall.core.parsers.result import Ambiguous, ParseContext, Parsed, ParseResult, Rejected
+from proxycall.core.parsers.texting import TIMES, respell, span_back
 
 
 def _words(text: str) -> frozenset[str]:
@@ -290,7 +291,7 @@ def _explicit(kind: str, m: re.Match[str]) -> bool:
 def scan_times(text: str, hint: TimeHint = TimeHint.BUSINESS_HOURS,
                whole: bool = False) -> list[Hit]:
     """Time expressions inside a message with spans; bare hours need a cue unless `whole`."""
-    low = fold(text)
+    low, origin = respell(fold(text), TIMES)  # "2nite", "tmrw nite"
     raw: list[Hit] = []
     for kind, pattern in _PATTERNS:
         for m in pattern.finditer(low):
@@ -308,7 +309,10 @@ def scan_times(text: str, hint: TimeHint = TimeHint.BUSINESS_HOURS,
                 kept[-1] = hit
             continue
         kept.append(hit)
-    return join_alternatives(low, settle(low, kept))
+    hits = join_alternatives(low, settle(low, kept))
+    if origin is None:
+        return hits
+    return [Hit(h.value, *span_back(origin, h.start, h.end), h.options, h.error) for h in hits]
 
 
 def _end(m: re.Match[str]) -> int:
