@@ -15,6 +15,7 @@ from functools import partial
 from typing import TYPE_CHECKING
 
 from fastapi import FastAPI
+from proxycall.adapters.db.sqlite_turns import SqliteTurns
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from starlette.responses import JSONResponse
 from starlette.types import ASGIApp, Receive, Scope, Send
@@ -101,11 +102,12 @@ async def build_container(settings: Settings, options: Options) -> Container:
                          signing_token=phone.signing_token,
                          lost_contact_seconds=settings.lost_contact_seconds,
                          lease_seconds=settings.call_lease_seconds)
-    store = ConversationStore(sessions)
+    writer = build_sqlite_turns(engine, settings.db_timeout_seconds, background)
+    store = ConversationStore(sessions, writer)
     registry = default_registry()
     calls = build_call_service(config, sessions, engine.dialect.name, store, registry, switches,
                                phone.telephony, extractor, options.clock)
-    events = EventStore(sessions)
+    events = EventStore(sessions, writer)
     telemetry = Telemetry(events, options.clock, settings.metrics_every)
     deps = EngineDeps(places=places, extractor=extractor, region=settings.default_region,
                       destination=destination_check(config),
@@ -136,6 +138,16 @@ async def shutdown(container: Container) -> None:
         await container.simulator.aclose()
     await container.engine.dispose()
     logs.close_file_handlers()
+
+
+def build_sqlite_turns(engine: AsyncEngine, timeout_seconds: float,
+                        background: list[Stoppable]) -> SqliteTurns | None:
+    """SQLite: the process's one writer for turns and engine events (None on PostgreSQL)."""
+    if engine.dialect.name != "sqlite" or engine.url.database in (None, "", ":memory:"):
+        return None
+    writer = SqliteTurns(engine.url.database, timeout_seconds)
+    background.append(Closer(writer.close))
+    return writer
 
 
 async def database_ready(engine: AsyncEngine, usual_seconds: float) -> bool:

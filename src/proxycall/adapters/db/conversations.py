@@ -10,6 +10,7 @@ from collections import Counter
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from proxycall.adapters.db.sqlite_turns import SqliteTurns, TurnWrite
 from sqlalchemy import func, select, update
 from sqlalchemy import insert as sa_insert
 from sqlalchemy import null as sa_null
@@ -57,8 +58,10 @@ def _stored(row: Conversation) -> StoredConversation:
 class ConversationStore:
     """Conversations and their turns; on SQLite all of a process's writes go one at a time."""
 
-    def __init__(self, sessions: async_sessionmaker[AsyncSession]) -> None:
+    def __init__(self, sessions: async_sessionmaker[AsyncSession],
+                 writer: SqliteTurns | None = None) -> None:
         self._sessions = sessions
+        self._writer = writer  # SQLite: turns go through the process's one writer
         bind = sessions.kw.get("bind")
         sqlite = bind is not None and bind.dialect.name == "sqlite"
         # SQLite has one writer: queueing here is cheap, while writers racing for the file lock
@@ -70,6 +73,8 @@ class ConversationStore:
     async def load(self, user_id: str, client_id: str,
                    idempotency_key: str | None = None) -> StoredConversation | None:
         """The conversation and, given a key, the response already stored for it (one query)."""
+        if self._writer is not None:
+            return await self._writer.load(user_id, client_id, idempotency_key)
         c = Conversation.__table__.c
         replay = Turn.__table__.c.response if idempotency_key else None
         columns = [c.id, c.user_id, c.client_id, c.agent_type, c.state, c.turn, c.status,
@@ -125,6 +130,9 @@ class ConversationStore:
         timezone: str, record: TurnRecord, now: datetime, events: list[EngineEventRecord],
     ) -> bool:
         """Store the turn if nobody else moved the conversation meanwhile (optimistic)."""
+        if self._writer is not None:
+            return await self._writer.write_turn(TurnWrite(
+                conversation, state, status, timezone, record, now, events))
         try:
             async with self._writes, self._sessions.begin() as session:
                 values = {"state": state, "turn": record.turn, "status": status,
@@ -176,11 +184,16 @@ class ConversationStore:
 class EventStore:
     """Engine events: one row per v2 request and per anomaly; the metrics are counted here."""
 
-    def __init__(self, sessions: async_sessionmaker[AsyncSession]) -> None:
+    def __init__(self, sessions: async_sessionmaker[AsyncSession],
+                 writer: SqliteTurns | None = None) -> None:
         self._sessions = sessions
+        self._writer = writer
 
     async def add(self, events: list[EngineEventRecord]) -> None:
         """Store events and count them into their minute rows, in one transaction."""
+        if self._writer is not None:
+            await self._writer.write_events(events)
+            return
         async with self._sessions.begin() as session:
             await add_events(session, events)
 

@@ -1,0 +1,267 @@
+"""SQLite's turn path: one writer connection for every turn of this process, readers beside it.
+
+SQLite takes one writer at a time. Writers racing for the file lock sleep in its busy handler
+(the old one-second tail), and each statement through the ORM and aiosqlite costs a thread hop
+and a compile. So a process keeps one plain `sqlite3` connection on one thread for its turns:
+
+- a turn's write is a handful of prepared statements (the conversation, the turn row, its
+  events and their minute and all-time counters), in a SAVEPOINT of its own;
+- turns that arrive while a write is running wait for the next one, and each write commits all
+  of them in one transaction started `BEGIN IMMEDIATE` (group commit); a request is answered
+  only after the transaction holding its turn has committed;
+- other processes on the same file take their turns through the busy timeout, as before.
+
+A conversation is loaded (with the response stored for the request's idempotency key) by one
+query on a reader connection of its own thread; in WAL mode reads never wait for the writer.
+
+The rows are written exactly as SQLAlchemy writes them (JSON text, "YYYY-MM-DD HH:MM:SS.ffffff"
+UTC timestamps, 0/1 booleans), so every other reader sees the same data.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import sqlite3
+import threading
+from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from proxycall.core.errors import DatabaseBusy
+from proxycall.core.stores import (
+    NEW_CONVERSATION,
+    EngineEventRecord,
+    StoredConversation,
+    TurnRecord,
+)
+
+MAX_TURNS_PER_COMMIT = 64  # a bound on one transaction (and on the wait of its first turn)
+READERS = 2  # reader threads (each with its own connection); loads are one indexed query
+
+_LOAD = (
+    "SELECT c.id, c.user_id, c.client_id, c.agent_type, c.state, c.turn, c.status, c.timezone, "
+    "c.last_response, c.updated_at, t.response FROM conversations AS c LEFT OUTER JOIN turns AS t "
+    "ON t.conversation_id = c.id AND t.idempotency_key = ? WHERE c.user_id = ? AND c.client_id = ?")
+
+_INSERT_CONVERSATION = (
+    "INSERT INTO conversations (user_id, client_id, agent_type, engine, state, turn, status, "
+    "timezone, last_response, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
+_UPDATE_CONVERSATION = (
+    "UPDATE conversations SET state = ?, turn = ?, status = ?, timezone = ?, last_response = ?, "
+    "updated_at = ? WHERE id = ? AND turn = ?")
+_INSERT_TURN = (
+    "INSERT INTO turns (conversation_id, turn, idempotency_key, request, response, action, "
+    "ai_used, fallback, duration_ms, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
+_INSERT_EVENT = (
+    "INSERT INTO engine_events (at, kind, engine, agent_type, conversation_id, action, ai_used, "
+    "fallback, replay, detail) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
+_COUNT = ("requests = requests + excluded.requests, llm = llm + excluded.llm, "
+          "fallbacks = fallbacks + excluded.fallbacks, replays = replays + excluded.replays")
+_COUNT_MINUTE = (
+    "INSERT INTO engine_minutes (minute, kind, agent_type, action, requests, llm, fallbacks, "
+    "replays) VALUES (?, ?, ?, ?, 1, ?, ?, ?) "
+    f"ON CONFLICT (minute, kind, agent_type, action) DO UPDATE SET {_COUNT}")
+_COUNT_TOTAL = (
+    "INSERT INTO engine_totals (kind, agent_type, action, requests, llm, fallbacks, replays) "
+    f"VALUES (?, ?, ?, 1, ?, ?, ?) ON CONFLICT (kind, agent_type, action) DO UPDATE SET {_COUNT}")
+
+
+@dataclass(frozen=True)
+class TurnWrite:
+    """One turn to store: the conversation as loaded, its new state, the turn and its events."""
+
+    conversation: StoredConversation
+    state: dict[str, Any]
+    status: str
+    timezone: str
+    record: TurnRecord
+    now: datetime
+    events: Sequence[EngineEventRecord]
+
+
+class _Conflict(Exception):
+    """Another request moved the conversation first: this turn is not stored."""
+
+
+class SqliteTurns:
+    """Turns and engine events written through one connection, in order; loads beside them."""
+
+    def __init__(self, path: str, busy_timeout_seconds: float) -> None:
+        self._path = path
+        self._busy_ms = int(busy_timeout_seconds * 1000)
+        self._thread = ThreadPoolExecutor(max_workers=1, thread_name_prefix="sqlite-writer")
+        self._readers = ThreadPoolExecutor(max_workers=READERS, thread_name_prefix="sqlite-reader")
+        self._local = threading.local()
+        self._opened: list[sqlite3.Connection] = []
+        self._pending: list[tuple[TurnWrite | list[EngineEventRecord], asyncio.Future[bool]]] = []
+        self._drainer: asyncio.Task[None] | None = None
+
+    async def load(self, user_id: str, client_id: str,
+                   idempotency_key: str | None) -> StoredConversation | None:
+        """The conversation and, given a key, the response already stored for it."""
+        loop = asyncio.get_running_loop()
+        try:
+            row = await loop.run_in_executor(self._readers, self._read, user_id, client_id,
+                                             idempotency_key)
+        except sqlite3.OperationalError as exc:
+            raise _translated(exc) from exc
+        if row is None:
+            return None
+        pk, user, client, agent, state, turn, status, tz, last, updated, replayed = row
+        return StoredConversation(
+            pk, user, client, agent, json.loads(state), turn, status, tz,
+            json.loads(last) if last is not None else None, _moment(updated),
+            json.loads(replayed) if replayed is not None else None)
+
+    async def write_turn(self, write: TurnWrite) -> bool:
+        """Store the turn (True) unless another request moved the conversation first (False)."""
+        return await self._submit(write)
+
+    async def write_events(self, events: list[EngineEventRecord]) -> None:
+        """Store engine events (and count them) in the next commit."""
+        if events:
+            await self._submit(events)
+
+    async def close(self) -> None:
+        """Finish the queued writes and close the connection."""
+        if self._drainer is not None:
+            await self._drainer
+        self._thread.shutdown(wait=True)
+        self._readers.shutdown(wait=True)
+        for connection in self._opened:
+            connection.close()
+
+    async def _submit(self, item: TurnWrite | list[EngineEventRecord]) -> bool:
+        loop = asyncio.get_running_loop()
+        future: asyncio.Future[bool] = loop.create_future()
+        self._pending.append((item, future))
+        if self._drainer is None:
+            self._drainer = loop.create_task(self._drain())
+        return await future
+
+    async def _drain(self) -> None:
+        """Commit what is queued, then what queued meanwhile, until nothing is left."""
+        loop = asyncio.get_running_loop()
+        try:
+            while self._pending:
+                batch = self._pending[:MAX_TURNS_PER_COMMIT]
+                del self._pending[:MAX_TURNS_PER_COMMIT]
+                items = [item for item, _ in batch]
+                try:
+                    results = await loop.run_in_executor(self._thread, self._commit, items)
+                except Exception as exc:
+                    for _, future in batch:
+                        if not future.done():
+                            future.set_exception(_translated(exc))
+                    continue
+                for (_, future), stored in zip(batch, results, strict=True):
+                    if not future.done():
+                        future.set_result(stored)
+        finally:
+            self._drainer = None
+
+    # --- on the writer and reader threads ---
+
+    def _read(self, user_id: str, client_id: str, key: str | None) -> tuple[Any, ...] | None:
+        row: tuple[Any, ...] | None = self._connection().execute(
+            _LOAD, (key, user_id, client_id)).fetchone()
+        return row
+
+    def _connection(self) -> sqlite3.Connection:
+        connection: sqlite3.Connection | None = getattr(self._local, "connection", None)
+        if connection is None:
+            connection = sqlite3.connect(self._path, isolation_level=None,
+                                         check_same_thread=False)
+            connection.execute(f"PRAGMA busy_timeout = {self._busy_ms}")
+            connection.execute("PRAGMA journal_mode=WAL")
+            connection.execute("PRAGMA synchronous=NORMAL")
+            connection.execute("PRAGMA foreign_keys=ON")
+            self._local.connection = connection
+            self._opened.append(connection)
+        return connection
+
+    def _commit(self, items: list[TurnWrite | list[EngineEventRecord]]) -> list[bool]:
+        connection = self._connection()
+        cursor = connection.cursor()
+        cursor.execute("BEGIN IMMEDIATE")
+        try:
+            results = [self._apply(cursor, item) for item in items]
+            cursor.execute("COMMIT")
+        except BaseException:
+            if connection.in_transaction:
+                cursor.execute("ROLLBACK")
+            raise
+        return results
+
+    def _apply(self, cursor: sqlite3.Cursor, item: TurnWrite | list[EngineEventRecord]) -> bool:
+        cursor.execute("SAVEPOINT turn")
+        try:
+            if isinstance(item, TurnWrite):
+                _write_turn(cursor, item)
+            else:
+                _write_events(cursor, item)
+        except (_Conflict, sqlite3.IntegrityError):
+            cursor.execute("ROLLBACK TO turn")
+            cursor.execute("RELEASE turn")
+            return False
+        cursor.execute("RELEASE turn")
+        return True
+
+
+def _write_turn(cursor: sqlite3.Cursor, write: TurnWrite) -> None:
+    conversation, record, now = write.conversation, write.record, _timestamp(write.now)
+    state, last = _json(write.state), _json(record.response)
+    if conversation.pk == NEW_CONVERSATION:  # first turn: the conversation and its turn together
+        cursor.execute(_INSERT_CONVERSATION, (
+            conversation.user_id, conversation.client_id, conversation.agent_type,
+            conversation.engine, state, record.turn, write.status, write.timezone, last, now,
+            now))
+        pk = cursor.lastrowid
+    else:
+        pk = conversation.pk
+        cursor.execute(_UPDATE_CONVERSATION, (state, record.turn, write.status, write.timezone,
+                                              last, now, pk, conversation.turn))
+        if cursor.rowcount != 1:
+            raise _Conflict
+    cursor.execute(_INSERT_TURN, (
+        pk, record.turn, record.idempotency_key, _json(record.request), last, record.action,
+        int(record.ai_used), int(record.fallback), record.duration_ms, now))
+    _write_events(cursor, write.events)
+
+
+def _write_events(cursor: sqlite3.Cursor, events: Sequence[EngineEventRecord]) -> None:
+    for event in events:
+        at = _timestamp(event.at)
+        cursor.execute(_INSERT_EVENT, (
+            at, event.kind, event.engine, event.agent_type, event.conversation_id, event.action,
+            int(event.ai_used), int(event.fallback), int(event.replay), _json(event.detail)))
+        counts = (int(event.ai_used), int(event.fallback), int(event.replay))
+        minute = _timestamp(event.at.replace(second=0, microsecond=0))
+        cursor.execute(_COUNT_MINUTE, (minute, event.kind, event.agent_type, event.action or "",
+                                       *counts))
+        cursor.execute(_COUNT_TOTAL, (event.kind, event.agent_type, event.action or "", *counts))
+
+
+def _json(value: Any) -> str:
+    return json.dumps(value)  # what SQLAlchemy's JSON type stores (None is JSON null)
+
+
+def _timestamp(moment: datetime) -> str:
+    """A UTC moment as SQLAlchemy's SQLite DateTime stores it."""
+    utc = moment.astimezone(UTC)
+    return utc.strftime("%Y-%m-%d %H:%M:%S.") + f"{utc.microsecond:06d}"
+
+
+def _moment(stored: str) -> datetime:
+    """A stored UTC timestamp as an aware datetime."""
+    return datetime.fromisoformat(stored).replace(tzinfo=UTC)
+
+
+def _translated(exc: BaseException) -> BaseException:
+    """A wait for the file lock that ran out is DatabaseBusy (503 with Retry-After)."""
+    if isinstance(exc, sqlite3.OperationalError) and "locked" in str(exc).lower():
+        return DatabaseBusy("The database is busy; try again shortly.")
+    return exc
