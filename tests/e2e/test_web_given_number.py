@@ -12,7 +12,9 @@ pytestmark = pytest.mark.browser
 def test_enter_their_number_reaches_the_card_and_a_call(chat, shot) -> None:
     page = chat.page
     chat.start("Book a table")
-    chat.say("table for 2 at Zed's Noodle Bar tomorrow at 7pm under Sam")
+    # a weekday: the default call window has no Sundays, so "tomorrow" typed on a Saturday
+    # would (rightly) be refused at start as too late to help
+    chat.say("table for 2 at Zed's Noodle Bar next wednesday at 7pm under Sam")
     chat.expect_action("FIND_PLACE")
     picker = page.get_by_test_id("place-picker")
     expect(chat.last_assistant()).to_contain_text("type their number")
@@ -35,4 +37,7 @@ def test_enter_their_number_reaches_the_card_and_a_call(chat, shot) -> None:
     start = page.get_by_role("button", name="Start call")
     expect(start).to_be_visible()
     start.click()
-    expect(page.get_by_test_id("call-status")).to_be_visible()
+    # dialled now inside the call window, or scheduled for its next opening (evenings, weekends)
+    placed = page.get_by_test_id("call-status")
+    scheduled = page.get_by_role("link", name="View the scheduled call")
+    expect(placed.or_(scheduled)).to_be_visible()
