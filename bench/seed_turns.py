@@ -10,6 +10,7 @@ import asyncio
 import statistics
 import sys
 import time
+from dataclasses import asdict
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -20,6 +21,7 @@ from proxycall.adapters.db.database import create_engine as create_async
 from proxycall.adapters.db.database import session_factory
 from proxycall.adapters.db.migrate import sync_url
 from proxycall.adapters.db.models import Conversation, EngineEvent, Turn
+from proxycall.core.stores import EngineEventRecord
 from proxycall.services.telemetry import summarise
 
 TURNS_PER_CONVERSATION = 5
@@ -30,7 +32,7 @@ RESPONSE = {"nextAction": "ASK_QUESTION", "engineVersion": "v2", "turn": 1,
 
 
 def _batch(first: int, count: int, now: datetime, total: int) -> tuple[list[dict[str, Any]],
-                                                                     list[EngineEvent]]:
+                                                                     list[EngineEventRecord]]:
     conversations, events = [], []
     for n in range(first, first + count):
         at = now - SPREAD * (1 - n / max(total, 1))
@@ -39,9 +41,9 @@ def _batch(first: int, count: int, now: datetime, total: int) -> tuple[list[dict
             "engine": "v2", "state": {"agent_type": "SICK_CALLER"}, "turn": TURNS_PER_CONVERSATION,
             "status": "ACTIVE", "timezone": "Australia/Brisbane", "last_response": RESPONSE,
             "created_at": at, "updated_at": at})
-        events.extend(EngineEvent(at=at, kind="request", engine="v2", agent_type="SICK_CALLER",
-                                  conversation_id=f"seed-{n}", action="ASK_QUESTION",
-                                  ai_used=False, fallback=False, replay=False)
+        events.extend(EngineEventRecord(at=at, kind="request", engine="v2",
+                                        agent_type="SICK_CALLER", conversation_id=f"seed-{n}",
+                                        action="ASK_QUESTION")
                       for _ in range(TURNS_PER_CONVERSATION))
     return conversations, events
 
@@ -67,16 +69,14 @@ def seed(url: str, turns: int, now: datetime | None = None) -> int:
                           "created_at": conversations[i]["created_at"]}
                          for i in range(count) for t in range(1, TURNS_PER_CONVERSATION + 1)]
             connection.execute(insert(Turn), turn_rows)
-            connection.execute(insert(EngineEvent), [
-                {c.key: getattr(e, c.key) for c in EngineEvent.__table__.columns
-                 if c.key != "id"} for e in events])
+            connection.execute(insert(EngineEvent), [asdict(e) for e in events])
         asyncio.run(_count(sessions, events))
     asyncio.run(async_engine.dispose())
     engine.dispose()
     return total * TURNS_PER_CONVERSATION
 
 
-async def _count(sessions: Any, events: list[EngineEvent]) -> None:
+async def _count(sessions: Any, events: list[EngineEventRecord]) -> None:
     async with sessions.begin() as session:
         await count_events(session, events)
 
