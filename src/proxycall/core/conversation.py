@@ -103,9 +103,16 @@ class ConversationState:
     complete: bool = False
 
 
+_STATE_FIELDS = tuple(f.name for f in dataclasses.fields(ConversationState))
+
+
 def state_to_json(state: ConversationState) -> dict[str, object]:
-    """The state as stored (JSON)."""
-    data = dataclasses.asdict(state)
+    """The state as stored (JSON): its fields, containers copied one level (values are JSON)."""
+    data: dict[str, object] = {}
+    for name in _STATE_FIELDS:
+        value = getattr(state, name)
+        data[name] = (dict(value) if isinstance(value, dict)
+                      else list(value) if isinstance(value, list) else value)
     data["last_action"] = state.last_action.value if state.last_action else None
     return data
 
