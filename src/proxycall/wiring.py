@@ -15,7 +15,6 @@ from functools import partial
 from typing import TYPE_CHECKING
 
 from fastapi import FastAPI
-from proxycall.adapters.db.sqlite_turns import SqliteTurns
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from starlette.responses import JSONResponse
 from starlette.types import ASGIApp, Receive, Scope, Send
@@ -25,6 +24,7 @@ from proxycall.adapters.db import migrate
 from proxycall.adapters.db.calls import CallStore
 from proxycall.adapters.db.conversations import ConversationStore, EventStore, UserStore
 from proxycall.adapters.db.database import can_write, create_engine, session_factory
+from proxycall.adapters.db.sqlite_turns import SqliteTurns
 from proxycall.adapters.db.switches import RecordStore, SwitchStore
 from proxycall.adapters.telephony.twilio_client import TwilioTelephony
 from proxycall.adapters.telephony.webhooks import TwilioWebhooks

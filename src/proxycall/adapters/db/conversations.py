@@ -10,7 +10,6 @@ from collections import Counter
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from proxycall.adapters.db.sqlite_turns import SqliteTurns, TurnWrite
 from sqlalchemy import func, select, update
 from sqlalchemy import insert as sa_insert
 from sqlalchemy import null as sa_null
@@ -28,6 +27,7 @@ from proxycall.adapters.db.models import (
     Turn,
     User,
 )
+from proxycall.adapters.db.sqlite_turns import SqliteTurns, TurnWrite
 from proxycall.core.stores import (
     NEW_CONVERSATION,
     EngineEventRecord,
