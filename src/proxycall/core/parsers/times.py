@@ -365,7 +365,11 @@ def parse_time(text: str, ctx: ParseContext | None = None,
     if four:  # "0830", "1900 hrs"; three digits ("830") is a clock time read with the hint
         twenty_four = len(four.group(1)) == 2
         hit = _apply(int(four.group(1)), int(four.group(2)), None, hint, twenty_four)
-        return Rejected(hit.error) if hit.error else Parsed(hit.value)
+        if hit.error:
+            return Rejected(hit.error)
+        # "730" for a shift, which runs round the clock, is asked like a bare "7:30"
+        return Ambiguous(_question(hit.options), hit.options) if hit.ambiguous else Parsed(
+            hit.value)
     hits = scan_times(text, hint, whole=True)
     good = [h for h in hits if not h.error]
     if not good:
