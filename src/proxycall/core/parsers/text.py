@@ -41,7 +41,11 @@ _LEADS: dict[TextKind, str] = {
         r"book\s+it\s+under(?:\s+the\s+name)?|under\s+the\s+name(?:\s+of)?|under|"
         r"put\s+(?:it|me|us|that|the\s+booking)\s+(?:down\s+)?(?:as|under|for)|put\s+down|put|"
         r"it'?s\s+for|it\s+is|it'?s|its|this\s+is|i'?m|i\s+am|im|call\s+me|they\s+call\s+me|"
-        r"tell\s+them\s+it'?s|say\s+it'?s|say|that'?s|that\s+is|just|for)\b[\s,:-]*"
+        r"tell\s+them\s+it'?s(?:\s+from)?|say\s+it'?s(?:\s+from)?|say|that'?s|that\s+is|just|for|"
+        r"you\s+can\s+(?:say|tell\s+them)|tell\s+them|it'?s\s+from|from|"
+        r"the\s+(?:booking|appointment|reservation|table)(?:'s|\s+is|\s+was)?\s+(?:under|in)|"
+        r"(?:it\s+)?(?:should|will|would)\s+be\s+(?:under|in)|in\s+the\s+name\s+of|"
+        r"(?:under\s+)?my\s+name)\b[\s,:-]*"
     ),
     TextKind.BUSINESS_NAME: (
         r"(?:i\s+work\s+(?:at|for|in)|i'?m\s+at|my\s+(?:manager|boss|work|job|workplace|"
