@@ -91,7 +91,7 @@ def understand(spec: AgentSpec, message: str, asked: str | None,
         whole = _read(spec, text, None, values, ctx)
         answers = any(isinstance(c, SetSlot) and c.slot == slot.name for c in whole)
         if _task_spans(spec, low) or (answers and _names_the_task(spec, low)) \
-                or _is_whole_request(spec, whole, slot):
+                or _asks_for_the_task(spec, low) or _is_whole_request(spec, whole, slot):
             # a whole request typed as the answer: read the way an opener is; when it holds no
             # answer, the answer's own refusal ("I need to call in sick") still asks again
             refused = [] if answers else [c for c in commands if isinstance(c, SlotRejected)
@@ -158,6 +158,22 @@ def _names_the_task(spec: AgentSpec, low: str) -> bool:
     """A word of the agent's own task ("book", "table", "cancel", "sick", "stock") is there."""
     words = [w for w in fold(spec.title).split() if w not in _TITLE_FILLERS]
     return any(re.search(rf"\b{re.escape(word)}(?:s|ing|ed)?\b", low) for word in words)
+
+
+# Polite words before a request ("hi, pls cancel my …", "can you book …", "i need to check if …").
+_REQUEST_LEAD = (r"^(?:(?:hi|hey|hello|g'?day)\b[\s,!.]*)?(?:(?:pls|plz|please|can\s+you|"
+                 r"could\s+you|can\s+u|could\s+u|i\s+need\s+to|need\s+to|i\s+want\s+to|"
+                 r"want\s+to|i'?d\s+like\s+to|help\s+me)\s+)*")
+# What follows the task's verb in a request, never in a name ("cancel my …", "book a …",
+# "check if …"; "Book Club Cafe" is a name).
+_REQUEST_NEXT = r"\s+(?:my|a|an|the|for|if|whether|at|with|w|in|to|on|me|us|our)\b"
+
+
+def _asks_for_the_task(spec: AgentSpec, low: str) -> bool:
+    """Whether the message starts by asking for the agent's task ("pls cancel my appt …")."""
+    words = [w for w in fold(spec.title).split() if w not in _TITLE_FILLERS]
+    verbs = "|".join(re.escape(w) for w in words)
+    return re.match(rf"{_REQUEST_LEAD}(?:{verbs}){_REQUEST_NEXT}", low) is not None
 
 
 def _task_spans(spec: AgentSpec, low: str) -> list[tuple[int, int]]:
