@@ -6,12 +6,12 @@ from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from datetime import datetime
 from pathlib import Path
-from typing import Any
 
 from fastapi import FastAPI, Request, Response
 from fastapi.staticfiles import StaticFiles
 from sqlalchemy.exc import SQLAlchemyError
 from starlette.routing import Match
+from starlette.types import Receive, Scope, Send
 
 from proxycall import logs
 from proxycall.adapters.db.database import busy_error
@@ -58,7 +58,7 @@ def create_app(
         app.include_router(module.router)
     mount_simulator(app)
     if WEB_DIR.exists():
-        app.mount("/", WebApp(app, directory=WEB_DIR, html=True), name="web")
+        app.mount("/", WebApp(app, WEB_DIR), name="web")
     return app
 
 
@@ -74,11 +74,11 @@ async def _database_error(request: Request, exc: Exception) -> Response:
 class WebApp(StaticFiles):
     """The web app's files; an API path asked with the wrong method is a 405, not a missing file."""
 
-    def __init__(self, app: FastAPI, **kwargs: Any) -> None:
-        super().__init__(**kwargs)
+    def __init__(self, app: FastAPI, directory: Path) -> None:
+        super().__init__(directory=directory, html=True)
         self._api = app
 
-    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         """Answer 405 for an API route's path, else serve the file."""
         if _is_api_path(self._api, scope):
             response = api_errors.error_response(405, "method_not_allowed", "Method Not Allowed")
@@ -87,6 +87,6 @@ class WebApp(StaticFiles):
         await super().__call__(scope, receive, send)
 
 
-def _is_api_path(app: FastAPI, scope: Any) -> bool:
+def _is_api_path(app: FastAPI, scope: Scope) -> bool:
     """True when a route answers this path, only for another method (a partial match)."""
     return any(route.matches(scope)[0] is Match.PARTIAL for route in app.router.routes)

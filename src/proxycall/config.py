@@ -179,7 +179,7 @@ def _async_driver(url: str) -> str:
 def load_settings(**overrides: object) -> Settings:
     """Read and validate settings; raise ConfigError with one line naming the variable."""
     try:
-        settings = Settings(**overrides)  # type: ignore[arg-type]
+        settings = Settings(**overrides)  # type: ignore[arg-type]  # reason: env-style keys, validated by pydantic
     except ValidationError as exc:
         error = exc.errors()[0]
         field = str(error["loc"][0]) if error["loc"] else "settings"

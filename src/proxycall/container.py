@@ -15,12 +15,14 @@ from proxycall.config import Settings
 from proxycall.core.agents import Registry
 from proxycall.core.llm import Extractor
 from proxycall.core.places import Places
+from proxycall.core.stores import UserRecord
 from proxycall.core.telephony import Telephony, WebhookEdge
 from proxycall.services.calls.service import CallService
 from proxycall.services.conversation import ConversationService
 from proxycall.services.ratelimit import RateLimiter
 from proxycall.services.switches import Switches
 from proxycall.services.telemetry import Telemetry
+from proxycall.services.tokens import TokenCache
 
 if TYPE_CHECKING:  # imported when the simulator is built: it pulls in its HTTP stack
     from proxycall.adapters.telephony.simulator import TwilioSimulator
@@ -55,6 +57,7 @@ class Container:
     places: Places
     extractor: Extractor | None
     rate_limiter: RateLimiter
+    tokens: TokenCache[UserRecord]  # bearer tokens remembered for a few seconds
     calls: CallService
     telephony: Telephony
     webhooks: WebhookEdge

@@ -34,7 +34,7 @@ def setup_logging(log_file: Path | None = None, level: int = logging.INFO) -> No
         wanted.append(logging.FileHandler(log_file))
     for handler in wanted:
         handler.setFormatter(formatter)
-        handler._proxycall = True  # type: ignore[attr-defined]
+        handler._proxycall = True  # type: ignore[attr-defined]  # reason: a marker on a stdlib handler
         log.addHandler(handler)
 
 

@@ -48,6 +48,7 @@ from proxycall.services.conversation import ConversationService
 from proxycall.services.ratelimit import RateLimiter, limit_storage
 from proxycall.services.switches import Switches
 from proxycall.services.telemetry import Telemetry
+from proxycall.services.tokens import TokenCache
 from proxycall.services.turns import EngineDeps
 
 if TYPE_CHECKING:  # imported when the simulator is built: it pulls in its HTTP stack
@@ -119,6 +120,7 @@ async def build_container(settings: Settings, options: Options) -> Container:
         conversation_store=store, events=events, records=records, switches=switches,
         telemetry=telemetry, places=places, extractor=extractor,
         rate_limiter=RateLimiter(settings.rate_limit, limit_storage(settings.redis_url)),
+        tokens=TokenCache(users.by_token),
         calls=calls, telephony=phone.telephony, webhooks=TwilioWebhooks(),
         simulator=phone.simulator, telephony_label=phone.label,
         database_ready=partial(database_ready, engine, settings.db_timeout_seconds),

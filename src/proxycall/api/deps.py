@@ -10,7 +10,6 @@ from proxycall.container import Container
 from proxycall.core.errors import Forbidden, Unauthorized
 from proxycall.core.stores import UserRecord
 from proxycall.services.calls.service import CallService
-from proxycall.services.tokens import TokenCache
 
 
 def container(request: Request) -> Container:
@@ -33,13 +32,6 @@ def _bearer(authorization: str | None) -> str:
     return token.strip()
 
 
-def _tokens(request: Request) -> TokenCache[UserRecord]:
-    """The app's token cache (made on first use), in front of the user store."""
-    cache: TokenCache[UserRecord] | None = getattr(request.app.state, "token_cache", None)
-    if cache is None:
-        cache = TokenCache(container(request).users.by_token)
-        request.app.state.token_cache = cache
-    return cache
 
 
 async def current_user(
@@ -47,7 +39,7 @@ async def current_user(
 ) -> UserRecord:
     """The user the bearer token belongs to (401 otherwise); people are rate limited."""
     token = _bearer(authorization)
-    user = await _tokens(request).user(token)
+    user = await container(request).tokens.user(token)
     if user is None:
         raise Unauthorized("That token is not valid.")
     request.state.user_id = user.id

@@ -119,6 +119,7 @@ async def unexpected(request: Request, exc: Exception) -> JSONResponse:
 
 def install(app: FastAPI) -> None:
     """Register the handlers: validation, domain errors, HTTP errors, and the rest (500)."""
+    # reason (the three below): Starlette types handlers for Exception, ours take the subclass
     app.add_exception_handler(RequestValidationError, _validation)  # type: ignore[arg-type]
     app.add_exception_handler(ProxycallError, domain)  # type: ignore[arg-type]
     app.add_exception_handler(StarletteHTTPException, _http)  # type: ignore[arg-type]

@@ -121,7 +121,7 @@ def state_from_json(data: Mapping[str, object]) -> ConversationState:
     """The state from its stored JSON."""
     known = {f.name for f in dataclasses.fields(ConversationState)}
     kwargs = {key: value for key, value in data.items() if key in known}
-    state = ConversationState(**kwargs)  # type: ignore[arg-type]
+    state = ConversationState(**kwargs)  # type: ignore[arg-type]  # reason: stored JSON, known keys
     if state.last_action is not None:
         state.last_action = Action(state.last_action)
     return state

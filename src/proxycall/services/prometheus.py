@@ -9,6 +9,6 @@ def render_metrics(multiprocess_dir: str | None) -> bytes:
     """With PROMETHEUS_MULTIPROC_DIR set, every worker's counters are summed."""
     if multiprocess_dir:
         registry = CollectorRegistry()
-        multiprocess.MultiProcessCollector(registry, path=multiprocess_dir)  # type: ignore[no-untyped-call]
+        multiprocess.MultiProcessCollector(registry, path=multiprocess_dir)  # type: ignore[no-untyped-call]  # reason: prometheus_client is untyped here
         return generate_latest(registry)
     return generate_latest(REGISTRY)

@@ -149,7 +149,7 @@ class ConversationStore:
                         update(Conversation)
                         .where(Conversation.id == pk, Conversation.turn == conversation.turn)
                         .values(**values))
-                    if result.rowcount != 1:  # type: ignore[attr-defined]
+                    if result.rowcount != 1:  # type: ignore[attr-defined]  # reason: CursorResult's
                         await session.rollback()
                         return False
                 await session.execute(sa_insert(Turn).values(

@@ -122,7 +122,7 @@ class OpenAIExtractor:
             # The SDK's timeout is per network phase; this bounds the whole call.
             async with asyncio.timeout(self._timeout):
                 # reason for the ignore: our plain dicts have the wire shape of the SDK's TypedDicts
-                completion = await self._client.chat.completions.create(  # type: ignore[call-overload]
+                completion = await self._client.chat.completions.create(  # type: ignore[call-overload]  # reason: SDK overloads
                     model=self.model,
                     messages=messages,
                     response_format=response_format,

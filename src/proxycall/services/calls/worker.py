@@ -227,7 +227,7 @@ async def run_call_worker(service: Rounds, stop: asyncio.Event, *,
 async def _guarded(work: object) -> None:
     """Run one round within its timeout; a failure is logged and the next round tries again."""
     try:
-        await asyncio.wait_for(work, TICK_TIMEOUT_SECONDS)  # type: ignore[arg-type]
+        await asyncio.wait_for(work, TICK_TIMEOUT_SECONDS)  # type: ignore[arg-type]  # reason: an Awaitable, typeshed wants a coroutine
     except Exception as exc:  # the worker must outlive one bad round; logged, counted below
         logs.warning("call_worker_round_failed", error=type(exc).__name__)
 

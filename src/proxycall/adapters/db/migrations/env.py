@@ -24,7 +24,7 @@ def run_migrations() -> None:
     engine.dispose()
 
 
-def _run(connection) -> None:  # type: ignore[no-untyped-def]
+def _run(connection) -> None:  # type: ignore[no-untyped-def]  # reason: Alembic's generated env
     context.configure(
         connection=connection,
         target_metadata=target_metadata,
