@@ -374,8 +374,8 @@ def _find_place(spec: AgentSpec, state: ConversationState) -> Decision:
     area = str(state.values[area_slot]) if area_slot and area_slot in state.values else None
     where = f" near {area}" if area else ""
     lookup = "I'll look up their number. " if state.find_place_for_phone else ""
-    offer = "" if spec.phone.source is not PhoneSource.PLACE else \
-        " If it isn't there, just type their number."
+    offer = (" If it isn't there, just type their number." if spec.phone.source is PhoneSource.PLACE
+             else " If it isn't there and you find their number, just type it.")
     message = f"{lookup}Which {query}{where} should I call? Pick one from the list.{offer}"
     return Decision(Action.FIND_PLACE, message, place_search=PlaceSearch(query, area))
 
