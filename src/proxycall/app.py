@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from datetime import datetime
@@ -45,6 +46,8 @@ def create_app(
                           print_login_link=print_login_link)
         services = await build_container(settings, options)
         app.state.container = services
+        # what start-up built lives as long as the process: the collector stops walking it
+        gc.freeze()
         try:
             yield
         finally:

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Header
+from fastapi import APIRouter, Header, Response
 
 from proxycall import logs
 from proxycall.api.deps import CurrentUser, Services
 from proxycall.api.json_body import SafeJsonRoute
 from proxycall.api.schemas import TurnRequest
 from proxycall.core.errors import NotFound
+from proxycall.services.conversation import TurnOutput
 from proxycall.services.turns import TurnInput
 
 router = APIRouter(route_class=SafeJsonRoute)
@@ -36,11 +37,16 @@ def _slot_value(value: str | int | float | bool | None) -> str | int | None:
     return value
 
 
+def _sent(output: TurnOutput) -> Response:
+    """The turn's JSON as the service wrote it once (not encoded again by the framework)."""
+    return Response(output.wire, media_type="application/json")
+
+
 @router.post("/v2/conversation/next", summary="One turn of the v2 engine")
 async def next_v2(
     body: TurnRequest, services: Services, user: CurrentUser,
     idempotency_key: Annotated[str | None, Header(max_length=128)] = None,
-) -> dict[str, Any]:
+) -> Response:
     """Read the person's message (and any slots a client sends) and answer the next step.
 
     The answer is a question, the place step, the card, or COMPLETE. Answered by v1 while the
@@ -53,21 +59,21 @@ async def next_v2(
         engine = "v1"
     output = await services.conversations.next_turn(
         user.id, _turn_input(body, idempotency_key), engine, via="/v2")
-    return output.body
+    return _sent(output)
 
 
 @router.post("/conversation/next", summary="One turn of the legacy v1 engine")
 async def next_v1(
     body: TurnRequest, services: Services, user: CurrentUser,
     idempotency_key: Annotated[str | None, Header(max_length=128)] = None,
-) -> dict[str, Any]:
+) -> Response:
     """The legacy engine the kill switch falls back to.
 
     Slots in a fixed order, one per turn, each read by its parser.
     """
     output = await services.conversations.next_turn(
         user.id, _turn_input(body, idempotency_key), "v1", via="/v1")
-    return output.body
+    return _sent(output)
 
 
 @router.get("/v2/agents", summary="The agents and their slots")

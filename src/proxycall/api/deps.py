@@ -12,15 +12,20 @@ from proxycall.core.stores import UserRecord
 from proxycall.services.calls.service import CallService
 
 
-def container(request: Request) -> Container:
-    """The app's services, built by the lifespan."""
+async def container(request: Request) -> Container:
+    """The app's services, built by the lifespan (async: a sync dependency costs a thread hop)."""
+    return services_of(request)
+
+
+def services_of(request: Request) -> Container:
+    """The app's services, for code that has the request rather than a dependency."""
     services: Container = request.app.state.container
     return services
 
 
-def call_service(request: Request) -> CallService:
+async def call_service(request: Request) -> CallService:
     """The call service, for the /call routes."""
-    return container(request).calls
+    return services_of(request).calls
 
 
 def _bearer(authorization: str | None) -> str:
@@ -39,12 +44,12 @@ async def current_user(
 ) -> UserRecord:
     """The user the bearer token belongs to (401 otherwise); people are rate limited."""
     token = _bearer(authorization)
-    user = await container(request).tokens.user(token)
+    user = await services_of(request).tokens.user(token)
     if user is None:
         raise Unauthorized("That token is not valid.")
     request.state.user_id = user.id
     if not user.is_admin:  # operators' smoke runs and watches are not throttled
-        await container(request).rate_limiter.check(user.id)
+        await services_of(request).rate_limiter.check(user.id)
     return user
 
 

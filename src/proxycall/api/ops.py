@@ -8,7 +8,7 @@ from typing import Annotated
 from fastapi import APIRouter, Header, Request
 from fastapi.responses import FileResponse
 
-from proxycall.api.deps import container
+from proxycall.api.deps import services_of
 from proxycall.core.errors import Forbidden, Unauthorized
 
 router = APIRouter()
@@ -25,7 +25,7 @@ async def ops_page(request: Request,
     """
     if authorization:
         scheme, _, value = authorization.partition(" ")
-        user = await container(request).users.by_token(value.strip())
+        user = await services_of(request).users.by_token(value.strip())
         if scheme.lower() != "bearer" or user is None:
             raise Unauthorized("That token is not valid.")
         if not user.is_admin:

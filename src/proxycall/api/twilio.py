@@ -13,7 +13,7 @@ from urllib.parse import parse_qsl
 from fastapi import APIRouter, Request, Response
 
 from proxycall import logs
-from proxycall.api.deps import container
+from proxycall.api.deps import services_of
 from proxycall.core.errors import Forbidden, InvalidRequest
 from proxycall.core.telephony import WebhookEdge
 from proxycall.core.voice import Directive
@@ -39,7 +39,7 @@ class _Webhook:
 
 async def _signed(request: Request) -> _Webhook:
     """The webhook, once its signature checks out (403 otherwise, nothing changed)."""
-    services = container(request)
+    services = services_of(request)
     service, edge = services.calls, services.webhooks
     body = await request.body()
     if len(body) > MAX_FORM_BYTES:

@@ -40,10 +40,11 @@ MAX_COMMIT_ATTEMPTS = 8
 
 @dataclass(frozen=True)
 class TurnOutput:
-    """A turn's answer, and whether it was replayed from its idempotency key."""
+    """A turn's answer, its JSON as sent, and whether it was replayed from its idempotency key."""
 
     body: dict[str, Any]
     replay: bool
+    wire: bytes  # the body written once, as JSON: the edge sends these bytes
 
 
 class ConversationService:
@@ -101,7 +102,7 @@ class ConversationService:
             stored = await self._load_or_create(user_id, request, spec, engine)
             if stored.replay is not None:  # loaded with the conversation, in the same query
                 await self._telemetry.replayed(request, spec, stored.replay, via)
-                return TurnOutput(stored.replay, replay=True)
+                return TurnOutput(stored.replay, replay=True, wire=_wire(stored.replay))
             if stored.agent_type != spec.type:
                 raise Conflict(
                     "This conversationId is already used for another task.",
@@ -114,7 +115,6 @@ class ConversationService:
                     code="conversation_complete",
                 )
             result = await self._run(spec, stored, request, engine)
-            _ensure_serializable(result.body)  # a turn whose answer cannot be sent is not stored
             elapsed_ms = (time.perf_counter() - started) * 1000
             record = TurnRecord(
                 turn=stored.turn + 1, idempotency_key=request.idempotency_key,
@@ -123,14 +123,15 @@ class ConversationService:
                 fallback=result.fallback, duration_ms=elapsed_ms,
             )
             status = "COMPLETE" if result.state.complete else "ACTIVE"
-            events = self._telemetry.prepare(request, spec, result, via)
+            events = self._telemetry.prepare(request, spec, result, via)  # may add to the body
+            wire = _wire(result.body)  # a turn whose answer cannot be sent is not stored
             committed = await self._store.commit_turn(
                 stored, state_to_json(result.state), status, result.timezone, record,
                 self._clock(), events,
             )
             if committed:
                 await self._telemetry.turn_done(request, spec, result, via, elapsed_ms)
-                return TurnOutput(result.body, replay=False)
+                return TurnOutput(result.body, replay=False, wire=wire)
         raise ConversationBusy("Another turn of this conversation was being saved; send it again.")
 
     async def _load_or_create(
@@ -199,10 +200,11 @@ class ConversationService:
         return stored.last_response
 
 
-def _ensure_serializable(body: dict[str, Any]) -> None:
-    """Raise before the commit (so nothing is stored) when the body cannot be sent as JSON."""
+def _wire(body: dict[str, Any]) -> bytes:
+    """The body as JSON bytes; raises before the commit (nothing stored) when it cannot be sent."""
     try:
-        json.dumps(body, ensure_ascii=False).encode("utf-8")
+        return json.dumps(body, ensure_ascii=False, allow_nan=False,
+                          separators=(",", ":")).encode("utf-8")
     except (TypeError, ValueError) as exc:
         raise InvalidRequest("The reply could not be written as JSON; nothing was stored.",
                              details={"error": type(exc).__name__}) from exc

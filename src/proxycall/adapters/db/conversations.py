@@ -7,6 +7,7 @@ import contextlib
 import hashlib
 import uuid
 from collections import Counter
+from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -211,14 +212,18 @@ class EventStore:
 
     async def request_counts(self, since: datetime | None) -> list[RequestCounts]:
         """Per agent and action: requests, LLM use, fallbacks, replays (from the minute rows)."""
-        m: Any = EngineMinute if since is not None else EngineTotal  # all time: a few rows
-        query = select(m.agent_type, m.action, func.sum(m.requests), func.sum(m.llm),
-                       func.sum(m.fallbacks), func.sum(m.replays)
-                       ).where(m.kind == "request").group_by(m.agent_type, m.action)
-        if since is not None:
-            query = query.where(m.minute >= first_whole_minute(since))
-        async with self._sessions() as session:
-            rows = (await session.execute(query)).all()
+        first = first_whole_minute(since) if since is not None else None
+        if self._writer is not None:  # SQLite: a plain read beside the writer, no ORM session
+            rows: Sequence[Any] = await self._writer.request_counts(first)
+        else:
+            m: Any = EngineMinute if first is not None else EngineTotal  # all time: a few rows
+            query = select(m.agent_type, m.action, func.sum(m.requests), func.sum(m.llm),
+                           func.sum(m.fallbacks), func.sum(m.replays)
+                           ).where(m.kind == "request").group_by(m.agent_type, m.action)
+            if first is not None:
+                query = query.where(m.minute >= first)
+            async with self._sessions() as session:
+                rows = (await session.execute(query)).all()
         return [RequestCounts(agent, action or None, int(n or 0), int(llm or 0), int(fb or 0),
                               int(rp or 0))
                 for agent, action, n, llm, fb, rp in rows]

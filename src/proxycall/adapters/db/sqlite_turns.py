@@ -46,6 +46,12 @@ _LOAD = (
     "c.last_response, c.updated_at, t.response FROM conversations AS c LEFT OUTER JOIN turns AS t "
     "ON t.conversation_id = c.id AND t.idempotency_key = ? WHERE c.user_id = ? AND c.client_id = ?")
 
+_COUNTED = "SUM(requests), SUM(llm), SUM(fallbacks), SUM(replays)"
+_REQUEST_TOTALS = (f"SELECT agent_type, action, {_COUNTED} FROM engine_totals "
+                   "WHERE kind = 'request' GROUP BY agent_type, action")
+_REQUEST_MINUTES = (f"SELECT agent_type, action, {_COUNTED} FROM engine_minutes "
+                    "WHERE kind = 'request' AND minute >= ? GROUP BY agent_type, action")
+
 _INSERT_CONVERSATION = (
     "INSERT INTO conversations (user_id, client_id, agent_type, engine, state, turn, status, "
     "timezone, last_response, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
@@ -116,6 +122,16 @@ class SqliteTurns:
             json.loads(last) if last is not None else None, _moment(updated),
             json.loads(replayed) if replayed is not None else None)
 
+    async def request_counts(self, first_minute: datetime | None) -> list[tuple[Any, ...]]:
+        """The request counter rows per agent and action: all time, or from a minute on."""
+        query, args = ((_REQUEST_TOTALS, ()) if first_minute is None
+                       else (_REQUEST_MINUTES, (_timestamp(first_minute),)))
+        loop = asyncio.get_running_loop()
+        try:
+            return await loop.run_in_executor(self._readers, self._rows, query, args)
+        except sqlite3.OperationalError as exc:
+            raise _translated(exc) from exc
+
     async def write_turn(self, write: TurnWrite) -> bool:
         """Store the turn (True) unless another request moved the conversation first (False)."""
         return await self._submit(write)
@@ -169,6 +185,9 @@ class SqliteTurns:
         row: tuple[Any, ...] | None = self._connection().execute(
             _LOAD, (key, user_id, client_id)).fetchone()
         return row
+
+    def _rows(self, query: str, args: tuple[Any, ...]) -> list[tuple[Any, ...]]:
+        return self._connection().execute(query, args).fetchall()
 
     def _connection(self) -> sqlite3.Connection:
         connection: sqlite3.Connection | None = getattr(self._local, "connection", None)

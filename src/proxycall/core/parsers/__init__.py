@@ -8,7 +8,10 @@ options) or None; `scan_*` return every hit.
 
 from __future__ import annotations
 
-from proxycall.core.agents.spec import InputType, SlotSpec
+from datetime import date, time
+from functools import lru_cache
+
+from proxycall.core.agents.spec import Choice, InputType, SlotSpec, TextKind, TimeHint
 from proxycall.core.parsers._lex import Hit
 from proxycall.core.parsers.choice import find_choice, parse_choice, scan_choices
 from proxycall.core.parsers.dates import find_date, parse_date, scan_dates
@@ -29,6 +32,8 @@ from proxycall.core.parsers.times import find_time, parse_time, scan_times
 from proxycall.core.parsers.yes_no import find_yes_no, is_unsure, parse_yes_no, scan_yes_no
 
 MAX_INPUT = 2000  # the contract's longest userMessage; longer text is cut, never an error
+PARSE_CACHE_SIZE = 4096  # readings kept per process (a few MB at most)
+_MIDNIGHT = time(0, 0)  # no parser reads the time of day, only the date
 
 __all__ = [
     "Ambiguous", "Hit", "ParseContext", "ParseResult", "Parsed", "Rejected", "Value",
@@ -42,23 +47,31 @@ __all__ = [
 
 def parse_slot(slot: SlotSpec, text: str, ctx: ParseContext) -> ParseResult:
     """Read a reply for one slot with the parser its input type names."""
-    text = str(text)[:MAX_INPUT]
-    kind = slot.type
+    return _parse_cached(slot.type, slot.time_hint, slot.choices, slot.text_kind,
+                         str(text)[:MAX_INPUT], ctx.today, ctx.region)
+
+
+# Parsers are pure in (input type and its options, text, today, region), and clients send the
+# same carried slots on every turn, so a reading is kept; results are frozen, safe to share.
+@lru_cache(maxsize=PARSE_CACHE_SIZE)
+def _parse_cached(kind: InputType, time_hint: TimeHint, choices: tuple[Choice, ...],
+                  text_kind: TextKind, text: str, today: date, region: str) -> ParseResult:
+    ctx = ParseContext(today=today, now=_MIDNIGHT, region=region)
     if kind is InputType.PHONE:
-        return parse_phone(text, ctx.region)
+        return parse_phone(text, region)
     if kind is InputType.DATE:
         return parse_date(text, ctx)
     if kind is InputType.TIME:
-        return parse_time(text, ctx, slot.time_hint)
+        return parse_time(text, ctx, time_hint)
     if kind is InputType.NUMBER:
         return parse_number(text)
     if kind is InputType.CHOICE:
-        return parse_choice(text, slot.choices)
+        return parse_choice(text, choices)
     if kind is InputType.YES_NO:
         return parse_yes_no(text)
     if kind is InputType.MONEY:
         return parse_money(text)
-    return parse_text(text, slot.text_kind)
+    return parse_text(text, text_kind)
 
 
 def parse_value(kind: InputType, text: str, ctx: ParseContext) -> ParseResult:

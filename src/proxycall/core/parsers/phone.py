@@ -34,6 +34,8 @@ _REPEAT = {"double": 2, "triple": 3}
 _HUNDREDS = {"thirteen": "13", "eighteen": "18"}
 _HUNDRED_NEXT = re.compile(r"[\s,\-]+hundred\b")
 _TOKEN_RE = re.compile(r"[a-z]+|\d+|\+")
+_SPOKEN_WORDS = frozenset(_DIGIT_WORDS) | frozenset(_HUNDREDS)  # a spoken run needs one of these
+_WORD_RE = re.compile(r"[a-z]+")
 _SPOKEN_MIN = 4  # fewer spoken digits than this is not a phone number ("one" or "two")
 _ASK = "What's their number, like 0412 345 678 or (07) 7010 1234?"
 _EMERGENCY_REASON = (
@@ -149,8 +151,9 @@ def scan_phones(text: str, region: str = "AU") -> list[Hit]:
 
 def _raw_phones(text: str, region: str) -> list[Hit]:
     """Every valid, callable phone number inside a message, with its span."""
-    if sum(c.isdigit() for c in text) < 6 and not re.search(r"[a-z]", fold(text)):
-        return []
+    if sum(c.isdigit() for c in text) < 6 and not _SPOKEN_WORDS.intersection(
+            _WORD_RE.findall(fold(text))):
+        return []  # too few digits, and no spoken ones to add: most messages stop here
     spelled, origin = _respell(text)
     if sum(c.isdigit() for c in spelled) < 6:
         return []
