@@ -24,8 +24,10 @@ from proxycall.adapters.db import migrate
 from proxycall.adapters.db.calls import CallStore
 from proxycall.adapters.db.conversations import ConversationStore, EventStore, UserStore
 from proxycall.adapters.db.database import can_write, create_engine, session_factory
+from proxycall.adapters.db.pg_turns import PgTurns
 from proxycall.adapters.db.sqlite_turns import SqliteTurns
 from proxycall.adapters.db.switches import RecordStore, SwitchStore
+from proxycall.adapters.db.turn_path import TurnPath
 from proxycall.adapters.telephony.twilio_client import TwilioTelephony
 from proxycall.adapters.telephony.webhooks import TwilioWebhooks
 from proxycall.config import (
@@ -103,7 +105,7 @@ async def build_container(settings: Settings, options: Options) -> Container:
                          signing_token=phone.signing_token,
                          lost_contact_seconds=settings.lost_contact_seconds,
                          lease_seconds=settings.call_lease_seconds)
-    writer = build_sqlite_turns(engine, settings.db_timeout_seconds, background)
+    writer = build_turn_path(engine, settings.db_timeout_seconds, background)
     store = ConversationStore(sessions, writer)
     registry = default_registry()
     calls = build_call_service(config, sessions, engine.dialect.name, store, registry, switches,
@@ -142,14 +144,22 @@ async def shutdown(container: Container) -> None:
     logs.close_file_handlers()
 
 
-def build_sqlite_turns(engine: AsyncEngine, timeout_seconds: float,
-                        background: list[Stoppable]) -> SqliteTurns | None:
-    """SQLite: the process's one writer for turns and engine events (None on PostgreSQL)."""
-    if engine.dialect.name != "sqlite" or engine.url.database in (None, "", ":memory:"):
+def build_turn_path(engine: AsyncEngine, timeout_seconds: float,
+                    background: list[Stoppable]) -> TurnPath | None:
+    """The direct turn path of the database: SQLite's one writer, or psycopg on PostgreSQL.
+
+    None for an in-memory SQLite database (tests), whose turns go through the ORM.
+    """
+    path: TurnPath
+    if engine.dialect.name == "postgresql":
+        url = engine.url.set(drivername="postgresql")
+        path = PgTurns(url.render_as_string(hide_password=False), timeout_seconds)
+    elif engine.dialect.name == "sqlite" and engine.url.database not in (None, "", ":memory:"):
+        path = SqliteTurns(engine.url.database, timeout_seconds)
+    else:
         return None
-    writer = SqliteTurns(engine.url.database, timeout_seconds)
-    background.append(Closer(writer.close))
-    return writer
+    background.append(Closer(path.close))
+    return path
 
 
 async def database_ready(engine: AsyncEngine, usual_seconds: float) -> bool:

@@ -28,7 +28,7 @@ from proxycall.adapters.db.models import (
     Turn,
     User,
 )
-from proxycall.adapters.db.sqlite_turns import SqliteTurns, TurnWrite
+from proxycall.adapters.db.turn_path import TurnPath, TurnWrite
 from proxycall.core.stores import (
     NEW_CONVERSATION,
     EngineEventRecord,
@@ -60,7 +60,7 @@ class ConversationStore:
     """Conversations and their turns; on SQLite all of a process's writes go one at a time."""
 
     def __init__(self, sessions: async_sessionmaker[AsyncSession],
-                 writer: SqliteTurns | None = None) -> None:
+                 writer: TurnPath | None = None) -> None:
         self._sessions = sessions
         self._writer = writer  # SQLite: turns go through the process's one writer
         bind = sessions.kw.get("bind")
@@ -186,7 +186,7 @@ class EventStore:
     """Engine events: one row per v2 request and per anomaly; the metrics are counted here."""
 
     def __init__(self, sessions: async_sessionmaker[AsyncSession],
-                 writer: SqliteTurns | None = None) -> None:
+                 writer: TurnPath | None = None) -> None:
         self._sessions = sessions
         self._writer = writer
 

@@ -21,7 +21,7 @@ DEFAULT_TIMEOUT_SECONDS = 3.0
 READY_WRITE_SECONDS = 1.0
 
 # PostgreSQL: query_canceled (statement_timeout), lock_not_available (lock_timeout).
-_PG_TIMEOUT_CODES = frozenset({"57014", "55P03"})
+PG_TIMEOUT_CODES = frozenset({"57014", "55P03"})
 _SQLITE_BUSY = ("database is locked", "database table is locked", "database is busy")
 
 
@@ -31,12 +31,17 @@ def create_engine(url: str, timeout_seconds: float = DEFAULT_TIMEOUT_SECONDS) ->
         engine = create_async_engine(url, connect_args={"timeout": timeout_seconds})
         event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
         return engine
-    millis = int(timeout_seconds * 1000)
-    options = f"-c statement_timeout={millis} -c lock_timeout={millis}"
+    options = pg_timeouts(timeout_seconds)
     return create_async_engine(
         url, pool_size=10, max_overflow=10, pool_pre_ping=True, pool_timeout=timeout_seconds,
         connect_args={"options": options, "connect_timeout": max(1, round(timeout_seconds))},
     )
+
+
+def pg_timeouts(timeout_seconds: float) -> str:
+    """PostgreSQL connection options that end a statement or a lock wait after the timeout."""
+    millis = int(timeout_seconds * 1000)
+    return f"-c statement_timeout={millis} -c lock_timeout={millis}"
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
@@ -59,7 +64,7 @@ def busy_error(exc: BaseException) -> DatabaseBusy | None:
     if not isinstance(exc, DBAPIError):
         return None
     original = exc.orig
-    if getattr(original, "sqlstate", None) in _PG_TIMEOUT_CODES:
+    if getattr(original, "sqlstate", None) in PG_TIMEOUT_CODES:
         return DatabaseBusy("The database is busy; try again shortly.")
     if any(phrase in str(original).lower() for phrase in _SQLITE_BUSY):
         return DatabaseBusy("The database is busy; try again shortly.")

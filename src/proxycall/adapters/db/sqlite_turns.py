@@ -26,16 +26,15 @@ import sqlite3
 import threading
 from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
+from proxycall.adapters.db.turn_path import TurnWrite
 from proxycall.core.errors import DatabaseBusy
 from proxycall.core.stores import (
     NEW_CONVERSATION,
     EngineEventRecord,
     StoredConversation,
-    TurnRecord,
 )
 
 MAX_TURNS_PER_COMMIT = 64  # a bound on one transaction (and on the wait of its first turn)
@@ -73,19 +72,6 @@ _COUNT_MINUTE = (
 _COUNT_TOTAL = (
     "INSERT INTO engine_totals (kind, agent_type, action, requests, llm, fallbacks, replays) "
     f"VALUES (?, ?, ?, 1, ?, ?, ?) ON CONFLICT (kind, agent_type, action) DO UPDATE SET {_COUNT}")
-
-
-@dataclass(frozen=True)
-class TurnWrite:
-    """One turn to store: the conversation as loaded, its new state, the turn and its events."""
-
-    conversation: StoredConversation
-    state: dict[str, Any]
-    status: str
-    timezone: str
-    record: TurnRecord
-    now: datetime
-    events: Sequence[EngineEventRecord]
 
 
 class _Conflict(Exception):
