@@ -15,7 +15,8 @@ from pathlib import Path
 
 import httpx
 import pytest
-from tests.support.server import free_port
+from tests.conftest import postgres_url
+from tests.support.server import free_port, scratch_postgres
 
 pytestmark = [pytest.mark.slow]
 TOKEN = "serve-process-admin-token"
@@ -66,8 +67,16 @@ def _turn(base_url: str, n: int) -> int:
     return response.status_code
 
 
-def test_every_answered_turn_is_stored_after_sigkill(tmp_path: Path) -> None:
+@pytest.mark.parametrize("store", ["sqlite", "postgresql"])
+def test_every_answered_turn_is_stored_after_sigkill(tmp_path: Path, store: str) -> None:
+    """Each store's turn path commits in groups: no turn is answered before its commit."""
     env = _env(tmp_path)
+    if store == "postgresql":
+        url = postgres_url()
+        if url is None:
+            pytest.skip("PostgreSQL not configured: set PROXYCALL_TEST_DATABASE_URL")
+        env["PROXYCALL_DATABASE_URL"] = scratch_postgres(
+            url.replace("postgresql://", "postgresql+psycopg://", 1), "sigkill")
     with _serve(env) as (base_url, process):
         with ThreadPoolExecutor(max_workers=10) as pool:
             codes = list(pool.map(lambda n: _turn(base_url, n), range(BURST)))

@@ -199,7 +199,7 @@ class PgTurns:
         results: list[bool | BaseException]
         try:
             results = list(await self._commit(items))
-        except psycopg.Error as exc:
+        except Exception as exc:
             busy = _translated(exc)
             if isinstance(busy, DatabaseBusy):  # the wait ran out: not again for each turn
                 results = [busy] * len(items)
@@ -220,7 +220,7 @@ class PgTurns:
                 results.append((await self._commit([item]))[0])
             except psycopg.errors.IntegrityError:
                 results.append(False)  # raced by another process: not stored
-            except psycopg.Error as exc:
+            except Exception as exc:
                 results.append(_translated(exc))
         return results
 
@@ -278,9 +278,9 @@ async def _write_events(cursor: psycopg.AsyncCursor[Any],
     await cursor.executemany(_COUNT_TOTAL, _rows(totals))
 
 
-def _translated(exc: psycopg.Error) -> BaseException:
+def _translated(exc: Exception) -> Exception:
     """A statement or lock wait that ran out is DatabaseBusy (503 with Retry-After)."""
-    if exc.sqlstate in PG_TIMEOUT_CODES:
+    if isinstance(exc, psycopg.Error) and exc.sqlstate in PG_TIMEOUT_CODES:
         return DatabaseBusy("The database is busy; try again shortly.")
     return exc
 

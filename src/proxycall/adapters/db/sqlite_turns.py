@@ -160,7 +160,11 @@ class SqliteTurns:
                             future.set_exception(_translated(exc))
                     continue
                 for (_, future), stored in zip(batch, results, strict=True):
-                    if not future.done():
+                    if future.done():
+                        continue
+                    if isinstance(stored, Exception):
+                        future.set_exception(stored)
+                    else:
                         future.set_result(stored)
         finally:
             self._drainer = None
@@ -188,7 +192,8 @@ class SqliteTurns:
             self._opened.append(connection)
         return connection
 
-    def _commit(self, items: list[TurnWrite | list[EngineEventRecord]]) -> list[bool]:
+    def _commit(self, items: list[TurnWrite | list[EngineEventRecord]]
+                ) -> list[bool | Exception]:
         connection = self._connection()
         cursor = connection.cursor()
         cursor.execute("BEGIN IMMEDIATE")
@@ -201,7 +206,8 @@ class SqliteTurns:
             raise
         return results
 
-    def _apply(self, cursor: sqlite3.Cursor, item: TurnWrite | list[EngineEventRecord]) -> bool:
+    def _apply(self, cursor: sqlite3.Cursor,
+               item: TurnWrite | list[EngineEventRecord]) -> bool | Exception:
         cursor.execute("SAVEPOINT turn")
         try:
             if isinstance(item, TurnWrite):
@@ -212,6 +218,12 @@ class SqliteTurns:
             cursor.execute("ROLLBACK TO turn")
             cursor.execute("RELEASE turn")
             return False
+        except sqlite3.OperationalError:
+            raise  # the database itself (a lock wait that ran out): the whole group fails
+        except Exception as exc:  # this turn alone cannot be written: the others still are
+            cursor.execute("ROLLBACK TO turn")
+            cursor.execute("RELEASE turn")
+            return exc
         cursor.execute("RELEASE turn")
         return True
 

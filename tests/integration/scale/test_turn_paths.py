@@ -1,0 +1,123 @@
+"""The direct turn paths (SQLite's one writer, psycopg on PostgreSQL) against real databases.
+
+Each store's path is driven as the conversation store drives it: loads, turns written in groups
+(several submitted at once land in one commit), a conversation moved by another request is not
+stored, one turn that cannot be written never costs the others theirs, and the counters add up.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import pytest
+from tests.conftest import postgres_url
+from tests.support.server import scratch_postgres
+
+from proxycall.adapters.db import migrate
+from proxycall.adapters.db.conversations import UserStore
+from proxycall.adapters.db.database import create_engine, session_factory
+from proxycall.adapters.db.pg_turns import PgTurns
+from proxycall.adapters.db.sqlite_turns import SqliteTurns
+from proxycall.adapters.db.turn_path import TurnPath, TurnWrite
+from proxycall.core.stores import (
+    NEW_CONVERSATION,
+    EngineEventRecord,
+    StoredConversation,
+    TurnRecord,
+)
+
+NOW = datetime(2026, 12, 7, 9, 30, 15, tzinfo=UTC)
+USER = "turn-path-user"
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+async def path(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[TurnPath]:
+    if request.param == "sqlite":
+        url = f"sqlite+aiosqlite:///{tmp_path / 'turns.db'}"
+    else:
+        base = postgres_url()
+        if base is None:
+            pytest.skip("PostgreSQL not configured: set PROXYCALL_TEST_DATABASE_URL")
+        url = scratch_postgres(base.replace("postgresql://", "postgresql+psycopg://", 1),
+                               "turn_paths")
+    migrate.upgrade(url)
+    engine = create_engine(url)
+    await UserStore(session_factory(engine)).ensure_user(USER, "Path", "turn-path-token", NOW)
+    await engine.dispose()
+    turns: TurnPath
+    if request.param == "sqlite":
+        turns = SqliteTurns(str(tmp_path / "turns.db"), 3.0)
+    else:
+        turns = PgTurns(url.replace("+psycopg", ""), 3.0)
+    yield turns
+    await turns.close()
+
+
+def _new(client_id: str) -> StoredConversation:
+    return StoredConversation(NEW_CONVERSATION, USER, client_id, "SICK_CALLER", {}, 0, "ACTIVE",
+                              "Australia/Brisbane", None, NOW)
+
+
+def _write(conversation: StoredConversation, key: str | None, state: dict[str, Any],
+           action: str = "ASK_QUESTION") -> TurnWrite:
+    turn = conversation.turn + 1
+    response = {"nextAction": action, "turn": turn, "assistantMessage": "Who do you work for?"}
+    record = TurnRecord(turn, key, {"messageLength": 4}, response, action, False, False, 1.5)
+    event = EngineEventRecord(at=NOW, kind="request", engine="v2", agent_type="SICK_CALLER",
+                              conversation_id=conversation.client_id, action=action)
+    return TurnWrite(conversation, state, "ACTIVE", "Australia/Brisbane", record, NOW, [event])
+
+
+async def test_a_turn_is_loaded_back_with_its_replay(path: TurnPath) -> None:
+    assert await path.write_turn(_write(_new("c1"), "key-1", {"values": {"caller": "Ana"}}))
+    loaded = await path.load(USER, "c1", "key-1")
+    assert loaded is not None
+    assert (loaded.turn, loaded.state, loaded.updated_at) == (1, {"values": {"caller": "Ana"}},
+                                                               NOW)
+    assert loaded.replay == {"nextAction": "ASK_QUESTION", "turn": 1,
+                             "assistantMessage": "Who do you work for?"}
+    assert loaded.last_response == loaded.replay
+    assert (await path.load(USER, "c1", "another-key")).replay is None  # type: ignore[union-attr]
+    assert await path.load(USER, "nobody", None) is None
+
+
+async def test_two_turns_from_the_same_loaded_turn_store_one(path: TurnPath) -> None:
+    first = [_write(_new("race"), None, {"n": n}) for n in range(2)]
+    assert sorted(await asyncio.gather(*(path.write_turn(w) for w in first))) == [False, True]
+    loaded = await path.load(USER, "race", None)
+    assert loaded is not None and loaded.turn == 1
+    moved = [_write(loaded, None, {"n": n}) for n in range(3)]
+    assert sorted(await asyncio.gather(*(path.write_turn(w) for w in moved))) == [
+        False, False, True]
+    again = await path.load(USER, "race", None)
+    assert again is not None and again.turn == 2
+
+
+async def test_a_turn_that_cannot_be_written_costs_no_other_its_own(path: TurnPath) -> None:
+    good = _write(_new("good"), None, {"ok": True})
+    bad = _write(_new("bad"), None, {"not json": {1, 2}})  # a set: no JSON for it
+    outcomes = await asyncio.gather(path.write_turn(good), path.write_turn(bad),
+                                    return_exceptions=True)
+    assert outcomes[0] is True
+    assert isinstance(outcomes[1], TypeError)
+    assert await path.load(USER, "good", None) is not None
+    assert await path.load(USER, "bad", None) is None
+
+
+async def test_the_counters_add_up_what_was_stored(path: TurnPath) -> None:
+    writes = [_write(_new(f"n{n}"), None, {}, action) for n, action in
+              enumerate(["ASK_QUESTION", "ASK_QUESTION", "CONFIRM"])]
+    assert await asyncio.gather(*(path.write_turn(w) for w in writes)) == [True] * 3
+    replay = EngineEventRecord(at=NOW, kind="request", engine="v2", agent_type="SICK_CALLER",
+                               conversation_id="n0", action="ASK_QUESTION", replay=True)
+    await path.write_events([replay])
+    totals = sorted(await path.request_counts(None))
+    assert [tuple(row) for row in totals] == [("SICK_CALLER", "ASK_QUESTION", 3, 0, 0, 1),
+                                              ("SICK_CALLER", "CONFIRM", 1, 0, 0, 0)]
+    window = await path.request_counts(NOW.replace(second=0))
+    assert sorted(tuple(row) for row in window) == [tuple(row) for row in totals]
+    assert await path.request_counts(NOW.replace(minute=31, second=0)) == []
