@@ -4,7 +4,10 @@ Prints turns/s, p50, p99, errors and the share of the ceiling (the cheapest Fast
 the same body on the same uvicorn) for: proxycall on SQLite (one process), on PostgreSQL with 1 and
 2 workers (when PROXYCALL_BENCH_DATABASE_URL or PROXYCALL_TEST_DATABASE_URL is set), then a growth
 run after seeding BENCH_SEED_TURNS turns (default 1,000,000) straight through the store.
-Run: `make bench` (installs wrk when it can). Knobs: BENCH_SECONDS (10), BENCH_CONNECTIONS (20).
+Every measured run follows a WARM_SECONDS run of the same load (connections opened, statements
+prepared, every worker started), so the figures are the steady state.
+Run: `make bench` (installs wrk when it can). Knobs: BENCH_SECONDS (10), BENCH_CONNECTIONS (20),
+BENCH_WARM_SECONDS (3).
 """
 
 from __future__ import annotations
@@ -34,6 +37,7 @@ TOKEN = "bench-admin-token"
 SECONDS = int(os.environ.get("BENCH_SECONDS", "10"))
 CONNECTIONS = int(os.environ.get("BENCH_CONNECTIONS", "20"))
 SEED_TURNS = int(os.environ.get("BENCH_SEED_TURNS", "1000000"))
+WARM_SECONDS = int(os.environ.get("BENCH_WARM_SECONDS", "3"))
 START_TIMEOUT_SECONDS = 60
 
 
@@ -88,13 +92,19 @@ def _ms(text: str) -> float:
     return float(value) * {"us": 0.001, "ms": 1.0, "s": 1000.0}[unit]
 
 
-def wrk(label: str, base_url: str, run: str) -> Figures:
-    """One wrk run (2 threads, CONNECTIONS connections, SECONDS seconds)."""
+def _run_wrk(base_url: str, run: str, seconds: int) -> str:
     env = {**os.environ, "BENCH_TOKEN": TOKEN, "BENCH_RUN": run}
-    out = subprocess.run(
-        ["wrk", "-t2", f"-c{CONNECTIONS}", f"-d{SECONDS}s", "--latency", "-s",
+    return subprocess.run(
+        ["wrk", "-t2", f"-c{CONNECTIONS}", f"-d{seconds}s", "--latency", "-s",
          str(ROOT / "bench" / "turn.lua"), base_url], env=env, capture_output=True, text=True,
-        check=True, timeout=SECONDS + 60).stdout
+        check=True, timeout=seconds + 60).stdout
+
+
+def wrk(label: str, base_url: str, run: str) -> Figures:
+    """One wrk run (2 threads, CONNECTIONS connections, SECONDS seconds) after a warm-up."""
+    if WARM_SECONDS:
+        _run_wrk(base_url, f"{run}-warm", WARM_SECONDS)
+    out = _run_wrk(base_url, run, SECONDS)
     rate = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))  # type: ignore[union-attr]
     p50 = _ms(re.search(r"\s50%\s+(\S+)", out).group(1))  # type: ignore[union-attr]
     p99 = _ms(re.search(r"\s99%\s+(\S+)", out).group(1))  # type: ignore[union-attr]

@@ -1,6 +1,6 @@
 -- wrk: every request a new conversation answering shift_start_time with four slots carried.
+-- Each thread numbers its own requests; its id (set in setup) keeps the conversations apart.
 local counter = 0
-local thread_id = 0
 local threads = 0
 
 function setup(thread)

@@ -226,8 +226,12 @@ class PgTurns:
 
     async def _commit(self, items: Sequence[_Item]) -> list[bool]:
         connection = await self._writing_connection()
+        stored = [False] * len(items)
         async with connection.transaction(), connection.cursor() as cursor:
-            stored = [await _write(cursor, item) for item in items]
+            # in key order, so two processes' writers take the conversations' locks in the
+            # same order (opposite orders deadlock, and PostgreSQL takes a second to say so)
+            for index in sorted(range(len(items)), key=lambda i: _lock_order(items[i])):
+                stored[index] = await _write(cursor, items[index])
             events = [event for item, kept in zip(items, stored, strict=True) if kept
                       for event in (item.events if isinstance(item, TurnWrite) else item)]
             await _write_events(cursor, events)
@@ -237,6 +241,12 @@ class PgTurns:
         if self._writer is None or self._writer.closed or self._writer.broken:
             self._writer = await self._connect()
         return self._writer
+
+
+def _lock_order(item: _Item) -> tuple[str, str]:
+    if isinstance(item, TurnWrite):
+        return item.conversation.user_id, item.conversation.client_id
+    return "", ""
 
 
 async def _write(cursor: psycopg.AsyncCursor[Any], item: _Item) -> bool:
