@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Header, Path
 from pydantic import BaseModel, ConfigDict, Field
@@ -12,9 +12,6 @@ from proxycall.api.deps import Calls, CurrentUser
 from proxycall.api.json_body import SafeJsonRoute
 from proxycall.api.schemas import CONVERSATION_ID
 from proxycall.services.calls.service import StartInput
-
-if TYPE_CHECKING:
-    pass
 
 router = APIRouter(route_class=SafeJsonRoute)
 CALL_ID = r"^[A-Za-z0-9_-]{1,40}$"

@@ -28,7 +28,7 @@ class BodyLimitMiddleware:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        declared = dict(scope.get("headers") or []).get(b"content-length")
+        declared = _content_length(scope)
         if declared is not None and declared.isdigit() and int(declared) > self.max_bytes:
             await _reject(send)
             return
@@ -47,6 +47,13 @@ class BodyLimitMiddleware:
             await self.app(scope, limited_receive, send)
         except _BodyTooLarge:
             await _reject(send)
+
+
+def _content_length(scope: Scope) -> bytes | None:
+    for name, value in scope.get("headers") or ():
+        if name == b"content-length":
+            return bytes(value)
+    return None
 
 
 class _BodyTooLarge(HTTPException):

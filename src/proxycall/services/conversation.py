@@ -119,7 +119,7 @@ class ConversationService:
             record = TurnRecord(
                 turn=stored.turn + 1, idempotency_key=request.idempotency_key,
                 request=_request_record(request), response=result.body,
-                action=result.body["nextAction"], ai_used=result.ai_used,
+                action=result.facts.action, ai_used=result.ai_used,
                 fallback=result.fallback, duration_ms=elapsed_ms,
             )
             status = "COMPLETE" if result.state.complete else "ACTIVE"

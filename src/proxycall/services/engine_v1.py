@@ -11,7 +11,7 @@ from proxycall.core.parsers.result import ParseContext
 from proxycall.core.places import PlaceDetails, PlacesUnavailable
 from proxycall.core.planner import Card, Decision, PlaceSearch, Question, ValidationProblem
 from proxycall.services.engine_v2 import PLACE_ID_KEYS
-from proxycall.services.responses import build_response
+from proxycall.services.responses import build_response, turn_facts
 from proxycall.services.turns import EngineDeps, TurnInput, TurnResult
 
 
@@ -51,7 +51,7 @@ async def run_v1(
         state.location = [request.location[0], request.location[1]]
     body = build_response(spec, state, decision, request, turn, engine="v1", ai_used=False,
                           ai_model=None, ignored=[], region=deps.region)
-    return TurnResult(body, state, timezone)
+    return TurnResult(body, state, timezone, turn_facts(decision, state, turn, "v1"))
 
 
 async def _details(deps: EngineDeps, place_id: str) -> PlaceDetails | None:

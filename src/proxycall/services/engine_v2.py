@@ -35,7 +35,7 @@ from proxycall.core.planner import (
 )
 from proxycall.core.render import change_sentence
 from proxycall.core.understanding.reader import understand
-from proxycall.services.responses import build_response
+from proxycall.services.responses import build_response, turn_facts
 from proxycall.services.turns import EngineDeps, TurnInput, TurnResult
 
 PLACE_ID_KEYS = ("place_id", "placeId")
@@ -84,7 +84,8 @@ async def run_v2(
     )
     _say_changes(body, spec, before, state, decision)
     await _add_warnings(body, spec, state, decision, timezone, deps)
-    result = TurnResult(body, state, timezone, reading.ai_used, reading.llm_failed, anomalies)
+    result = TurnResult(body, state, timezone, turn_facts(decision, state, turn, "v2"),
+                        reading.ai_used, reading.llm_failed, anomalies)
     if request.debug:
         body["debugPayload"] = _debug(spec, state, decision, reading)
     return result

@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from proxycall.core.agents.spec import AgentSpec, InputType, SlotSpec
 from proxycall.core.conversation import Action, ConversationState
 from proxycall.core.planner import Decision, is_required
-
-if TYPE_CHECKING:
-    from proxycall.services.turns import TurnInput
+from proxycall.services.turns import TurnFacts, TurnInput
 
 DETERMINISTIC = "deterministic"
 
@@ -88,6 +86,25 @@ def build_response(
         "ignoredSlots": sorted(set(ignored)),
         "changes": [],  # v2 lists the earlier values this turn replaced
     }
+
+
+def turn_facts(decision: Decision, state: ConversationState, turn: int,
+               engine: str) -> TurnFacts:
+    """The turn's telemetry facts, from the same decision its body is built from."""
+    return TurnFacts(
+        action=decision.action.value, engine=engine, turn=turn,
+        question_slot=decision.question.slot.name if decision.question else None,
+        slots_filled=len(state.values), validation_error=decision.validation is not None)
+
+
+def stored_facts(body: dict[str, Any]) -> TurnFacts:
+    """The facts of a stored answer (a replay has only what was stored: its body)."""
+    question = body.get("question") or {}
+    return TurnFacts(
+        action=str(body["nextAction"]), engine=str(body.get("engineVersion") or "v2"),
+        turn=int(body.get("turn") or 0), question_slot=question.get("field"),
+        slots_filled=len(body.get("extractedData") or {}),
+        validation_error=body.get("validationError") is not None)
 
 
 def _place_params(decision: Decision, state: ConversationState,

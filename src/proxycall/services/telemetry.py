@@ -4,16 +4,15 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from prometheus_client import Counter, Histogram
 
 from proxycall import logs
 from proxycall.core.agents.spec import AgentSpec
 from proxycall.core.stores import EngineEventRecord, EventRepository, RequestCounts
-
-if TYPE_CHECKING:
-    from proxycall.services.turns import TurnInput, TurnResult
+from proxycall.services.responses import stored_facts
+from proxycall.services.turns import TurnFacts, TurnInput, TurnResult
 
 ACTIONS = ("ASK_QUESTION", "FIND_PLACE", "CONFIRM", "COMPLETE")
 
@@ -77,16 +76,14 @@ def metrics_line(summary: dict[str, Any]) -> str:
     return f"{line} {per_agent}" if per_agent else line
 
 
-def _summary_line(request: TurnInput, spec: AgentSpec, body: dict[str, Any], ai_used: bool,
+def _summary_line(request: TurnInput, spec: AgentSpec, facts: TurnFacts, ai_used: bool,
                   *, replay: bool, fallback: bool) -> str:
-    question = (body.get("question") or {}).get("field")
     return logs.summary_line(
-        request.conversation_id, spec.type, body["nextAction"], question,
-        len(body.get("extractedData") or {}), ai_used,
-        turn=body.get("turn"), engine=body.get("engineVersion"),
+        request.conversation_id, spec.type, facts.action, facts.question_slot,
+        facts.slots_filled, ai_used, turn=facts.turn, engine=facts.engine,
         client_action=request.client_action or "none",
         replay=str(replay).lower(), fallback=str(fallback).lower(),
-        validation_error=str(body.get("validationError") is not None).lower(),
+        validation_error=str(facts.validation_error).lower(),
     )
 
 
@@ -108,22 +105,21 @@ class Telemetry:
         """
         if via != "/v2":
             return []
-        result.summary = _summary_line(request, spec, result.body, result.ai_used,
+        result.summary = _summary_line(request, spec, result.facts, result.ai_used,
                                        replay=False, fallback=result.fallback)
         if "debugPayload" in result.body:
             result.body["debugPayload"]["summaryLine"] = result.summary
-        return self._events_for(request, spec, result.body, result.ai_used, result.fallback,
+        return self._events_for(request, spec, result.facts, result.ai_used, result.fallback,
                                 False, result.anomalies)
 
     async def turn_done(self, request: TurnInput, spec: AgentSpec, result: TurnResult,
                         via: str, elapsed_ms: float) -> None:
         """After the commit: log lines and counters."""
-        body = result.body
-        TURN_SECONDS.labels(body["engineVersion"]).observe(elapsed_ms / 1000)
+        TURN_SECONDS.labels(result.facts.engine).observe(elapsed_ms / 1000)
         if via != "/v2":
             return
         logs.emit(result.summary)
-        await self._after(request, spec, body, result.ai_used, result.fallback,
+        await self._after(request, spec, result.facts, result.ai_used, result.fallback,
                           result.anomalies)
 
     async def replayed(self, request: TurnInput, spec: AgentSpec, body: dict[str, Any],
@@ -132,39 +128,40 @@ class Telemetry:
         REPLAYS.labels(spec.type).inc()
         if via != "/v2":
             return
-        logs.emit(_summary_line(request, spec, body, False, replay=True, fallback=False))
-        await self._events.add(self._events_for(request, spec, body, False, False, True, []))
-        await self._after(request, spec, body, False, False, [])
+        facts = stored_facts(body)
+        logs.emit(_summary_line(request, spec, facts, False, replay=True, fallback=False))
+        await self._events.add(self._events_for(request, spec, facts, False, False, True, []))
+        await self._after(request, spec, facts, False, False, [])
 
-    def _events_for(self, request: TurnInput, spec: AgentSpec, body: dict[str, Any],
+    def _events_for(self, request: TurnInput, spec: AgentSpec, facts: TurnFacts,
                     ai_used: bool, fallback: bool, replay: bool,
                     anomalies: list[str]) -> list[EngineEventRecord]:
         now = self._clock()
-        action = body["nextAction"]
-        engine = body["engineVersion"]
-        events = [EngineEventRecord(at=now, kind="request", engine=engine, agent_type=spec.type,
-                              conversation_id=request.conversation_id, action=action,
-                              ai_used=ai_used, fallback=fallback, replay=replay)]
-        question = (body.get("question") or {}).get("field") or "none"
+        events = [EngineEventRecord(at=now, kind="request", engine=facts.engine,
+                                    agent_type=spec.type,
+                                    conversation_id=request.conversation_id,
+                                    action=facts.action, ai_used=ai_used, fallback=fallback,
+                                    replay=replay)]
+        question = facts.question_slot or "none"
         events.extend(
-            EngineEventRecord(at=now, kind="anomaly", engine=engine, agent_type=spec.type,
-                        conversation_id=request.conversation_id, action=action,
-                        detail={"kind": kind, "question": question, "turn": body.get("turn")})
+            EngineEventRecord(at=now, kind="anomaly", engine=facts.engine, agent_type=spec.type,
+                              conversation_id=request.conversation_id, action=facts.action,
+                              detail={"kind": kind, "question": question, "turn": facts.turn})
             for kind in anomalies)
         return events
 
-    async def _after(self, request: TurnInput, spec: AgentSpec, body: dict[str, Any],
+    async def _after(self, request: TurnInput, spec: AgentSpec, facts: TurnFacts,
                      ai_used: bool, fallback: bool, anomalies: list[str]) -> None:
-        REQUESTS.labels(spec.type, body["nextAction"], body["engineVersion"]).inc()
+        REQUESTS.labels(spec.type, facts.action, facts.engine).inc()
         if ai_used:
             LLM_CALLS.labels(spec.type).inc()
         if fallback:
             FALLBACKS.labels(spec.type).inc()
-        question = (body.get("question") or {}).get("field") or "none"
+        question = facts.question_slot or "none"
         for kind in anomalies:
             ANOMALIES.labels(kind).inc()
             logs.anomaly(kind, id=request.conversation_id, agent=spec.type, question=question,
-                         turn=body.get("turn"))
+                         turn=facts.turn)
         self._seen += 1
         if self._seen % self._every == 0:  # the line needs only the all-time counter rows
             logs.emit(metrics_line(summarise(await self._events.request_counts(None), {}, [])))

@@ -46,6 +46,18 @@ class EngineDeps:
     call_timing: CardTiming = field(default=lambda _spec, _values, _place, _tz: None)
 
 
+@dataclass(frozen=True)
+class TurnFacts:
+    """What telemetry counts of a turn, taken from the decision (never from the wire body)."""
+
+    action: str  # ASK_QUESTION | FIND_PLACE | CONFIRM | COMPLETE
+    engine: str  # v1 | v2
+    turn: int
+    question_slot: str | None  # the slot asked, if any
+    slots_filled: int
+    validation_error: bool
+
+
 @dataclass
 class TurnResult:
     """What an engine decided: the wire body, the new state, and the telemetry facts."""
@@ -53,6 +65,7 @@ class TurnResult:
     body: dict[str, Any]
     state: ConversationState
     timezone: str
+    facts: TurnFacts
     ai_used: bool = False
     fallback: bool = False
     anomalies: list[str] = field(default_factory=list)
