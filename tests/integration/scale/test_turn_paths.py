@@ -20,7 +20,7 @@ from tests.support.server import scratch_postgres
 from proxycall.adapters.db import migrate
 from proxycall.adapters.db.conversations import UserStore
 from proxycall.adapters.db.database import create_engine, session_factory
-from proxycall.adapters.db.pg_turns import PgTurns
+from proxycall.adapters.db.pg_turns import READERS, PgTurns
 from proxycall.adapters.db.sqlite_turns import SqliteTurns
 from proxycall.adapters.db.turn_path import TurnPath, TurnWrite
 from proxycall.core.stores import (
@@ -121,3 +121,27 @@ async def test_the_counters_add_up_what_was_stored(path: TurnPath) -> None:
     window = await path.request_counts(NOW.replace(second=0))
     assert sorted(tuple(row) for row in window) == [tuple(row) for row in totals]
     assert await path.request_counts(NOW.replace(minute=31, second=0)) == []
+
+
+async def test_postgresql_connections_lost_are_opened_again(path: TurnPath) -> None:
+    if not isinstance(path, PgTurns):
+        pytest.skip("PostgreSQL's connections only")
+    assert await path.write_turn(_write(_new("before"), None, {}))
+    assert await path.load(USER, "before", None) is not None
+    import psycopg
+
+    dsn = path._conninfo  # the database this path writes to
+    with psycopg.connect(dsn, autocommit=True) as admin:
+        ended = admin.execute(
+            "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity "
+            "WHERE datname = current_database() AND pid <> pg_backend_pid()").fetchone()
+    assert ended is not None and ended[0] >= 2  # a reader and the writer
+    stored, loaded = False, None
+    for attempt in range(READERS + 1):  # each lost connection fails its one request, at most
+        try:
+            stored = await path.write_turn(_write(_new(f"after-{attempt}"), None, {}))
+            loaded = await path.load(USER, f"after-{attempt}", None)
+        except psycopg.OperationalError:
+            continue
+        break
+    assert stored and loaded is not None and attempt <= READERS

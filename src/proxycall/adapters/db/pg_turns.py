@@ -84,9 +84,11 @@ class PgTurns:
     def __init__(self, conninfo: str, connect_timeout_seconds: float) -> None:
         self._conninfo = conninfo
         self._timeout = connect_timeout_seconds
-        self._readers: asyncio.Queue[psycopg.AsyncConnection[Any]] | None = None
+        # READERS slots, each an open connection or None (opened when next taken)
+        self._readers: asyncio.Queue[psycopg.AsyncConnection[Any] | None] = asyncio.Queue()
+        for _ in range(READERS):
+            self._readers.put_nowait(None)
         self._opened: list[psycopg.AsyncConnection[Any]] = []
-        self._opening = asyncio.Lock()
         self._writer: psycopg.AsyncConnection[Any] | None = None
         self._pending: list[tuple[_Item, asyncio.Future[bool]]] = []
         self._drainer: asyncio.Task[None] | None = None
@@ -120,7 +122,7 @@ class PgTurns:
         """Finish the queued writes and close the connections."""
         if self._drainer is not None:
             await self._drainer
-        for connection in self._opened:
+        for connection in list(self._opened):
             await connection.close()
 
     # --- reads ---
@@ -146,26 +148,23 @@ class PgTurns:
             self._give_back(connection)
 
     async def _reader(self) -> psycopg.AsyncConnection[Any]:
-        async with self._opening:
-            if self._readers is None:
-                readers: asyncio.Queue[psycopg.AsyncConnection[Any]] = asyncio.Queue()
-                for _ in range(READERS):
-                    readers.put_nowait(await self._connect())
-                self._readers = readers
-        return await self._readers.get()
+        """A reader connection; an empty slot (never opened, or lost) is opened here."""
+        held = await self._readers.get()
+        if held is not None and not (held.closed or held.broken):
+            return held
+        if held is not None:
+            self._opened.remove(held)
+        try:
+            return await self._connect()
+        except BaseException:
+            self._readers.put_nowait(None)  # the slot stays, for the next read to try again
+            raise
 
     def _give_back(self, connection: psycopg.AsyncConnection[Any]) -> None:
-        assert self._readers is not None  # a connection was taken from it
-        if connection.closed or connection.broken:
-            # a new one is opened in its place on the next read that finds the queue short
+        lost = connection.closed or connection.broken
+        if lost:
             self._opened.remove(connection)
-            asyncio.get_running_loop().create_task(self._replace_reader())
-            return
-        self._readers.put_nowait(connection)
-
-    async def _replace_reader(self) -> None:
-        assert self._readers is not None
-        self._readers.put_nowait(await self._connect())
+        self._readers.put_nowait(None if lost else connection)
 
     async def _connect(self) -> psycopg.AsyncConnection[Any]:
         connection = await psycopg.AsyncConnection.connect(
@@ -200,9 +199,9 @@ class PgTurns:
         try:
             results = list(await self._commit(items))
         except Exception as exc:
-            busy = _translated(exc)
-            if isinstance(busy, DatabaseBusy):  # the wait ran out: not again for each turn
-                results = [busy] * len(items)
+            failure = _translated(exc)
+            if _whole_group(failure):  # the database, not one turn: not again for each turn
+                results = [failure] * len(items)
             else:
                 results = await self._commit_one_by_one(items)
         for (_, future), stored in zip(batch, results, strict=True):
@@ -293,6 +292,18 @@ def _translated(exc: Exception) -> Exception:
     if isinstance(exc, psycopg.Error) and exc.sqlstate in PG_TIMEOUT_CODES:
         return DatabaseBusy("The database is busy; try again shortly.")
     return exc
+
+
+def _whole_group(failure: Exception) -> bool:
+    """True when a failed group failed for the database's sake (busy, connection lost).
+
+    A deadlock or serialization failure, or a turn that cannot be written, is tried again
+    turn by turn.
+    """
+    if isinstance(failure, DatabaseBusy):
+        return True
+    return (isinstance(failure, psycopg.OperationalError)
+            and not isinstance(failure, psycopg.errors.TransactionRollback))
 
 
 def _counts(event: EngineEventRecord) -> tuple[tuple[str, int], ...]:
