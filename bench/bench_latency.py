@@ -1,7 +1,7 @@
 """Benchmark: turn latency over HTTP (sequential and 8 clients), place search, a simulated call.
 
 Prints p50/p95 latency of one turn and throughput with 8 concurrent clients.
-Run: `make bench` (PostgreSQL is measured when PROXYCALL_TEST_DATABASE_URL is set).
+Run: `make bench` (PostgreSQL is measured when PROXYCALL_BENCH_DATABASE_URL is set; make does).
 """
 
 from __future__ import annotations
@@ -110,11 +110,12 @@ def main() -> None:
     measure_places()
     measure_call()
     measure("sqlite", None)
-    pg = os.environ.get("PROXYCALL_TEST_DATABASE_URL")
+    pg = (os.environ.get("PROXYCALL_BENCH_DATABASE_URL")
+          or os.environ.get("PROXYCALL_TEST_DATABASE_URL"))
     if pg:
         measure("postgresql", pg)
     else:
-        print("postgresql skipped: set PROXYCALL_TEST_DATABASE_URL")
+        print("postgresql skipped: set PROXYCALL_BENCH_DATABASE_URL")
 
 
 if __name__ == "__main__":
