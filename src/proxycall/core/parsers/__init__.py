@@ -38,7 +38,8 @@ _MIDNIGHT = time(0, 0)  # no parser reads the time of day, only the date
 __all__ = [
     "Ambiguous", "Hit", "ParseContext", "ParseResult", "Parsed", "Rejected", "Value",
     "capitalise_name", "find_choice", "find_date", "find_money", "find_number", "find_phone",
-    "find_time", "find_yes_no", "is_bare_category", "is_filler", "is_unsure", "parse_choice",
+    "find_time", "find_yes_no", "forget_readings", "is_bare_category", "is_filler", "is_unsure",
+    "parse_choice",
     "parse_date", "parse_money", "parse_number", "parse_phone", "parse_slot", "parse_text",
     "parse_time", "parse_value", "parse_yes_no", "scan_choices", "scan_dates", "scan_money",
     "scan_numbers", "scan_phones", "scan_times", "scan_yes_no",
@@ -72,6 +73,11 @@ def _parse_cached(kind: InputType, time_hint: TimeHint, choices: tuple[Choice, .
     if kind is InputType.MONEY:
         return parse_money(text)
     return parse_text(text, text_kind)
+
+
+def forget_readings() -> None:
+    """Empty the readings cache (the eval times the parsers themselves, not the cache)."""
+    _parse_cached.cache_clear()
 
 
 def parse_value(kind: InputType, text: str, ctx: ParseContext) -> ParseResult:
