@@ -14,6 +14,7 @@ from proxycall.core.parsers import (
     ParseContext,
     Parsed,
     Rejected,
+    forget_readings,
     parse_date,
     parse_number,
     parse_phone,
@@ -40,6 +41,19 @@ def test_parse_slot_never_raises(text: str, today: date) -> None:
     for slot in ALL_SLOTS:
         result = parse_slot(slot, text, ctx)
         assert isinstance(result, Parsed | Rejected | Ambiguous)
+
+
+@settings(max_examples=200, deadline=None)
+@given(text=TEXTS, today=DAYS, now=st.times(), then=st.times())
+def test_a_reading_depends_on_the_date_not_the_time_of_day(text: str, today: date, now: time,
+                                                            then: time) -> None:
+    """What the readings cache rests on: its key has the date and region, not the time."""
+    for slot in ALL_SLOTS:
+        forget_readings()
+        first = parse_slot(slot, text, ParseContext(today=today, now=now))
+        forget_readings()
+        assert parse_slot(slot, text, ParseContext(today=today, now=then)) == first
+        assert parse_slot(slot, text, ParseContext(today=today, now=then)) == first  # cached
 
 
 @settings(max_examples=200, deadline=None)
