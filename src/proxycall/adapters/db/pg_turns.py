@@ -29,7 +29,7 @@ import psycopg
 from psycopg.types.json import Json
 
 from proxycall.adapters.db.database import PG_TIMEOUT_CODES, pg_timeouts
-from proxycall.adapters.db.turn_path import TurnWrite
+from proxycall.adapters.db.turn_path import GroupCommit, Item, TurnWrite
 from proxycall.core.errors import DatabaseBusy
 from proxycall.core.stores import NEW_CONVERSATION, EngineEventRecord, StoredConversation
 
@@ -75,8 +75,6 @@ _REQUEST_TOTALS = (f"SELECT agent_type, action, {_COUNTED} FROM engine_totals "
 _REQUEST_MINUTES = (f"SELECT agent_type, action, {_COUNTED} FROM engine_minutes "
                     "WHERE kind = 'request' AND minute >= %s GROUP BY agent_type, action")
 
-_Item = TurnWrite | list[EngineEventRecord]
-
 
 class PgTurns:
     """Turns and engine events written through one connection in groups; loads beside them."""
@@ -90,54 +88,42 @@ class PgTurns:
             self._readers.put_nowait(None)
         self._opened: list[psycopg.AsyncConnection[Any]] = []
         self._writer: psycopg.AsyncConnection[Any] | None = None
-        self._pending: list[tuple[_Item, asyncio.Future[bool]]] = []
-        self._drainer: asyncio.Task[None] | None = None
+        self._groups = GroupCommit(self._commit_group, MAX_TURNS_PER_COMMIT)
 
     async def load(self, user_id: str, client_id: str,
                    idempotency_key: str | None) -> StoredConversation | None:
         """The conversation and, given a key, the response already stored for it."""
-        row = await self._read_one(_LOAD, (idempotency_key, user_id, client_id))
-        if row is None:
+        rows = await self._read(_LOAD, (idempotency_key, user_id, client_id))
+        if not rows:
             return None
-        pk, user, client, agent, state, turn, status, tz, last, updated, replayed = row
+        pk, user, client, agent, state, turn, status, tz, last, updated, replayed = rows[0]
         return StoredConversation(pk, user, client, agent, state, turn, status, tz, last,
                                   updated.astimezone(UTC), replayed)
 
     async def request_counts(self, first_minute: datetime | None) -> list[tuple[Any, ...]]:
         """The request counter rows per agent and action: all time, or from a minute on."""
         if first_minute is None:
-            return await self._read_all(_REQUEST_TOTALS, ())
-        return await self._read_all(_REQUEST_MINUTES, (first_minute,))
+            return await self._read(_REQUEST_TOTALS, ())
+        return await self._read(_REQUEST_MINUTES, (first_minute,))
 
     async def write_turn(self, write: TurnWrite) -> bool:
         """Store the turn (True) unless another request moved the conversation first (False)."""
-        return await self._submit(write)
+        return await self._groups.submit(write)
 
     async def write_events(self, events: list[EngineEventRecord]) -> None:
         """Store engine events (and count them) in the next commit."""
         if events:
-            await self._submit(events)
+            await self._groups.submit(events)
 
     async def close(self) -> None:
         """Finish the queued writes and close the connections."""
-        if self._drainer is not None:
-            await self._drainer
+        await self._groups.finish()
         for connection in list(self._opened):
             await connection.close()
 
     # --- reads ---
 
-    async def _read_one(self, query: str, args: tuple[Any, ...]) -> tuple[Any, ...] | None:
-        connection = await self._reader()
-        try:
-            cursor = await connection.execute(query, args)
-            return await cursor.fetchone()
-        except psycopg.Error as exc:
-            raise _translated(exc) from exc
-        finally:
-            self._give_back(connection)
-
-    async def _read_all(self, query: str, args: tuple[Any, ...]) -> list[tuple[Any, ...]]:
+    async def _read(self, query: str, args: tuple[Any, ...]) -> list[tuple[Any, ...]]:
         connection = await self._reader()
         try:
             cursor = await connection.execute(query, args)
@@ -175,45 +161,17 @@ class PgTurns:
 
     # --- writes: one connection, groups of turns per transaction ---
 
-    async def _submit(self, item: _Item) -> bool:
-        loop = asyncio.get_running_loop()
-        future: asyncio.Future[bool] = loop.create_future()
-        self._pending.append((item, future))
-        if self._drainer is None:
-            self._drainer = loop.create_task(self._drain())
-        return await future
-
-    async def _drain(self) -> None:
-        """Commit what is queued, then what queued meanwhile, until nothing is left."""
+    async def _commit_group(self, items: list[Item]) -> list[bool | Exception]:
         try:
-            while self._pending:
-                batch = self._pending[:MAX_TURNS_PER_COMMIT]
-                del self._pending[:MAX_TURNS_PER_COMMIT]
-                await self._commit_batch(batch)
-        finally:
-            self._drainer = None
-
-    async def _commit_batch(self, batch: list[tuple[_Item, asyncio.Future[bool]]]) -> None:
-        items = [item for item, _ in batch]
-        results: list[bool | BaseException]
-        try:
-            results = list(await self._commit(items))
+            return list(await self._commit(items))
         except Exception as exc:
             failure = _translated(exc)
             if _whole_group(failure):  # the database, not one turn: not again for each turn
-                results = [failure] * len(items)
-            else:
-                results = await self._commit_one_by_one(items)
-        for (_, future), stored in zip(batch, results, strict=True):
-            if future.done():
-                continue
-            if isinstance(stored, BaseException):
-                future.set_exception(stored)
-            else:
-                future.set_result(stored)
+                return [failure] * len(items)
+            return await self._commit_one_by_one(items)
 
-    async def _commit_one_by_one(self, items: list[_Item]) -> list[bool | BaseException]:
-        results: list[bool | BaseException] = []
+    async def _commit_one_by_one(self, items: list[Item]) -> list[bool | Exception]:
+        results: list[bool | Exception] = []
         for item in items:
             try:
                 results.append((await self._commit([item]))[0])
@@ -223,7 +181,7 @@ class PgTurns:
                 results.append(_translated(exc))
         return results
 
-    async def _commit(self, items: Sequence[_Item]) -> list[bool]:
+    async def _commit(self, items: Sequence[Item]) -> list[bool]:
         connection = await self._writing_connection()
         stored = [False] * len(items)
         async with connection.transaction(), connection.cursor() as cursor:
@@ -242,13 +200,13 @@ class PgTurns:
         return self._writer
 
 
-def _lock_order(item: _Item) -> tuple[str, str]:
+def _lock_order(item: Item) -> tuple[str, str]:
     if isinstance(item, TurnWrite):
         return item.conversation.user_id, item.conversation.client_id
     return "", ""
 
 
-async def _write(cursor: psycopg.AsyncCursor[Any], item: _Item) -> bool:
+async def _write(cursor: psycopg.AsyncCursor[Any], item: Item) -> bool:
     if not isinstance(item, TurnWrite):
         return True  # events only: written with the batch's
     conversation, record, now = item.conversation, item.record, item.now

@@ -29,7 +29,7 @@ from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime
 from typing import Any
 
-from proxycall.adapters.db.turn_path import TurnWrite
+from proxycall.adapters.db.turn_path import GroupCommit, Item, TurnWrite
 from proxycall.core.errors import DatabaseBusy
 from proxycall.core.stores import (
     NEW_CONVERSATION,
@@ -88,8 +88,7 @@ class SqliteTurns:
         self._readers = ThreadPoolExecutor(max_workers=READERS, thread_name_prefix="sqlite-reader")
         self._local = threading.local()
         self._opened: list[sqlite3.Connection] = []
-        self._pending: list[tuple[TurnWrite | list[EngineEventRecord], asyncio.Future[bool]]] = []
-        self._drainer: asyncio.Task[None] | None = None
+        self._groups = GroupCommit(self._commit_on_writer, MAX_TURNS_PER_COMMIT)
 
     async def load(self, user_id: str, client_id: str,
                    idempotency_key: str | None) -> StoredConversation | None:
@@ -120,54 +119,27 @@ class SqliteTurns:
 
     async def write_turn(self, write: TurnWrite) -> bool:
         """Store the turn (True) unless another request moved the conversation first (False)."""
-        return await self._submit(write)
+        return await self._groups.submit(write)
 
     async def write_events(self, events: list[EngineEventRecord]) -> None:
         """Store engine events (and count them) in the next commit."""
         if events:
-            await self._submit(events)
+            await self._groups.submit(events)
 
     async def close(self) -> None:
         """Finish the queued writes and close the connection."""
-        if self._drainer is not None:
-            await self._drainer
+        await self._groups.finish()
         self._thread.shutdown(wait=True)
         self._readers.shutdown(wait=True)
         for connection in self._opened:
             connection.close()
 
-    async def _submit(self, item: TurnWrite | list[EngineEventRecord]) -> bool:
-        loop = asyncio.get_running_loop()
-        future: asyncio.Future[bool] = loop.create_future()
-        self._pending.append((item, future))
-        if self._drainer is None:
-            self._drainer = loop.create_task(self._drain())
-        return await future
-
-    async def _drain(self) -> None:
-        """Commit what is queued, then what queued meanwhile, until nothing is left."""
+    async def _commit_on_writer(self, items: list[Item]) -> list[bool | Exception]:
         loop = asyncio.get_running_loop()
         try:
-            while self._pending:
-                batch = self._pending[:MAX_TURNS_PER_COMMIT]
-                del self._pending[:MAX_TURNS_PER_COMMIT]
-                items = [item for item, _ in batch]
-                try:
-                    results = await loop.run_in_executor(self._thread, self._commit, items)
-                except Exception as exc:
-                    for _, future in batch:
-                        if not future.done():
-                            future.set_exception(_translated(exc))
-                    continue
-                for (_, future), stored in zip(batch, results, strict=True):
-                    if future.done():
-                        continue
-                    if isinstance(stored, Exception):
-                        future.set_exception(stored)
-                    else:
-                        future.set_result(stored)
-        finally:
-            self._drainer = None
+            return await loop.run_in_executor(self._thread, self._commit, items)
+        except Exception as exc:  # the group failed whole (the file lock, say)
+            return [_translated(exc)] * len(items)
 
     # --- on the writer and reader threads ---
 
@@ -192,8 +164,7 @@ class SqliteTurns:
             self._opened.append(connection)
         return connection
 
-    def _commit(self, items: list[TurnWrite | list[EngineEventRecord]]
-                ) -> list[bool | Exception]:
+    def _commit(self, items: list[Item]) -> list[bool | Exception]:
         connection = self._connection()
         cursor = connection.cursor()
         cursor.execute("BEGIN IMMEDIATE")
@@ -206,8 +177,7 @@ class SqliteTurns:
             raise
         return results
 
-    def _apply(self, cursor: sqlite3.Cursor,
-               item: TurnWrite | list[EngineEventRecord]) -> bool | Exception:
+    def _apply(self, cursor: sqlite3.Cursor, item: Item) -> bool | Exception:
         cursor.execute("SAVEPOINT turn")
         try:
             if isinstance(item, TurnWrite):
@@ -277,7 +247,7 @@ def _moment(stored: str) -> datetime:
     return datetime.fromisoformat(stored).replace(tzinfo=UTC)
 
 
-def _translated(exc: BaseException) -> BaseException:
+def _translated(exc: Exception) -> Exception:
     """A wait for the file lock that ran out is DatabaseBusy (503 with Retry-After)."""
     if isinstance(exc, sqlite3.OperationalError) and "locked" in str(exc).lower():
         return DatabaseBusy("The database is busy; try again shortly.")

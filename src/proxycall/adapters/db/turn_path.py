@@ -8,7 +8,8 @@ same rows the ORM writes, so every other reader sees the same data.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import asyncio
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Protocol
@@ -47,3 +48,56 @@ class TurnPath(Protocol):
 
     async def close(self) -> None:
         """Finish the queued writes and close the connections."""
+
+
+Item = TurnWrite | list[EngineEventRecord]  # a turn, or events alone (a replay's)
+# one transaction for the items, in order: True stored, False not (moved first), or the error
+Commit = Callable[[list[Item]], Awaitable[list[bool | Exception]]]
+
+
+class GroupCommit:
+    """Items that arrive while a commit runs are committed together by the next one.
+
+    Nobody's item is answered before the transaction holding it has committed; an item's
+    error reaches only the request that submitted it.
+    """
+
+    def __init__(self, commit: Commit, most_per_commit: int) -> None:
+        self._commit = commit
+        self._most = most_per_commit
+        self._pending: list[tuple[Item, asyncio.Future[bool]]] = []
+        self._drainer: asyncio.Task[None] | None = None
+
+    async def submit(self, item: Item) -> bool:
+        """Queue the item for the next commit and wait for it: True stored, False not."""
+        loop = asyncio.get_running_loop()
+        future: asyncio.Future[bool] = loop.create_future()
+        self._pending.append((item, future))
+        if self._drainer is None:
+            self._drainer = loop.create_task(self._drain())
+        return await future
+
+    async def finish(self) -> None:
+        """Wait until every queued item is committed."""
+        if self._drainer is not None:
+            await self._drainer
+
+    async def _drain(self) -> None:
+        """Commit what is queued, then what queued meanwhile, until nothing is left."""
+        try:
+            while self._pending:
+                batch = self._pending[:self._most]
+                del self._pending[:self._most]
+                try:
+                    results = await self._commit([item for item, _ in batch])
+                except Exception as exc:  # the whole group failed: each request hears why
+                    results = [exc] * len(batch)
+                for (_, future), stored in zip(batch, results, strict=True):
+                    if future.done():
+                        continue
+                    if isinstance(stored, Exception):
+                        future.set_exception(stored)
+                    else:
+                        future.set_result(stored)
+        finally:
+            self._drainer = None
