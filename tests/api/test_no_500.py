@@ -8,6 +8,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from tests.support.server import LiveServer
 
+from proxycall.api.turn_response import TurnResponse
+
 AGENTS = st.sampled_from(["SICK_CALLER", "STOCK_CHECKER", "RESTAURANT_RESERVATION",
                           "CANCEL_APPOINTMENT", "NOPE"])
 SLOT_NAMES = st.sampled_from([
@@ -39,3 +41,5 @@ def test_no_input_produces_a_500(sqlite_server: LiveServer, agent: str, message:
                 "slots": slots, "clientAction": action, "timezone": timezone})
             assert response.status_code < 500, response.text
             assert response.status_code in (200, 409, 422), response.text
+            if response.status_code == 200:  # an answer always has the declared shape
+                TurnResponse.model_validate(response.json())

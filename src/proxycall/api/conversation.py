@@ -10,6 +10,7 @@ from proxycall import logs
 from proxycall.api.deps import CurrentUser, Services
 from proxycall.api.json_body import SafeJsonRoute
 from proxycall.api.schemas import TurnRequest
+from proxycall.api.turn_response import TURN_RESPONSES
 from proxycall.core.errors import NotFound
 from proxycall.services.conversation import TurnOutput
 from proxycall.services.turns import TurnInput
@@ -38,11 +39,15 @@ def _slot_value(value: str | int | float | bool | None) -> str | int | None:
 
 
 def _sent(output: TurnOutput) -> Response:
-    """The turn's JSON as the service wrote it once (not encoded again by the framework)."""
+    """The turn's JSON as the service wrote it once (not encoded again by the framework).
+
+    Its shape is `api.turn_response.TurnResponse`, held to by the tests, not checked per turn.
+    """
     return Response(output.wire, media_type="application/json")
 
 
-@router.post("/v2/conversation/next", summary="One turn of the v2 engine")
+@router.post("/v2/conversation/next", summary="One turn of the v2 engine",
+             responses=TURN_RESPONSES)
 async def next_v2(
     body: TurnRequest, services: Services, user: CurrentUser,
     idempotency_key: Annotated[str | None, Header(max_length=128)] = None,
@@ -62,7 +67,8 @@ async def next_v2(
     return _sent(output)
 
 
-@router.post("/conversation/next", summary="One turn of the legacy v1 engine")
+@router.post("/conversation/next", summary="One turn of the legacy v1 engine",
+             responses=TURN_RESPONSES)
 async def next_v1(
     body: TurnRequest, services: Services, user: CurrentUser,
     idempotency_key: Annotated[str | None, Header(max_length=128)] = None,
