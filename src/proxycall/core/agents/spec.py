@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from enum import StrEnum
+from functools import cached_property
 
 
 class InputType(StrEnum):
@@ -226,18 +227,20 @@ class AgentSpec:
     # another place ("Try another store"); empty: no such offer.
     another_place_label: str = ""
 
+    @cached_property
+    def _by_name(self) -> dict[str, SlotSpec]:
+        # asked on every turn for each slot a client sends: a lookup, not a walk
+        return {slot.name: slot for slot in self.slots}
+
     def slot(self, name: str) -> SlotSpec:
         """A slot by name (KeyError when the agent has none)."""
-        for slot in self.slots:
-            if slot.name == name:
-                return slot
-        raise KeyError(name)
+        return self._by_name[name]
 
     def has_slot(self, name: str) -> bool:
         """True when the agent declares the slot."""
-        return any(slot.name == name for slot in self.slots)
+        return name in self._by_name
 
-    @property
+    @cached_property
     def slot_names(self) -> tuple[str, ...]:
         """Every slot name, in order."""
         return tuple(slot.name for slot in self.slots)
