@@ -39,10 +39,9 @@ __all__ = [
     "Ambiguous", "Hit", "ParseContext", "ParseResult", "Parsed", "Rejected", "Value",
     "capitalise_name", "find_choice", "find_date", "find_money", "find_number", "find_phone",
     "find_time", "find_yes_no", "forget_readings", "is_bare_category", "is_filler", "is_unsure",
-    "parse_choice",
-    "parse_date", "parse_money", "parse_number", "parse_phone", "parse_slot", "parse_text",
-    "parse_time", "parse_value", "parse_yes_no", "scan_choices", "scan_dates", "scan_money",
-    "scan_numbers", "scan_phones", "scan_times", "scan_yes_no",
+    "parse_choice", "parse_date", "parse_money", "parse_number", "parse_phone", "parse_slot",
+    "parse_text", "parse_time", "parse_value", "parse_yes_no", "scan_choices", "scan_dates",
+    "scan_money", "scan_numbers", "scan_phones", "scan_times", "scan_yes_no",
 ]
 
 
