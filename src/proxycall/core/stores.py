@@ -45,6 +45,7 @@ class TurnRecord:
     ai_used: bool
     fallback: bool
     duration_ms: float
+    response_json: str = ""  # the response as sent, written once by the service ("": not given)
 
 
 @dataclass(frozen=True)

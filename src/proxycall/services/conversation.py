@@ -116,15 +116,16 @@ class ConversationService:
                 )
             result = await self._run(spec, stored, request, engine)
             elapsed_ms = (time.perf_counter() - started) * 1000
+            events = self._telemetry.prepare(request, spec, result, via)  # may add to the body
+            wire = _wire(result.body)  # a turn whose answer cannot be sent is not stored
             record = TurnRecord(
                 turn=stored.turn + 1, idempotency_key=request.idempotency_key,
                 request=_request_record(request), response=result.body,
                 action=result.facts.action, ai_used=result.ai_used,
                 fallback=result.fallback, duration_ms=elapsed_ms,
+                response_json=wire.decode("utf-8"),
             )
             status = "COMPLETE" if result.state.complete else "ACTIVE"
-            events = self._telemetry.prepare(request, spec, result, via)  # may add to the body
-            wire = _wire(result.body)  # a turn whose answer cannot be sent is not stored
             committed = await self._store.commit_turn(
                 stored, state_to_json(result.state), status, result.timezone, record,
                 self._clock(), events,

@@ -145,3 +145,14 @@ async def test_postgresql_connections_lost_are_opened_again(path: TurnPath) -> N
             continue
         break
     assert stored and loaded is not None and attempt <= READERS
+
+
+async def test_the_response_is_stored_as_the_service_wrote_it(path: TurnPath) -> None:
+    """The service writes the answer's JSON once; the path stores that text, not a new dump."""
+    write = _write(_new("as-sent"), "key-sent", {})
+    sent = TurnRecord(**{**write.record.__dict__, "response_json": '{"sent":"as written"}'})
+    assert await path.write_turn(TurnWrite(write.conversation, write.state, write.status,
+                                           write.timezone, sent, write.now, write.events))
+    loaded = await path.load(USER, "as-sent", "key-sent")
+    assert loaded is not None
+    assert loaded.replay == loaded.last_response == {"sent": "as written"}

@@ -29,9 +29,14 @@ import psycopg
 from psycopg.types.json import Json
 
 from proxycall.adapters.db.database import PG_TIMEOUT_CODES, pg_timeouts
-from proxycall.adapters.db.turn_path import GroupCommit, Item, TurnWrite
+from proxycall.adapters.db.turn_path import GroupCommit, GroupedWrites, Item, TurnWrite
 from proxycall.core.errors import DatabaseBusy
-from proxycall.core.stores import NEW_CONVERSATION, EngineEventRecord, StoredConversation
+from proxycall.core.stores import (
+    NEW_CONVERSATION,
+    EngineEventRecord,
+    StoredConversation,
+    TurnRecord,
+)
 
 MAX_TURNS_PER_COMMIT = 64  # a bound on one transaction (and on the wait of its first turn)
 READERS = 3  # reader connections; a load is one indexed query
@@ -76,7 +81,7 @@ _REQUEST_MINUTES = (f"SELECT agent_type, action, {_COUNTED} FROM engine_minutes 
                     "WHERE kind = 'request' AND minute >= %s GROUP BY agent_type, action")
 
 
-class PgTurns:
+class PgTurns(GroupedWrites):
     """Turns and engine events written through one connection in groups; loads beside them."""
 
     def __init__(self, conninfo: str, connect_timeout_seconds: float) -> None:
@@ -105,15 +110,6 @@ class PgTurns:
         if first_minute is None:
             return await self._read(_REQUEST_TOTALS, ())
         return await self._read(_REQUEST_MINUTES, (first_minute,))
-
-    async def write_turn(self, write: TurnWrite) -> bool:
-        """Store the turn (True) unless another request moved the conversation first (False)."""
-        return await self._groups.submit(write)
-
-    async def write_events(self, events: list[EngineEventRecord]) -> None:
-        """Store engine events (and count them) in the next commit."""
-        if events:
-            await self._groups.submit(events)
 
     async def close(self) -> None:
         """Finish the queued writes and close the connections."""
@@ -210,7 +206,7 @@ async def _write(cursor: psycopg.AsyncCursor[Any], item: Item) -> bool:
     if not isinstance(item, TurnWrite):
         return True  # events only: written with the batch's
     conversation, record, now = item.conversation, item.record, item.now
-    state, last = Json(item.state), Json(record.response)
+    state, last = Json(item.state), _as_sent(record)
     turn = (record.turn, record.idempotency_key, Json(record.request), last, record.action,
             record.ai_used, record.fallback, record.duration_ms, now)
     if conversation.pk == NEW_CONVERSATION:
@@ -223,6 +219,12 @@ async def _write(cursor: psycopg.AsyncCursor[Any], item: Item) -> bool:
             state, record.turn, item.status, item.timezone, last, now, conversation.pk,
             conversation.turn, *turn))
     return await cursor.fetchone() is not None
+
+
+def _as_sent(record: TurnRecord) -> Json:
+    """The response for its JSON column: the text the service already wrote, when it did."""
+    text = record.response_json
+    return Json(record.response, dumps=lambda _value: text) if text else Json(record.response)
 
 
 async def _write_events(cursor: psycopg.AsyncCursor[Any],

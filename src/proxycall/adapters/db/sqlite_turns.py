@@ -29,7 +29,7 @@ from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime
 from typing import Any
 
-from proxycall.adapters.db.turn_path import GroupCommit, Item, TurnWrite
+from proxycall.adapters.db.turn_path import GroupCommit, GroupedWrites, Item, TurnWrite
 from proxycall.core.errors import DatabaseBusy
 from proxycall.core.stores import (
     NEW_CONVERSATION,
@@ -78,7 +78,7 @@ class _Conflict(Exception):
     """Another request moved the conversation first: this turn is not stored."""
 
 
-class SqliteTurns:
+class SqliteTurns(GroupedWrites):
     """Turns and engine events written through one connection, in order; loads beside them."""
 
     def __init__(self, path: str, busy_timeout_seconds: float) -> None:
@@ -116,15 +116,6 @@ class SqliteTurns:
             return await loop.run_in_executor(self._readers, self._rows, query, args)
         except sqlite3.OperationalError as exc:
             raise _translated(exc) from exc
-
-    async def write_turn(self, write: TurnWrite) -> bool:
-        """Store the turn (True) unless another request moved the conversation first (False)."""
-        return await self._groups.submit(write)
-
-    async def write_events(self, events: list[EngineEventRecord]) -> None:
-        """Store engine events (and count them) in the next commit."""
-        if events:
-            await self._groups.submit(events)
 
     async def close(self) -> None:
         """Finish the queued writes and close the connection."""
@@ -200,7 +191,7 @@ class SqliteTurns:
 
 def _write_turn(cursor: sqlite3.Cursor, write: TurnWrite) -> None:
     conversation, record, now = write.conversation, write.record, _timestamp(write.now)
-    state, last = _json(write.state), _json(record.response)
+    state, last = _json(write.state), record.response_json or _json(record.response)
     if conversation.pk == NEW_CONVERSATION:  # first turn: the conversation and its turn together
         cursor.execute(_INSERT_CONVERSATION, (
             conversation.user_id, conversation.client_id, conversation.agent_type,

@@ -101,3 +101,18 @@ class GroupCommit:
                         future.set_result(stored)
         finally:
             self._drainer = None
+
+
+class GroupedWrites:
+    """The writes of a turn path that commits through a `GroupCommit` (set `_groups`)."""
+
+    _groups: GroupCommit
+
+    async def write_turn(self, write: TurnWrite) -> bool:
+        """Store the turn (True) unless another request moved the conversation first (False)."""
+        return await self._groups.submit(write)
+
+    async def write_events(self, events: list[EngineEventRecord]) -> None:
+        """Store engine events (and count them) in the next commit."""
+        if events:
+            await self._groups.submit(events)
