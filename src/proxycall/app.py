@@ -7,6 +7,7 @@ from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 from fastapi import FastAPI, Request, Response
 from fastapi.staticfiles import StaticFiles
@@ -20,6 +21,7 @@ from proxycall.api import admin, calls, conversation, health, ops, twilio
 from proxycall.api import errors as api_errors
 from proxycall.api import places as places_routes
 from proxycall.api.middleware import BodyLimitMiddleware
+from proxycall.api.turn_lane import TurnLane
 from proxycall.config import Settings
 from proxycall.container import utc_now
 from proxycall.core.llm import Extractor
@@ -53,7 +55,7 @@ def create_app(
         finally:
             await shutdown(services)
 
-    app = FastAPI(title="proxycall", version="0.1.0", lifespan=lifespan)
+    app = ProxycallApp(title="proxycall", version="0.1.0", lifespan=lifespan)
     api_errors.install(app)
     app.add_exception_handler(SQLAlchemyError, _database_error)
     app.add_middleware(BodyLimitMiddleware)
@@ -63,6 +65,18 @@ def create_app(
     if WEB_DIR.exists():
         app.mount("/", WebApp(app, WEB_DIR), name="web")
     return app
+
+
+class ProxycallApp(FastAPI):
+    """FastAPI with the turn lane in front: plain turns skip the framework's layers."""
+
+    def __init__(self, **options: Any) -> None:
+        super().__init__(**options)
+        self._lane = TurnLane(self, super().__call__)
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        """Every request enters through the lane; it passes on what it does not answer."""
+        await self._lane(scope, receive, send)
 
 
 async def _database_error(request: Request, exc: Exception) -> Response:

@@ -11,8 +11,9 @@ from proxycall.api.deps import CurrentUser, Services
 from proxycall.api.json_body import SafeJsonRoute
 from proxycall.api.schemas import TurnRequest
 from proxycall.api.turn_response import TURN_RESPONSES
+from proxycall.container import Container
 from proxycall.core.errors import NotFound
-from proxycall.services.conversation import TurnOutput
+from proxycall.core.stores import UserRecord
 from proxycall.services.turns import TurnInput
 
 router = APIRouter(route_class=SafeJsonRoute)
@@ -38,12 +39,29 @@ def _slot_value(value: str | int | float | bool | None) -> str | int | None:
     return value
 
 
-def _sent(output: TurnOutput) -> Response:
+def _sent(wire: bytes) -> Response:
     """The turn's JSON as the service wrote it once (not encoded again by the framework).
 
     Its shape is `api.turn_response.TurnResponse`, held to by the tests, not checked per turn.
     """
-    return Response(output.wire, media_type="application/json")
+    return Response(wire, media_type="application/json")
+
+
+async def answer_turn(services: Container, user: UserRecord, body: TurnRequest,
+                      idempotency_key: str | None, via: str) -> bytes:
+    """The turn's answer as JSON bytes; `via` is the route, "/v2" (kill switch aware) or "/v1".
+
+    The routes below and the turn lane (`api.turn_lane`) both answer through this.
+    """
+    engine = "v1"
+    if via == "/v2":
+        engine = services.settings.engine_version
+        if await services.switches.kill_switch_active():
+            logs.kill_switch_routed(body.conversationId)
+            engine = "v1"
+    output = await services.conversations.next_turn(
+        user.id, _turn_input(body, idempotency_key), engine, via=via)
+    return output.wire
 
 
 @router.post("/v2/conversation/next", summary="One turn of the v2 engine",
@@ -58,13 +76,7 @@ async def next_v2(
     kill switch is on. Replaying an idempotency key returns the identical answer and changes
     nothing.
     """
-    engine = services.settings.engine_version
-    if await services.switches.kill_switch_active():
-        logs.kill_switch_routed(body.conversationId)
-        engine = "v1"
-    output = await services.conversations.next_turn(
-        user.id, _turn_input(body, idempotency_key), engine, via="/v2")
-    return _sent(output)
+    return _sent(await answer_turn(services, user, body, idempotency_key, "/v2"))
 
 
 @router.post("/conversation/next", summary="One turn of the legacy v1 engine",
@@ -77,9 +89,7 @@ async def next_v1(
 
     Slots in a fixed order, one per turn, each read by its parser.
     """
-    output = await services.conversations.next_turn(
-        user.id, _turn_input(body, idempotency_key), "v1", via="/v1")
-    return _sent(output)
+    return _sent(await answer_turn(services, user, body, idempotency_key, "/v1"))
 
 
 @router.get("/v2/agents", summary="The agents and their slots")

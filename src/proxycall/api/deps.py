@@ -37,20 +37,22 @@ def _bearer(authorization: str | None) -> str:
     return token.strip()
 
 
+async def authenticate(services: Container, authorization: str | None) -> UserRecord:
+    """The user the bearer token belongs to (Unauthorized otherwise); people are rate limited."""
+    token = _bearer(authorization)
+    user = await services.tokens.user(token)
+    if user is None:
+        raise Unauthorized("That token is not valid.")
+    if not user.is_admin:  # operators' smoke runs and watches are not throttled
+        await services.rate_limiter.check(user.id)
+    return user
 
 
 async def current_user(
     request: Request, authorization: Annotated[str | None, Header()] = None
 ) -> UserRecord:
     """The user the bearer token belongs to (401 otherwise); people are rate limited."""
-    token = _bearer(authorization)
-    user = await services_of(request).tokens.user(token)
-    if user is None:
-        raise Unauthorized("That token is not valid.")
-    request.state.user_id = user.id
-    if not user.is_admin:  # operators' smoke runs and watches are not throttled
-        await services_of(request).rate_limiter.check(user.id)
-    return user
+    return await authenticate(services_of(request), authorization)
 
 
 async def admin_user(user: Annotated[UserRecord, Depends(current_user)]) -> UserRecord:
