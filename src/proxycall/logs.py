@@ -18,6 +18,7 @@ _PHONE = re.compile(r"(?<![\w+])\+?\(?\d[\d\s().-]{6,}\d(?!\w)")
 
 def setup_logging(log_file: Path | None = None, level: int = logging.INFO) -> None:
     """Plain lines on stderr (and a file when asked); idempotent."""
+    _skip_unused_record_fields()
     log.setLevel(level)
     log.propagate = False
     formatter = logging.Formatter("%(asctime)s %(levelname)s %(message)s")
@@ -36,6 +37,18 @@ def setup_logging(log_file: Path | None = None, level: int = logging.INFO) -> No
         handler.setFormatter(formatter)
         handler._proxycall = True  # type: ignore[attr-defined]  # reason: a marker on a stdlib handler
         log.addHandler(handler)
+
+
+def _skip_unused_record_fields() -> None:
+    """Our lines show the time, the level and the message, and one is written per turn.
+
+    So the record skips what the logging docs' "Optimization" section lists as optional: the
+    caller's frame (a stack walk per line), thread, process and multiprocessing names.
+    """
+    logging._srcfile = None  # the documented switch for caller info
+    logging.logThreads = False
+    logging.logProcesses = False
+    logging.logMultiprocessing = False
 
 
 def close_file_handlers() -> None:
