@@ -8,6 +8,7 @@ stored, one turn that cannot be written never costs the others theirs, and the c
 from __future__ import annotations
 
 import asyncio
+import sqlite3
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime
 from pathlib import Path
@@ -156,3 +157,32 @@ async def test_the_response_is_stored_as_the_service_wrote_it(path: TurnPath) ->
     loaded = await path.load(USER, "as-sent", "key-sent")
     assert loaded is not None
     assert loaded.replay == loaded.last_response == {"sent": "as written"}
+
+
+async def test_a_sqlite_load_that_would_wait_is_taken_by_a_reader_thread(
+    tmp_path: Path,
+) -> None:
+    """The event loop's own read never waits for a lock; a reader thread waits instead."""
+    file = tmp_path / "turns.db"
+    migrate.upgrade(f"sqlite+aiosqlite:///{file}")
+    engine = create_engine(f"sqlite+aiosqlite:///{file}")
+    await UserStore(session_factory(engine)).ensure_user(USER, "Path", "turn-path-token", NOW)
+    await engine.dispose()
+    first = SqliteTurns(str(file), 3.0)
+    assert await first.write_turn(_write(_new("locked"), None, {"n": 1}))
+    await first.close()
+    holder = sqlite3.connect(file, isolation_level=None)
+    holder.execute("PRAGMA locking_mode=EXCLUSIVE")
+    holder.execute("BEGIN EXCLUSIVE")  # in WAL mode, the one way to keep a reader out
+    turns = SqliteTurns(str(file), 30.0)
+    try:
+        load = asyncio.ensure_future(turns.load(USER, "locked", None))
+        await asyncio.sleep(0)  # one step: the loop's read met the lock, a thread waits
+        assert not load.done()
+        holder.execute("COMMIT")
+        holder.close()  # an exclusive connection lets go of the file when it closes
+        loaded = await asyncio.wait_for(load, timeout=30)
+        assert loaded is not None and loaded.state == {"n": 1}
+    finally:
+        holder.close()
+        await turns.close()

@@ -20,7 +20,6 @@ The rows are the ORM's rows (JSON, timestamptz), so every other reader sees the 
 from __future__ import annotations
 
 import asyncio
-from collections import Counter
 from collections.abc import Sequence
 from datetime import UTC, datetime
 from typing import Any
@@ -29,7 +28,13 @@ import psycopg
 from psycopg.types.json import Json
 
 from proxycall.adapters.db.database import PG_TIMEOUT_CODES, pg_timeouts
-from proxycall.adapters.db.turn_path import GroupCommit, GroupedWrites, Item, TurnWrite
+from proxycall.adapters.db.turn_path import (
+    GroupCommit,
+    GroupedWrites,
+    Item,
+    TurnWrite,
+    tally,
+)
 from proxycall.core.errors import DatabaseBusy
 from proxycall.core.stores import (
     NEW_CONVERSATION,
@@ -235,16 +240,9 @@ async def _write_events(cursor: psycopg.AsyncCursor[Any],
         (e.at, e.kind, e.engine, e.agent_type, e.conversation_id, e.action, e.ai_used,
          e.fallback, e.replay, Json(e.detail) if e.detail is not None else None)
         for e in events])
-    minutes: Counter[tuple[Any, ...]] = Counter()
-    totals: Counter[tuple[Any, ...]] = Counter()
-    for event in events:
-        key = (event.kind, event.agent_type, event.action or "")
-        minute = event.at.replace(second=0, microsecond=0)
-        for name, count in _counts(event):
-            minutes[(minute, *key, name)] += count
-            totals[(*key, name)] += count
-    await cursor.executemany(_COUNT_MINUTE, _rows(minutes))
-    await cursor.executemany(_COUNT_TOTAL, _rows(totals))
+    counted = tally(events)
+    await cursor.executemany(_COUNT_MINUTE, counted.minutes)
+    await cursor.executemany(_COUNT_TOTAL, counted.totals)
 
 
 def _translated(exc: Exception) -> Exception:
@@ -265,17 +263,3 @@ def _whole_group(failure: Exception) -> bool:
     return (isinstance(failure, psycopg.OperationalError)
             and not isinstance(failure, psycopg.errors.TransactionRollback))
 
-
-def _counts(event: EngineEventRecord) -> tuple[tuple[str, int], ...]:
-    return (("requests", 1), ("llm", int(event.ai_used)), ("fallbacks", int(event.fallback)),
-            ("replays", int(event.replay)))
-
-
-def _rows(counted: Counter[tuple[Any, ...]]) -> list[tuple[Any, ...]]:
-    """Counter increments folded into one row per key: (*key, requests, llm, fallbacks, replays)."""
-    rows: dict[tuple[Any, ...], dict[str, int]] = {}
-    for (*key, name), count in counted.items():
-        rows.setdefault(tuple(key), {})[name] = count
-    # in key order, so two processes' writers take the counter rows' locks in the same order
-    return [(*key, c.get("requests", 0), c.get("llm", 0), c.get("fallbacks", 0),
-             c.get("replays", 0)) for key, c in sorted(rows.items())]

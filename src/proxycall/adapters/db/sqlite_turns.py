@@ -5,14 +5,17 @@ SQLite takes one writer at a time. Writers racing for the file lock sleep in its
 and a compile. So a process keeps one plain `sqlite3` connection on one thread for its turns:
 
 - a turn's write is a handful of prepared statements (the conversation, the turn row, its
-  events and their minute and all-time counters), in a SAVEPOINT of its own;
+  events), in a SAVEPOINT of its own; the minute and all-time counters of the turns stored are
+  added once per transaction, one upsert per counter row;
 - turns that arrive while a write is running wait for the next one, and each write commits all
   of them in one transaction started `BEGIN IMMEDIATE` (group commit); a request is answered
   only after the transaction holding its turn has committed;
 - other processes on the same file take their turns through the busy timeout, as before.
 
 A conversation is loaded (with the response stored for the request's idempotency key) by one
-query on a reader connection of its own thread; in WAL mode reads never wait for the writer.
+indexed query on the event loop's own connection, cheaper than a hop to a thread: in WAL mode
+reads do not wait for the writer. In the rare moment a read would wait (a WAL being recovered),
+that connection says so at once and a reader thread takes the load and waits instead.
 
 The rows are written exactly as SQLAlchemy writes them (JSON text, "YYYY-MM-DD HH:MM:SS.ffffff"
 UTC timestamps, 0/1 booleans), so every other reader sees the same data.
@@ -29,7 +32,13 @@ from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime
 from typing import Any
 
-from proxycall.adapters.db.turn_path import GroupCommit, GroupedWrites, Item, TurnWrite
+from proxycall.adapters.db.turn_path import (
+    GroupCommit,
+    GroupedWrites,
+    Item,
+    TurnWrite,
+    tally,
+)
 from proxycall.core.errors import DatabaseBusy
 from proxycall.core.stores import (
     NEW_CONVERSATION,
@@ -38,7 +47,8 @@ from proxycall.core.stores import (
 )
 
 MAX_TURNS_PER_COMMIT = 64  # a bound on one transaction (and on the wait of its first turn)
-READERS = 2  # reader threads (each with its own connection); loads are one indexed query
+READERS = 2  # reader threads (each with its own connection), for the reads that may wait
+_MUST_WAIT = object()  # a load that would wait for a lock: a reader thread takes it
 
 _LOAD = (
     "SELECT c.id, c.user_id, c.client_id, c.agent_type, c.state, c.turn, c.status, c.timezone, "
@@ -67,11 +77,11 @@ _COUNT = ("requests = requests + excluded.requests, llm = llm + excluded.llm, "
           "fallbacks = fallbacks + excluded.fallbacks, replays = replays + excluded.replays")
 _COUNT_MINUTE = (
     "INSERT INTO engine_minutes (minute, kind, agent_type, action, requests, llm, fallbacks, "
-    "replays) VALUES (?, ?, ?, ?, 1, ?, ?, ?) "
+    "replays) VALUES (?, ?, ?, ?, ?, ?, ?, ?) "
     f"ON CONFLICT (minute, kind, agent_type, action) DO UPDATE SET {_COUNT}")
 _COUNT_TOTAL = (
     "INSERT INTO engine_totals (kind, agent_type, action, requests, llm, fallbacks, replays) "
-    f"VALUES (?, ?, ?, 1, ?, ?, ?) ON CONFLICT (kind, agent_type, action) DO UPDATE SET {_COUNT}")
+    f"VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (kind, agent_type, action) DO UPDATE SET {_COUNT}")
 
 
 class _Conflict(Exception):
@@ -88,15 +98,18 @@ class SqliteTurns(GroupedWrites):
         self._readers = ThreadPoolExecutor(max_workers=READERS, thread_name_prefix="sqlite-reader")
         self._local = threading.local()
         self._opened: list[sqlite3.Connection] = []
+        self._here: sqlite3.Connection | None = None  # the event loop's reads
         self._groups = GroupCommit(self._commit_on_writer, MAX_TURNS_PER_COMMIT)
 
     async def load(self, user_id: str, client_id: str,
                    idempotency_key: str | None) -> StoredConversation | None:
         """The conversation and, given a key, the response already stored for it."""
-        loop = asyncio.get_running_loop()
+        args = (idempotency_key, user_id, client_id)
         try:
-            row = await loop.run_in_executor(self._readers, self._read, user_id, client_id,
-                                             idempotency_key)
+            row = self._read_here(args)
+            if row is _MUST_WAIT:
+                loop = asyncio.get_running_loop()
+                row = await loop.run_in_executor(self._readers, self._read, args)
         except sqlite3.OperationalError as exc:
             raise _translated(exc) from exc
         if row is None:
@@ -134,9 +147,23 @@ class SqliteTurns(GroupedWrites):
 
     # --- on the writer and reader threads ---
 
-    def _read(self, user_id: str, client_id: str, key: str | None) -> tuple[Any, ...] | None:
-        row: tuple[Any, ...] | None = self._connection().execute(
-            _LOAD, (key, user_id, client_id)).fetchone()
+    def _read_here(self, args: tuple[str | None, ...]) -> Any:
+        """The load on the event loop's own connection, or _MUST_WAIT when it would wait.
+
+        An indexed lookup costs less than handing it to a thread; in WAL mode it waits only in
+        rare moments (a WAL being recovered), and this connection never waits: it says so.
+        """
+        try:
+            if self._here is None:
+                self._here = self._open(busy_ms=0)
+            return self._here.execute(_LOAD, args).fetchone()
+        except sqlite3.OperationalError as exc:
+            if exc.sqlite_errorcode in (sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED):
+                return _MUST_WAIT
+            raise
+
+    def _read(self, args: tuple[str | None, ...]) -> tuple[Any, ...] | None:
+        row: tuple[Any, ...] | None = self._connection().execute(_LOAD, args).fetchone()
         return row
 
     def _rows(self, query: str, args: tuple[Any, ...]) -> list[tuple[Any, ...]]:
@@ -145,14 +172,20 @@ class SqliteTurns(GroupedWrites):
     def _connection(self) -> sqlite3.Connection:
         connection: sqlite3.Connection | None = getattr(self._local, "connection", None)
         if connection is None:
-            connection = sqlite3.connect(self._path, isolation_level=None,
-                                         check_same_thread=False)
-            connection.execute(f"PRAGMA busy_timeout = {self._busy_ms}")
+            connection = self._local.connection = self._open(self._busy_ms)
+        return connection
+
+    def _open(self, busy_ms: int) -> sqlite3.Connection:
+        connection = sqlite3.connect(self._path, isolation_level=None, check_same_thread=False)
+        try:
+            connection.execute(f"PRAGMA busy_timeout = {busy_ms}")
             connection.execute("PRAGMA journal_mode=WAL")
             connection.execute("PRAGMA synchronous=NORMAL")
             connection.execute("PRAGMA foreign_keys=ON")
-            self._local.connection = connection
-            self._opened.append(connection)
+        except sqlite3.Error:
+            connection.close()
+            raise
+        self._opened.append(connection)
         return connection
 
     def _commit(self, items: list[Item]) -> list[bool | Exception]:
@@ -161,6 +194,8 @@ class SqliteTurns(GroupedWrites):
         cursor.execute("BEGIN IMMEDIATE")
         try:
             results = [self._apply(cursor, item) for item in items]
+            _count(cursor, [event for item, stored in zip(items, results, strict=True)
+                            if stored is True for event in _events_of(item)])
             cursor.execute("COMMIT")
         except BaseException:
             if connection.in_transaction:
@@ -211,16 +246,22 @@ def _write_turn(cursor: sqlite3.Cursor, write: TurnWrite) -> None:
 
 
 def _write_events(cursor: sqlite3.Cursor, events: Sequence[EngineEventRecord]) -> None:
-    for event in events:
-        at = _timestamp(event.at)
-        cursor.execute(_INSERT_EVENT, (
-            at, event.kind, event.engine, event.agent_type, event.conversation_id, event.action,
-            int(event.ai_used), int(event.fallback), int(event.replay), _json(event.detail)))
-        counts = (int(event.ai_used), int(event.fallback), int(event.replay))
-        minute = _timestamp(event.at.replace(second=0, microsecond=0))
-        cursor.execute(_COUNT_MINUTE, (minute, event.kind, event.agent_type, event.action or "",
-                                       *counts))
-        cursor.execute(_COUNT_TOTAL, (event.kind, event.agent_type, event.action or "", *counts))
+    """The event rows; their counters are added once for the whole group (`_count`)."""
+    cursor.executemany(_INSERT_EVENT, [
+        (_timestamp(e.at), e.kind, e.engine, e.agent_type, e.conversation_id, e.action,
+         int(e.ai_used), int(e.fallback), int(e.replay), _json(e.detail)) for e in events])
+
+
+def _events_of(item: Item) -> Sequence[EngineEventRecord]:
+    return item.events if isinstance(item, TurnWrite) else item
+
+
+def _count(cursor: sqlite3.Cursor, events: list[EngineEventRecord]) -> None:
+    """The stored events' minute and all-time counters, one upsert per counter row."""
+    counted = tally(events)
+    cursor.executemany(_COUNT_MINUTE, [(_timestamp(minute), *rest)
+                                       for minute, *rest in counted.minutes])
+    cursor.executemany(_COUNT_TOTAL, counted.totals)
 
 
 def _json(value: Any) -> str:
@@ -229,8 +270,7 @@ def _json(value: Any) -> str:
 
 def _timestamp(moment: datetime) -> str:
     """A UTC moment as SQLAlchemy's SQLite DateTime stores it."""
-    utc = moment.astimezone(UTC)
-    return utc.strftime("%Y-%m-%d %H:%M:%S.") + f"{utc.microsecond:06d}"
+    return moment.astimezone(UTC).replace(tzinfo=None).isoformat(" ", "microseconds")
 
 
 def _moment(stored: str) -> datetime:

@@ -9,7 +9,7 @@ same rows the ORM writes, so every other reader sees the same data.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Awaitable, Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Protocol
@@ -116,3 +116,32 @@ class GroupedWrites:
         """Store engine events (and count them) in the next commit."""
         if events:
             await self._groups.submit(events)
+
+
+@dataclass(frozen=True)
+class Tally:
+    """Events' counter increments, one row per counter row they add to.
+
+    `minutes`: (minute, kind, agent_type, action, requests, llm, fallbacks, replays);
+    `totals`: the same without the minute. In key order, so two processes' writers take the
+    counter rows' locks in the same order.
+    """
+
+    minutes: list[tuple[Any, ...]]
+    totals: list[tuple[Any, ...]]
+
+
+def tally(events: Iterable[EngineEventRecord]) -> Tally:
+    """Add up the events' counts per minute and all time (one upsert per row, not per event)."""
+    minutes: dict[tuple[Any, ...], list[int]] = {}
+    totals: dict[tuple[Any, ...], list[int]] = {}
+    for event in events:
+        key = (event.kind, event.agent_type, event.action or "")
+        counts = (1, int(event.ai_used), int(event.fallback), int(event.replay))
+        minute = event.at.replace(second=0, microsecond=0)
+        for row in (minutes.setdefault((minute, *key), [0, 0, 0, 0]),
+                    totals.setdefault(key, [0, 0, 0, 0])):
+            for i, count in enumerate(counts):
+                row[i] += count
+    return Tally([(*key, *c) for key, c in sorted(minutes.items())],
+                 [(*key, *c) for key, c in sorted(totals.items())])
