@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 _QUOTES = str.maketrans({"\u2019": "'", "\u2018": "'", "\u201c": '"', "\u201d": '"',
                          "\u2013": "-", "\u2014": "-", "\u00a0": " "})
@@ -30,6 +31,7 @@ NUMBER_WORDS_RE = (
 )
 
 
+@lru_cache(maxsize=8192)  # one message is folded by each reader that looks at it
 def fold(text: str) -> str:
     """Lower-case and straighten quotes without changing the length, so spans stay valid."""
     text = text.translate(_QUOTES)

@@ -24,6 +24,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Mapping
 from datetime import date, time
+from functools import lru_cache
 
 from proxycall.core.agents.spec import AgentSpec, InputType, SlotSpec, TextKind
 from proxycall.core.conversation import (
@@ -178,17 +179,23 @@ def _asks_for_the_task(spec: AgentSpec, low: str) -> bool:
 
 def _task_spans(spec: AgentSpec, low: str) -> list[tuple[int, int]]:
     """Where the agent's task is named in the message ("book a table", "call in sick")."""
-    words = fold(spec.title).split()
+    return [match.span() for pattern in _task_patterns(spec.title)
+            for match in pattern.finditer(low)]
+
+
+@lru_cache(maxsize=64)
+def _task_patterns(title: str) -> tuple[re.Pattern[str], ...]:
+    """The patterns that name a task with this title (one agent's, built once)."""
+    words = fold(title).split()
     if not words:
-        return []
+        return ()
     verb = words[0]
     verbs = "call|ring|phone|calling|ringing|phoning" if verb == "call" else re.escape(verb)
     rest = "".join(r"\s+" + re.escape(w) for w in words[1:])
-    pattern = rf"\b(?:{verbs})(?:s|ing|ed)?(?:\s+me)?{rest}\b"
-    spans = [match.span() for match in re.finditer(pattern, low)]
+    named = re.compile(rf"\b(?:{verbs})(?:s|ing|ed)?(?:\s+me)?{rest}\b")
     if verb == "call":
-        spans += [match.span() for match in re.finditer(r"\bsickie\b|\bin sick\b", low)]
-    return spans
+        return named, re.compile(r"\bsickie\b|\bin sick\b")
+    return (named,)
 
 
 Scanner = Callable[[str], list[Hit]]
