@@ -12,9 +12,10 @@ from datetime import date, time
 from functools import lru_cache
 
 from proxycall.core.agents.spec import Choice, InputType, SlotSpec, TextKind, TimeHint
+from proxycall.core.parsers import cues
 from proxycall.core.parsers._lex import Hit
-from proxycall.core.parsers.choice import find_choice, parse_choice, scan_choices
-from proxycall.core.parsers.dates import find_date, parse_date, scan_dates
+from proxycall.core.parsers.choice import _choose, find_choice, parse_choice, scan_choices
+from proxycall.core.parsers.dates import _scan_dates, find_date, parse_date, scan_dates
 from proxycall.core.parsers.money import find_money, parse_money, scan_money
 from proxycall.core.parsers.numbers import find_number, parse_number, scan_numbers
 from proxycall.core.parsers.phone import find_phone, parse_phone, scan_phones
@@ -28,7 +29,7 @@ from proxycall.core.parsers.result import (
     Value,
 )
 from proxycall.core.parsers.text import capitalise_name, is_filler, parse_text
-from proxycall.core.parsers.times import find_time, parse_time, scan_times
+from proxycall.core.parsers.times import _scan_times, find_time, parse_time, scan_times
 from proxycall.core.parsers.yes_no import find_yes_no, is_unsure, parse_yes_no, scan_yes_no
 
 MAX_INPUT = 2000  # the contract's longest userMessage; longer text is cut, never an error
@@ -75,8 +76,12 @@ def _parse_cached(kind: InputType, time_hint: TimeHint, choices: tuple[Choice, .
 
 
 def forget_readings() -> None:
-    """Empty the readings cache (the eval times the parsers themselves, not the cache)."""
+    """Empty the readings caches (the eval times the parsers themselves, not the caches)."""
     _parse_cached.cache_clear()
+    _scan_dates.cache_clear()
+    _scan_times.cache_clear()
+    _choose.cache_clear()
+    cues.find_business.cache_clear()
 
 
 def parse_value(kind: InputType, text: str, ctx: ParseContext) -> ParseResult:

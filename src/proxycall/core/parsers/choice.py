@@ -23,7 +23,7 @@ from collections.abc import Sequence
 from functools import lru_cache
 
 from proxycall.core.agents.spec import Choice
-from proxycall.core.parsers._lex import Hit, fold
+from proxycall.core.parsers._lex import SCAN_CACHE_SIZE, Hit, fold
 from proxycall.core.parsers.result import Ambiguous, Parsed, ParseResult, Rejected
 from proxycall.core.parsers.texting import REASONS, respell, span_back
 
@@ -106,6 +106,17 @@ def choose(text: str, choices: Sequence[Choice]) -> tuple[tuple[str, ...], list[
     The choice values a message points to (one: clear; several: ask; none) and every
     choice phrase found, by the rules in the module docstring.
     """
+    values, hits = _choose(text, tuple(choices))
+    return values, list(hits)
+
+
+@lru_cache(maxsize=SCAN_CACHE_SIZE)  # pure; asked of each message for each choice slot
+def _choose(text: str, choices: tuple[Choice, ...]) -> tuple[tuple[str, ...], tuple[Hit, ...]]:
+    values, hits = _chosen(text, choices)
+    return values, tuple(hits)
+
+
+def _chosen(text: str, choices: tuple[Choice, ...]) -> tuple[tuple[str, ...], list[Hit]]:
     hits = scan_choices(text, choices)
     if not hits:
         return (), []

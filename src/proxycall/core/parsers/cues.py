@@ -9,8 +9,9 @@ are blanked with "|", so a run never swallows them. Spans index the original mes
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
-from proxycall.core.parsers._lex import Hit
+from proxycall.core.parsers._lex import SCAN_CACHE_SIZE, Hit
 from proxycall.core.parsers.areas import known_area, scan_areas
 from proxycall.core.parsers.names import (
     NOT_NAMES,
@@ -123,6 +124,7 @@ _BUSINESS_WEAK = re.compile(r"\b(?:to|at|with|from)\s+(?:the\s+)?(?=\S)")
 _BUSINESS_AFTER = re.compile(r"\s*(?:has|have|had|stocks?|sells?|carr(?:y|ies))\b")
 
 
+@lru_cache(maxsize=SCAN_CACHE_SIZE)  # pure; every message is looked at for a business
 def find_business(text: str, masked: str) -> Hit | None:
     """A business named in a message: a known name, or a run after "call"/"does"/"at"."""
     hit = _find_business(text, masked, mixed_case(text))

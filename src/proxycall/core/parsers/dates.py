@@ -52,10 +52,12 @@ from __future__ import annotations
 import calendar
 import re
 from datetime import date
+from functools import lru_cache
 
 from proxycall.core.parsers import date_rules as rules
 from proxycall.core.parsers._lex import (
     ORDINALS,
+    SCAN_CACHE_SIZE,
     Hit,
     fold,
     join_alternatives,
@@ -214,6 +216,11 @@ def _only_days(low: str) -> bool:
 
 def scan_dates(text: str, ctx: ParseContext) -> list[Hit]:
     """Every date expression in a message, resolved, with spans; overlaps keep the longer one."""
+    return list(_scan_dates(text, ctx.today))
+
+
+@lru_cache(maxsize=SCAN_CACHE_SIZE)  # pure in the text and the date (never the time of day)
+def _scan_dates(text: str, today: date) -> tuple[Hit, ...]:
     low, origin = repair(fold(text))
     raw: list[Hit] = []
     for kind, pattern in _PATTERNS:
@@ -223,7 +230,7 @@ def scan_dates(text: str, ctx: ParseContext) -> list[Hit]:
             if kind in ("relative", "weekday", "span") and _RELATIVE_TO.search(
                     low[:match.start()]):
                 continue
-            hit = _resolve(kind, match, ctx.today)
+            hit = _resolve(kind, match, today)
             if hit is not None:
                 raw.append(Hit(hit.value, match.start(), match.end(), hit.options, hit.error))
     raw.sort(key=lambda h: (h.start, -(h.end - h.start)))
@@ -234,12 +241,12 @@ def scan_dates(text: str, ctx: ParseContext) -> list[Hit]:
                 kept[-1] = hit
             continue
         kept.append(hit)
-    kept = _merge_weekday_with_date(_with_day_beside(kept, low, ctx.today), low)
+    kept = _merge_weekday_with_date(_with_day_beside(kept, low, today), low)
     hits = join_alternatives(low, _narrow(settle(low, kept)))
     if origin is None:
-        return hits
-    return [Hit(h.value, origin[h.start], origin[max(h.end - 1, h.start)] + 1, h.options, h.error)
-            for h in hits]
+        return tuple(hits)
+    return tuple(Hit(h.value, origin[h.start], origin[max(h.end - 1, h.start)] + 1, h.options,
+                     h.error) for h in hits)
 
 
 def _with_day_beside(hits: list[Hit], low: str, today: date) -> list[Hit]:

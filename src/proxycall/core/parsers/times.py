@@ -17,10 +17,12 @@ around a short reply does not stop it being read. "noonish", "midday-ish" are 12
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from proxycall.core.agents.spec import TimeHint
 from proxycall.core.parsers._lex import (
     NUMBER_WORDS_RE,
+    SCAN_CACHE_SIZE,
     UNITS,
     Hit,
     fold,
@@ -291,6 +293,11 @@ def _explicit(kind: str, m: re.Match[str]) -> bool:
 def scan_times(text: str, hint: TimeHint = TimeHint.BUSINESS_HOURS,
                whole: bool = False) -> list[Hit]:
     """Time expressions inside a message with spans; bare hours need a cue unless `whole`."""
+    return list(_scan_times(text, hint, whole))
+
+
+@lru_cache(maxsize=SCAN_CACHE_SIZE)  # pure; one message is scanned by several readers
+def _scan_times(text: str, hint: TimeHint, whole: bool) -> tuple[Hit, ...]:
     low, origin = respell(fold(text), TIMES)  # "2nite", "tmrw nite"
     raw: list[Hit] = []
     for kind, pattern in _PATTERNS:
@@ -311,8 +318,9 @@ def scan_times(text: str, hint: TimeHint = TimeHint.BUSINESS_HOURS,
         kept.append(hit)
     hits = join_alternatives(low, settle(low, kept))
     if origin is None:
-        return hits
-    return [Hit(h.value, *span_back(origin, h.start, h.end), h.options, h.error) for h in hits]
+        return tuple(hits)
+    return tuple(Hit(h.value, *span_back(origin, h.start, h.end), h.options, h.error)
+                 for h in hits)
 
 
 def _end(m: re.Match[str]) -> int:
