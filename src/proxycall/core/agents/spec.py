@@ -241,6 +241,23 @@ class AgentSpec:
         return name in self._by_name
 
     @cached_property
+    def input_types(self) -> frozenset[InputType]:
+        """The input types the agent's slots take."""
+        return frozenset(slot.type for slot in self.slots)
+
+    @cached_property
+    def _text_slots(self) -> dict[TextKind, tuple[SlotSpec, ...]]:
+        kinds: dict[TextKind, tuple[SlotSpec, ...]] = {}
+        for slot in self.slots:
+            if slot.type is InputType.TEXT:
+                kinds[slot.text_kind] = (*kinds.get(slot.text_kind, ()), slot)
+        return kinds
+
+    def text_slots(self, kind: TextKind) -> tuple[SlotSpec, ...]:
+        """The TEXT slots of one kind, in order (read on every message: a lookup, not a walk)."""
+        return self._text_slots.get(kind, ())
+
+    @cached_property
     def slot_names(self) -> tuple[str, ...]:
         """Every slot name, in order."""
         return tuple(slot.name for slot in self.slots)

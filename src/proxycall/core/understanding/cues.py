@@ -84,6 +84,8 @@ class MessageReading:
     @property
     def masked(self) -> str:
         """The message with the parts already read blanked out."""
+        if not self.taken:
+            return self.low
         chars = list(self.low)
         for start, end in self.taken:
             for i in range(start, end):

@@ -253,7 +253,7 @@ def _read_typed(spec: AgentSpec, reading: MessageReading, asked: SlotSpec | None
                 out.put(DontKnow(slot.name))
     for slot_type in (InputType.PHONE, InputType.TIME, InputType.DATE, InputType.NUMBER):
         # a phone number is read even without a phone slot: its digits are never a count
-        if slot_type is not InputType.PHONE and not any(s.type is slot_type for s in spec.slots):
+        if slot_type is not InputType.PHONE and slot_type not in spec.input_types:
             continue
         scan = _scanner(slot_type, spec, ctx)
         if scan is None:

@@ -39,9 +39,7 @@ def text_slot(spec: AgentSpec, kind: TextKind, asked: SlotSpec | None, out: Find
         not words or any(w in asked.name for w in words)
     ):
         return asked if asked.name not in out.commands else None
-    for slot in spec.slots:
-        if slot.type is not InputType.TEXT or slot.text_kind is not kind:
-            continue
+    for slot in spec.text_slots(kind):
         if words and not any(w in slot.name for w in words):
             continue
         if slot.name in out.commands or slot.required_when is not None:
