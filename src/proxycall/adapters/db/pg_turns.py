@@ -8,7 +8,9 @@ and cache keys, a greenlet hop per statement). Here:
 - the process's turns go through one writer connection: those that arrive while a commit is
   running are stored together in the next transaction. Each turn is one statement (the
   conversation inserted or moved on from the turn it was loaded at, and its turn row, in one
-  CTE); the batch's events are inserted, and their minute and all-time counters added, once.
+  CTE), and the batch's statements are pipelined (all sent, then the answers read: one round
+  trip, not one per turn); the batch's events are inserted, and their minute and all-time
+  counters added, once.
   A request is answered only after the transaction holding its turn has committed;
 - a conversation another request (or process) moved first is not stored (False), as with the
   ORM; if a batch fails for any other reason each of its turns is tried again on its own, so
@@ -185,14 +187,18 @@ class PgTurns(GroupedWrites):
     async def _commit(self, items: Sequence[Item]) -> list[bool]:
         connection = await self._writing_connection()
         stored = [False] * len(items)
-        async with connection.transaction(), connection.cursor() as cursor:
+        async with connection.pipeline(), connection.transaction():
             # in key order, so two processes' writers take the conversations' locks in the
-            # same order (opposite orders deadlock, and PostgreSQL takes a second to say so)
-            for index in sorted(range(len(items)), key=lambda i: _lock_order(items[i])):
-                stored[index] = await _write(cursor, items[index])
+            # same order (opposite orders deadlock, and PostgreSQL takes a second to say so);
+            # pipelined: every turn's statement is sent before the first answer is read
+            sent = [(index, await _write(connection, items[index]))
+                    for index in sorted(range(len(items)), key=lambda i: _lock_order(items[i]))]
+            for index, sent_cursor in sent:
+                stored[index] = await _stored(sent_cursor)
             events = [event for item, kept in zip(items, stored, strict=True) if kept
                       for event in (item.events if isinstance(item, TurnWrite) else item)]
-            await _write_events(cursor, events)
+            async with connection.cursor() as cursor:
+                await _write_events(cursor, events)
         return stored
 
     async def _writing_connection(self) -> psycopg.AsyncConnection[Any]:
@@ -207,9 +213,12 @@ def _lock_order(item: Item) -> tuple[str, str]:
     return "", ""
 
 
-async def _write(cursor: psycopg.AsyncCursor[Any], item: Item) -> bool:
+async def _write(connection: psycopg.AsyncConnection[Any],
+                 item: Item) -> psycopg.AsyncCursor[Any] | None:
+    """Send the turn's statement; its cursor yields a row when it was stored (None: events)."""
     if not isinstance(item, TurnWrite):
-        return True  # events only: written with the batch's
+        return None  # events only: written with the batch's
+    cursor = connection.cursor()
     conversation, record, now = item.conversation, item.record, item.now
     state, last = Json(item.state), _as_sent(record)
     turn = (record.turn, record.idempotency_key, Json(record.request), last, record.action,
@@ -223,7 +232,15 @@ async def _write(cursor: psycopg.AsyncCursor[Any], item: Item) -> bool:
         await cursor.execute(_INSERT_NEXT_TURN, (
             state, record.turn, item.status, item.timezone, last, now, conversation.pk,
             conversation.turn, *turn))
-    return await cursor.fetchone() is not None
+    return cursor
+
+
+async def _stored(cursor: psycopg.AsyncCursor[Any] | None) -> bool:
+    """Whether the sent statement stored its turn (a row back); events alone always are."""
+    if cursor is None:
+        return True
+    async with cursor:
+        return await cursor.fetchone() is not None
 
 
 def _as_sent(record: TurnRecord) -> Json:
