@@ -61,6 +61,14 @@ class Choice:
     synonyms: tuple[str, ...] = ()
     spoken: str = ""  # how the call says it ("is unwell"); empty = the label
 
+    def __hash__(self) -> int:
+        # a slot's choices key the readings caches on every turn: hash the declaration once
+        cached: int | None = self.__dict__.get("_hash")
+        if cached is None:
+            cached = hash((self.value, self.label, self.synonyms, self.spoken))
+            object.__setattr__(self, "_hash", cached)
+        return cached
+
 
 @dataclass(frozen=True)
 class Condition:
@@ -239,6 +247,12 @@ class AgentSpec:
     def has_slot(self, name: str) -> bool:
         """True when the agent declares the slot."""
         return name in self._by_name
+
+    @cached_property
+    def time_hint(self) -> TimeHint:
+        """How a bare hour is read for this agent: its first TIME slot's hint (business hours)."""
+        return next((s.time_hint for s in self.slots if s.type is InputType.TIME),
+                    TimeHint.BUSINESS_HOURS)
 
     @cached_property
     def input_types(self) -> frozenset[InputType]:

@@ -151,11 +151,11 @@ def scan_phones(text: str, region: str = "AU") -> list[Hit]:
 
 def _raw_phones(text: str, region: str) -> list[Hit]:
     """Every valid, callable phone number inside a message, with its span."""
-    if sum(c.isdigit() for c in text) < 6 and not _SPOKEN_WORDS.intersection(
+    if sum(map(str.isdigit, text)) < 6 and not _SPOKEN_WORDS.intersection(
             _WORD_RE.findall(fold(text))):
         return []  # too few digits, and no spoken ones to add: most messages stop here
     spelled, origin = _respell(text)
-    if sum(c.isdigit() for c in spelled) < 6:
+    if sum(map(str.isdigit, spelled)) < 6:
         return []
     hits = []
     matches = phonenumbers.PhoneNumberMatcher(spelled, region, leniency=phonenumbers.Leniency.VALID)

@@ -207,8 +207,7 @@ def _scanner(slot_type: InputType, spec: AgentSpec, ctx: ParseContext) -> Scanne
     if slot_type is InputType.DATE:
         return lambda text: [h for h in scan_dates(text, ctx) if not h.error]
     if slot_type is InputType.TIME:
-        hint = next(s.time_hint for s in spec.slots if s.type is InputType.TIME)
-        return lambda text: [h for h in scan_times(text, hint) if not h.error]
+        return lambda text: [h for h in scan_times(text, spec.time_hint) if not h.error]
     if slot_type is InputType.NUMBER:
         return scan_numbers
     return None
@@ -307,7 +306,7 @@ def _without_business_words(spec: AgentSpec, reading: MessageReading, slot: Slot
     business name ("Gold Coast University Hospital"): a name is not evidence for a choice.
     """
     masked = reading.masked
-    if not any(s.text_kind is TextKind.BUSINESS_NAME for s in spec.slots):
+    if not spec.text_slots(TextKind.BUSINESS_NAME):
         return masked
     business = find_business(reading.text, masked)
     if business is None:
