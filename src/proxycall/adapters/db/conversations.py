@@ -6,7 +6,6 @@ import asyncio
 import contextlib
 import hashlib
 import uuid
-from collections import Counter
 from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -28,7 +27,7 @@ from proxycall.adapters.db.models import (
     Turn,
     User,
 )
-from proxycall.adapters.db.turn_path import TurnPath, TurnWrite
+from proxycall.adapters.db.turn_path import TurnPath, TurnWrite, tally
 from proxycall.core.stores import (
     NEW_CONVERSATION,
     EngineEventRecord,
@@ -254,30 +253,14 @@ class EventStore:
             return int(await session.scalar(select(func.count(EngineEvent.id))) or 0)
 
 
-COUNTERS = ("requests", "llm", "fallbacks", "replays")
+COUNTERS = ("requests", "llm", "fallbacks", "replays")  # in the order `tally` gives them
+_COUNTED_BY = ("kind", "agent_type", "action")
 
 
 def first_whole_minute(since: datetime) -> datetime:
     """The first minute row inside a window starting at `since` (15 minutes: 15 rows)."""
     floor = since.replace(second=0, microsecond=0)
     return floor if floor == since else floor + timedelta(minutes=1)
-
-
-def minute_counts(events: list[EngineEventRecord]) -> list[dict[str, Any]]:
-    """The events folded into per-minute counter increments."""
-    totals: dict[tuple[Any, ...], Counter[str]] = {}
-    for event in events:
-        key = (event.at.replace(second=0, microsecond=0), event.kind, event.agent_type,
-               event.action or "")
-        counts = totals.setdefault(key, Counter())
-        counts["requests"] += 1
-        counts["llm"] += int(bool(event.ai_used))
-        counts["fallbacks"] += int(bool(event.fallback))
-        counts["replays"] += int(bool(event.replay))
-    return [{"minute": minute, "kind": kind, "agent_type": agent, "action": action,
-             "requests": c["requests"], "llm": c["llm"], "fallbacks": c["fallbacks"],
-             "replays": c["replays"]}
-            for (minute, kind, agent, action), c in totals.items()]
 
 
 EVENT_COLUMNS = tuple(c.key for c in EngineEvent.__table__.columns if c.key != "id")
@@ -300,27 +283,21 @@ async def add_events(session: AsyncSession, events: list[EngineEventRecord]) -> 
 
 
 async def count_events(session: AsyncSession, events: list[EngineEventRecord]) -> None:
-    """Add the events to their minute rows (an upsert, in the caller's transaction)."""
-    rows = minute_counts(events)
-    if not rows:
+    """Add the events to their minute and all-time rows (upserts, in the caller's transaction)."""
+    counted = tally(events)
+    if not counted.minutes:
         return
     dialect = session.get_bind().dialect.name
     insert = pg_insert if dialect == "postgresql" else sqlite_insert
-    totals: dict[tuple[str, str, str], dict[str, Any]] = {}
-    for row in rows:
-        total = totals.setdefault((row["kind"], row["agent_type"], row["action"]), {
-            **{key: row[key] for key in ("kind", "agent_type", "action")},
-            **dict.fromkeys(COUNTERS, 0)})
-        for name in COUNTERS:
-            total[name] += row[name]
-    for table, keys, values in (
-            (EngineMinute, ["minute", "kind", "agent_type", "action"], rows),
-            (EngineTotal, ["kind", "agent_type", "action"], list(totals.values()))):
+    minute_keys, total_keys = ["minute", *_COUNTED_BY], list(_COUNTED_BY)
+    for table, keys, rows in ((EngineMinute, minute_keys, counted.minutes),
+                              (EngineTotal, total_keys, counted.totals)):
         statement = insert(table)
         await session.execute(statement.on_conflict_do_update(
             index_elements=keys,
             set_={name: getattr(table, name) + getattr(statement.excluded, name)
-                  for name in COUNTERS}), values)
+                  for name in COUNTERS}), [dict(zip((*keys, *COUNTERS), row, strict=True))
+                                           for row in rows])
 
 
 class UserStore:
