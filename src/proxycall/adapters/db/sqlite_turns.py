@@ -158,7 +158,8 @@ class SqliteTurns(GroupedWrites):
                 self._here = self._open(busy_ms=0)
             return self._here.execute(_LOAD, args).fetchone()
         except sqlite3.OperationalError as exc:
-            if exc.sqlite_errorcode in (sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED):
+            # the primary code: SQLITE_BUSY_RECOVERY and the other extended codes wait too
+            if (exc.sqlite_errorcode & 0xFF) in (sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED):
                 return _MUST_WAIT
             raise
 
