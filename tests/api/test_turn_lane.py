@@ -172,3 +172,23 @@ def test_the_lane_keeps_the_openapi_routes(tmp_path: Path) -> None:
         schema = client.get("/openapi.json").json()
     assert "/v2/conversation/next" in schema["paths"]
     assert "/conversation/next" in schema["paths"]
+
+
+HEADER_NAMES = st.sampled_from([b"content-length", b"content-type", b"authorization",
+                                b"idempotency-key", b"x-other"])
+HEADER_VALUES = st.one_of(st.binary(max_size=40), st.sampled_from([
+    b"0", b"65536", b"65537", b"9" * 5000, b"application/json", b"text/plain; x=json"]))
+
+
+@settings(max_examples=300, deadline=None)
+@given(headers=st.lists(st.tuples(HEADER_NAMES, HEADER_VALUES), max_size=6))
+def test_any_headers_are_taken_or_passed_on_never_an_error(
+        headers: list[tuple[bytes, bytes]]) -> None:
+    """The lane's reading of headers never raises: it takes a plain request or passes it on."""
+    from proxycall.api.turn_lane import MAX_BODY_BYTES, _plain_headers
+
+    taken = _plain_headers({"type": "http", "headers": headers})
+    if taken is not None:
+        assert 0 < int(taken[b"content-length"]) <= MAX_BODY_BYTES
+        names = [name for name, _ in headers if name != b"x-other"]
+        assert len(names) == len(set(names))  # a repeated header is the framework's to judge

@@ -75,7 +75,8 @@ def _plain_headers(scope: Scope) -> dict[bytes, bytes] | None:
                 return None  # a repeated header: the framework decides what it means
             found[name] = value
     length = found.get(b"content-length", b"")
-    if not length.isdigit() or not 0 < int(length) <= MAX_BODY_BYTES:
+    if not length.isdigit() or len(length) > len(str(MAX_BODY_BYTES)) \
+            or not 0 < int(length) <= MAX_BODY_BYTES:
         return None
     if not found.get(b"content-type", b"").split(b";")[0].strip().lower().endswith(b"json"):
         return None
