@@ -10,7 +10,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from proxycall.api.deps import Calls, CurrentUser
 from proxycall.api.json_body import SafeJsonRoute
-from proxycall.api.schemas import CONVERSATION_ID
+from proxycall.api.schemas import CONVERSATION_ID, MAX_IDEMPOTENCY_KEY
 from proxycall.services.calls.service import StartInput
 
 router = APIRouter(route_class=SafeJsonRoute)
@@ -41,7 +41,7 @@ class StartRequest(BaseModel):
     model_config = ConfigDict(extra="ignore")
 
     conversationId: str = Field(pattern=CONVERSATION_ID)
-    idempotencyKey: str | None = Field(None, min_length=1, max_length=128)
+    idempotencyKey: str | None = Field(None, min_length=1, max_length=MAX_IDEMPOTENCY_KEY)
     scheduledFor: datetime | None = None
     retry: bool = False
 
@@ -84,7 +84,7 @@ async def brief(body: BriefRequest, calls: Calls, user: CurrentUser) -> dict[str
 @router.post("/call/start", summary="Place the call")
 async def start(
     body: StartRequest, calls: Calls, user: CurrentUser,
-    idempotency_key: Annotated[str | None, Header(max_length=128)] = None,
+    idempotency_key: Annotated[str | None, Header(max_length=MAX_IDEMPOTENCY_KEY)] = None,
 ) -> dict[str, Any]:
     """Exactly once per confirmed task: a repeat returns the same call.
 

@@ -9,7 +9,7 @@ from fastapi import APIRouter, Header, Response
 from proxycall import logs
 from proxycall.api.deps import CurrentUser, Services
 from proxycall.api.json_body import SafeJsonRoute
-from proxycall.api.schemas import TurnRequest
+from proxycall.api.schemas import MAX_IDEMPOTENCY_KEY, TurnRequest
 from proxycall.api.turn_response import TURN_RESPONSES
 from proxycall.container import Container
 from proxycall.core.errors import NotFound
@@ -68,7 +68,7 @@ async def answer_turn(services: Container, user: UserRecord, body: TurnRequest,
              responses=TURN_RESPONSES)
 async def next_v2(
     body: TurnRequest, services: Services, user: CurrentUser,
-    idempotency_key: Annotated[str | None, Header(max_length=128)] = None,
+    idempotency_key: Annotated[str | None, Header(max_length=MAX_IDEMPOTENCY_KEY)] = None,
 ) -> Response:
     """Read the person's message (and any slots a client sends) and answer the next step.
 
@@ -83,7 +83,7 @@ async def next_v2(
              responses=TURN_RESPONSES)
 async def next_v1(
     body: TurnRequest, services: Services, user: CurrentUser,
-    idempotency_key: Annotated[str | None, Header(max_length=128)] = None,
+    idempotency_key: Annotated[str | None, Header(max_length=MAX_IDEMPOTENCY_KEY)] = None,
 ) -> Response:
     """The legacy engine the kill switch falls back to.
 

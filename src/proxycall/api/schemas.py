@@ -9,6 +9,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 CONVERSATION_ID = r"^[A-Za-z0-9._:-]{1,128}$"
 MAX_SLOTS = 64
+MAX_IDEMPOTENCY_KEY = 128  # a key in the body or the Idempotency-Key header
 MAX_NUMBER = 10**12  # larger than any count a slot holds; keeps values inside the store's types
 
 SlotName = Annotated[str, Field(min_length=1, max_length=64)]
@@ -37,7 +38,7 @@ class TurnRequest(BaseModel):
     userMessage: str = Field("", max_length=2000)
     slots: dict[SlotName, SlotValue] = Field(default_factory=dict, max_length=MAX_SLOTS)
     clientAction: Literal["CONFIRM", "REJECT"] | None = None
-    idempotencyKey: str | None = Field(None, min_length=1, max_length=128)
+    idempotencyKey: str | None = Field(None, min_length=1, max_length=MAX_IDEMPOTENCY_KEY)
     currentQuestionSlotName: str | None = Field(None, max_length=128)
     timezone: str | None = Field(None, max_length=64)
     location: Location | None = None

@@ -25,11 +25,10 @@ from proxycall.api.conversation import answer_turn
 from proxycall.api.deps import authenticate
 from proxycall.api.json_body import decode
 from proxycall.api.middleware import MAX_BODY_BYTES
-from proxycall.api.schemas import TurnRequest
+from proxycall.api.schemas import MAX_IDEMPOTENCY_KEY, TurnRequest
 from proxycall.container import Container
 
 ROUTES = {"/v2/conversation/next": "/v2", "/conversation/next": "/v1"}
-MAX_IDEMPOTENCY_KEY = 128  # the routes' Header(max_length=128)
 
 
 class TurnLane:
