@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import time
 from collections.abc import Callable
 from datetime import datetime
 
 from proxycall import logs
 from proxycall.core.stores import RecordRepository, SwitchRepository, SwitchValue
+from proxycall.services.fresh import FreshCache
 
 KILL_SWITCH = "kill_switch"
 CALLS_PAUSED = "calls_paused"
@@ -15,7 +15,7 @@ CACHE_SECONDS = 1.0  # every process re-reads at least this often: changes show 
 
 
 class Switches:
-    """The kill switch and calls-paused: env OR runtime, read through a 1-second cache."""
+    """The kill switch and calls-paused: env OR runtime, read through a 1-second `FreshCache`."""
 
     def __init__(self, store: SwitchRepository, env_kill_switch: bool,
                  clock: Callable[[], datetime], records: RecordRepository | None = None) -> None:
@@ -23,15 +23,10 @@ class Switches:
         self._records = records
         self.env_kill_switch = env_kill_switch
         self._clock = clock
-        self._cache: dict[str, tuple[float, SwitchValue]] = {}
+        self._cache: FreshCache[str, SwitchValue] = FreshCache(CACHE_SECONDS)
 
     async def _read(self, name: str) -> SwitchValue:
-        cached = self._cache.get(name)
-        if cached is not None and time.monotonic() - cached[0] < CACHE_SECONDS:
-            return cached[1]
-        value = await self._store.get(name)
-        self._cache[name] = (time.monotonic(), value)
-        return value
+        return await self._cache.get(name, lambda: self._store.get(name))
 
     async def kill_switch(self) -> dict[str, object]:
         """The kill switch as the API shows it: env, runtime, effective, last change."""
@@ -52,7 +47,7 @@ class Switches:
         """Flip the runtime switch; the flip (with who and why) is recorded for the report."""
         now = self._clock()
         await self._store.set(KILL_SWITCH, active, by, now)
-        self._cache.pop(KILL_SWITCH, None)
+        self._cache.forget(KILL_SWITCH)
         logs.kill_switch_changed(active, by)
         if self._records is not None:  # the rollout report reads flips from the records
             await self._records.add("note", {"event": "kill_switch", "active": active,
@@ -75,7 +70,7 @@ class Switches:
         """Pause or resume dialling; the change (with who and why) is recorded for the report."""
         now = self._clock()
         await self._store.set(CALLS_PAUSED, paused, by, now)
-        self._cache.pop(CALLS_PAUSED, None)
+        self._cache.forget(CALLS_PAUSED)
         logs.warning("calls_paused_changed", paused=paused, by=by)
         if self._records is not None:
             await self._records.add("note", {"event": "calls_paused", "paused": paused,

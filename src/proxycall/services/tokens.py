@@ -7,6 +7,8 @@ import time
 from collections.abc import Awaitable, Callable
 from typing import Generic, TypeVar
 
+from proxycall.services.fresh import FreshCache
+
 TOKEN_TTL_SECONDS = 5.0  # a revoked or replaced token stops working within this long
 MAX_TOKENS = 10_000
 
@@ -14,32 +16,27 @@ User = TypeVar("User")
 
 
 class TokenCache(Generic[User]):
-    """Remember who a valid token belongs to for `ttl` seconds; unknown tokens are not kept."""
+    """Remember who a valid token belongs to for `ttl` seconds; unknown tokens are not kept.
+
+    Read through a `FreshCache`: one lookup at a time per token, refreshed in the background
+    from half the ttl on, never used past it.
+    """
 
     def __init__(self, lookup: Callable[[str], Awaitable[User | None]], *,
                  ttl: float = TOKEN_TTL_SECONDS,
                  clock: Callable[[], float] = time.monotonic) -> None:
         self._lookup = lookup
-        self._ttl = ttl
-        self._clock = clock
-        self._known: dict[str, tuple[float, User]] = {}
+        self._known: FreshCache[str, User | None] = FreshCache(ttl, most=MAX_TOKENS,
+                                                               clock=clock)
 
     async def user(self, token: str) -> User | None:
         """The token's user, from memory when looked up less than `ttl` seconds ago."""
         key = hashlib.sha256(token.encode()).hexdigest()  # no raw token kept in memory
-        now = self._clock()
-        hit = self._known.get(key)
-        if hit is not None and now - hit[0] < self._ttl:
-            return hit[1]
-        user = await self._lookup(token)
+        user = await self._known.get(key, lambda: self._lookup(token))
         if user is None:
-            self._known.pop(key, None)
-            return None
-        if len(self._known) >= MAX_TOKENS:
-            self._known.clear()  # crude but bounded; a miss only costs one lookup
-        self._known[key] = (now, user)
+            self._known.forget(key)  # a token created a moment later works at once
         return user
 
     def forget_all(self) -> None:
         """Drop every remembered token (the admin token was replaced)."""
-        self._known.clear()
+        self._known.forget_all()

@@ -4,6 +4,7 @@ claims shared by two workers, provider failures, and the policy as a second line
 from __future__ import annotations
 
 import asyncio
+import sqlite3
 import uuid
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -383,3 +384,25 @@ async def test_the_sick_script_never_asks_the_llm(tmp_path: Path) -> None:
         status = await world.service.status(world.user_id, call_id)
     assert llm.asked == []
     assert status["llmCalls"] == 0
+
+
+async def test_an_idle_worker_round_only_reads_and_a_held_lease_is_renewed(
+        world: World, tmp_path: Path) -> None:
+    """An idle round takes no write lock (on SQLite it would hold up every turn's commit, once a
+    second); a call in flight still has its lease renewed."""
+    await world.service.tick()  # the pool's connection opened (opening one sets pragmas)
+    holder = sqlite3.connect(tmp_path / "calls.db", isolation_level=None)
+    holder.execute("BEGIN IMMEDIATE")  # another writer holds the file: a write here would wait
+    try:
+        await world.service.tick()
+    finally:
+        holder.execute("ROLLBACK")
+        holder.close()
+    cid = await world.confirmed("SICK_CALLER", SICK_VALUES)
+    body = await world.service.start(world.user_id, StartInput(cid))
+    call = await world.store.get(body["callId"])
+    assert call is not None and call.claimed_by and call.lease_expires_at
+    later = call.lease_expires_at + timedelta(minutes=5)
+    await world.store.renew_leases(call.claimed_by, later)
+    renewed = await world.store.get(call.id)
+    assert renewed is not None and renewed.lease_expires_at == later

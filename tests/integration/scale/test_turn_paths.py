@@ -24,6 +24,7 @@ from proxycall.adapters.db.database import create_engine, session_factory
 from proxycall.adapters.db.pg_turns import READERS, PgTurns
 from proxycall.adapters.db.sqlite_turns import SqliteTurns
 from proxycall.adapters.db.turn_path import TurnPath, TurnWrite
+from proxycall.core.errors import DatabaseBusy
 from proxycall.core.stores import (
     NEW_CONVERSATION,
     EngineEventRecord,
@@ -183,6 +184,62 @@ async def test_a_sqlite_load_that_would_wait_is_taken_by_a_reader_thread(
         holder.close()  # an exclusive connection lets go of the file when it closes
         loaded = await asyncio.wait_for(load, timeout=30)
         assert loaded is not None and loaded.state == {"n": 1}
+    finally:
+        holder.close()
+        await turns.close()
+
+
+async def _sqlite_turns(file: Path, busy_seconds: float) -> SqliteTurns:
+    url = f"sqlite+aiosqlite:///{file}"
+    migrate.upgrade(url)
+    engine = create_engine(url)
+    await UserStore(session_factory(engine)).ensure_user(USER, "Path", "turn-path-token", NOW)
+    await engine.dispose()
+    return SqliteTurns(str(file), busy_seconds)
+
+
+async def _steps(count: int = 5) -> None:
+    """Let the tasks started so far run up to their next wait (no time passes)."""
+    for _ in range(count):
+        await asyncio.sleep(0)
+
+
+async def test_a_sqlite_commit_waits_for_the_file_lock_while_the_loop_serves(
+    tmp_path: Path,
+) -> None:
+    """The loop's connection never blocks on the lock: its group waits, loads still answer."""
+    file = tmp_path / "turns.db"
+    turns = await _sqlite_turns(file, 30.0)
+    holder = sqlite3.connect(file, isolation_level=None)
+    try:
+        assert await turns.write_turn(_write(_new("before"), None, {"n": 1}))
+        holder.execute("BEGIN IMMEDIATE")  # another writer holds the file's write lock
+        write = asyncio.ensure_future(turns.write_turn(_write(_new("during"), None, {"n": 2})))
+        await _steps()
+        assert not write.done()  # met the lock, and waits instead of failing
+        loaded = await turns.load(USER, "before", None)  # the loop is not held up
+        assert loaded is not None and loaded.state == {"n": 1}
+        holder.execute("COMMIT")
+        assert await asyncio.wait_for(write, timeout=30) is True
+        stored = await turns.load(USER, "during", None)
+        assert stored is not None and stored.state == {"n": 2}
+    finally:
+        holder.close()
+        await turns.close()
+
+
+async def test_a_sqlite_commit_gives_up_at_the_busy_timeout(tmp_path: Path) -> None:
+    """A lock held past the busy timeout answers DatabaseBusy (a 503), nothing stored."""
+    file = tmp_path / "turns.db"
+    turns = await _sqlite_turns(file, 0.2)
+    holder = sqlite3.connect(file, isolation_level=None)
+    try:
+        holder.execute("BEGIN IMMEDIATE")
+        with pytest.raises(DatabaseBusy):
+            await asyncio.wait_for(turns.write_turn(_write(_new("late"), None, {})), timeout=30)
+        holder.execute("ROLLBACK")
+        assert await turns.load(USER, "late", None) is None
+        assert await turns.write_turn(_write(_new("late"), None, {}))  # and works once free
     finally:
         holder.close()
         await turns.close()

@@ -112,11 +112,18 @@ class CallStore:
             return [_stored(row) for row in rows]
 
     async def renew_leases(self, owner: str, until: datetime) -> None:
-        """Extend the lease of every call in flight that `owner` holds (one statement)."""
+        """Extend the lease of every call in flight that `owner` holds (one statement).
+
+        Asked first whether it holds any: on SQLite even an UPDATE of no rows takes the file's
+        write lock, and an idle worker would take it every second from the turns.
+        """
+        held = (Call.claimed_by == owner, Call.status.in_(DIALED_STATUSES))
+        async with self._sessions() as session:
+            if await session.scalar(select(Call.id).where(*held).limit(1)) is None:
+                return
         async with self._sessions.begin() as session:
-            await session.execute(
-                update(Call).where(Call.claimed_by == owner, Call.status.in_(DIALED_STATUSES))
-                .values(lease_expires_at=until).execution_options(synchronize_session=False))
+            await session.execute(update(Call).where(*held).values(lease_expires_at=until)
+                                  .execution_options(synchronize_session=False))
 
     async def recent(self, limit: int, *, scheduled_only: bool = False) -> list[StoredCall]:
         """Every user's calls, newest first (the operator's list)."""
