@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import re
 import sys
+import time
 from collections.abc import Mapping
 from pathlib import Path
 
@@ -21,7 +22,7 @@ def setup_logging(log_file: Path | None = None, level: int = logging.INFO) -> No
     _skip_unused_record_fields()
     log.setLevel(level)
     log.propagate = False
-    formatter = logging.Formatter("%(asctime)s %(levelname)s %(message)s")
+    formatter = _LineFormatter("%(asctime)s %(levelname)s %(message)s")
     wanted: list[logging.Handler] = []
     if not any(getattr(h, "_proxycall", False) and isinstance(h, logging.StreamHandler)
                and not isinstance(h, logging.FileHandler) for h in log.handlers):
@@ -37,6 +38,26 @@ def setup_logging(log_file: Path | None = None, level: int = logging.INFO) -> No
         handler.setFormatter(formatter)
         handler._proxycall = True  # type: ignore[attr-defined]  # reason: a marker on a stdlib handler
         log.addHandler(handler)
+
+
+class _LineFormatter(logging.Formatter):
+    """The standard line, with the time's text made once per second, not per line and handler.
+
+    The default `formatTime` is a strftime per line per handler (stderr and the file): 2% of a
+    turn's CPU under load. Same text: "2026-12-05 17:57:32,588".
+    """
+
+    _made: tuple[int, str] = (-1, "")  # (second, its text): one tuple, so threads agree
+
+    def formatTime(self, record: logging.LogRecord, datefmt: str | None = None) -> str:
+        if datefmt is not None:
+            return super().formatTime(record, datefmt)
+        second, text = self._made
+        if int(record.created) != second:
+            second = int(record.created)
+            text = time.strftime(self.default_time_format, self.converter(second))
+            self._made = (second, text)
+        return f"{text},{int(record.msecs):03d}"
 
 
 def _skip_unused_record_fields() -> None:

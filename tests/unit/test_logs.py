@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
-import pytest
+import logging
 
-from proxycall.logs import mask_phone, summary_line
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from proxycall.logs import _LineFormatter, mask_phone, summary_line
 
 
 @pytest.mark.parametrize(
@@ -28,3 +32,16 @@ def test_summary_line_has_the_seed_prefix_and_no_values() -> None:
                     "question=caller_name slots_filled=2 ai_used=false turn=2")
     assert summary_line("c1", "X", "CONFIRM", None, 6, True).endswith(
         "question=none slots_filled=6 ai_used=true")
+
+
+@settings(max_examples=500)
+@given(st.lists(st.floats(min_value=0, max_value=4_102_444_800, allow_nan=False), min_size=1,
+                max_size=20))
+def test_a_lines_time_reads_as_the_standard_formatters(moments: list[float]) -> None:
+    """The time's text, made once per second, is the standard one for every line, in any order."""
+    ours = _LineFormatter("%(asctime)s %(levelname)s %(message)s")
+    standard = logging.Formatter("%(asctime)s %(levelname)s %(message)s")
+    for moment in moments:
+        record = logging.LogRecord("proxycall", logging.INFO, "", 0, "line", None, None)
+        record.created, record.msecs = moment, (moment - int(moment)) * 1000
+        assert ours.format(record) == standard.format(record)

