@@ -24,8 +24,9 @@ indexed query on the same connection, cheaper than a hop to a thread: in WAL mod
 wait for writers. In the rare moment a read would wait (a WAL being recovered), that connection
 says so at once and a reader thread takes the load and waits instead.
 
-The rows are written exactly as SQLAlchemy writes them (JSON text, "YYYY-MM-DD HH:MM:SS.ffffff"
-UTC timestamps, 0/1 booleans), so every other reader sees the same data.
+The rows are written as SQLAlchemy reads them (JSON text, compact where orjson writes it;
+"YYYY-MM-DD HH:MM:SS.ffffff" UTC timestamps; 0/1 booleans), so every other reader sees the same
+data.
 """
 
 from __future__ import annotations
