@@ -113,14 +113,7 @@ class SqliteTurns(GroupedWrites):
     async def load(self, user_id: str, client_id: str,
                    idempotency_key: str | None) -> StoredConversation | None:
         """The conversation and, given a key, the response already stored for it."""
-        args = (idempotency_key, user_id, client_id)
-        try:
-            row = self._read_here(_LOAD, args)
-            if row is _MUST_WAIT:
-                loop = asyncio.get_running_loop()
-                row = await loop.run_in_executor(self._readers, self._read, args)
-        except sqlite3.OperationalError as exc:
-            raise _translated(exc) from exc
+        row = await self._query(_LOAD, (idempotency_key, user_id, client_id))
         if row is None:
             return None
         pk, user, client, agent, state, turn, status, tz, last, updated, replayed = row
@@ -133,14 +126,7 @@ class SqliteTurns(GroupedWrites):
         """The request counter rows per agent and action: all time, or from a minute on."""
         query, args = ((_REQUEST_TOTALS, ()) if first_minute is None
                        else (_REQUEST_MINUTES, (_timestamp(first_minute),)))
-        try:
-            rows = self._read_here(query, args, many=True)
-            if rows is _MUST_WAIT:
-                loop = asyncio.get_running_loop()
-                rows = await loop.run_in_executor(self._readers, self._rows, query, args)
-        except sqlite3.OperationalError as exc:
-            raise _translated(exc) from exc
-        return list(rows)
+        return list(await self._query(query, args, many=True))
 
     async def close(self) -> None:
         """Finish the queued writes and close the connection."""
@@ -167,9 +153,21 @@ class SqliteTurns(GroupedWrites):
                     return [_translated(exc)] * len(items)
             await asyncio.sleep(pause)
 
+    async def _query(self, query: str, args: tuple[Any, ...], *, many: bool = False) -> Any:
+        """A read on the loop's own connection; when it would wait for a lock, a reader thread's."""
+        try:
+            result = self._read_here(query, args, many)
+            if result is _MUST_WAIT:
+                loop = asyncio.get_running_loop()
+                result = await loop.run_in_executor(self._readers, self._read_there, query,
+                                                    args, many)
+        except sqlite3.OperationalError as exc:
+            raise _translated(exc) from exc
+        return result
+
     # --- the statements (on the loop's connection, or a reader thread's) ---
 
-    def _read_here(self, query: str, args: tuple[Any, ...], *, many: bool = False) -> Any:
+    def _read_here(self, query: str, args: tuple[Any, ...], many: bool) -> Any:
         """A read on the event loop's own connection, or _MUST_WAIT when it would wait.
 
         An indexed lookup (or the few counter rows) costs less than handing it to a thread; in
@@ -177,8 +175,7 @@ class SqliteTurns(GroupedWrites):
         never waits: it says so.
         """
         try:
-            cursor = self._loop_connection().execute(query, args)
-            return cursor.fetchall() if many else cursor.fetchone()
+            return _fetch(self._loop_connection(), query, args, many)
         except sqlite3.OperationalError as exc:
             if _would_wait(exc):
                 return _MUST_WAIT
@@ -190,12 +187,8 @@ class SqliteTurns(GroupedWrites):
             self._here = self._open(busy_ms=0)
         return self._here
 
-    def _read(self, args: tuple[str | None, ...]) -> tuple[Any, ...] | None:
-        row: tuple[Any, ...] | None = self._connection().execute(_LOAD, args).fetchone()
-        return row
-
-    def _rows(self, query: str, args: tuple[Any, ...]) -> list[tuple[Any, ...]]:
-        return self._connection().execute(query, args).fetchall()
+    def _read_there(self, query: str, args: tuple[Any, ...], many: bool) -> Any:
+        return _fetch(self._connection(), query, args, many)
 
     def _connection(self) -> sqlite3.Connection:
         connection: sqlite3.Connection | None = getattr(self._local, "connection", None)
@@ -312,6 +305,12 @@ def _timestamp(moment: datetime) -> str:
 def _moment(stored: str) -> datetime:
     """A stored UTC timestamp as an aware datetime."""
     return datetime.fromisoformat(stored).replace(tzinfo=UTC)
+
+
+def _fetch(connection: sqlite3.Connection, query: str, args: tuple[Any, ...],
+           many: bool) -> Any:
+    cursor = connection.execute(query, args)
+    return cursor.fetchall() if many else cursor.fetchone()
 
 
 def _busy_pauses() -> Iterator[float]:
