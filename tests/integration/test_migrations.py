@@ -5,11 +5,14 @@ from __future__ import annotations
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
 from sqlalchemy import create_engine, inspect
 from tests.conftest import postgres_url
 from tests.support.server import scratch_postgres
 
 from proxycall.adapters.db import migrate
+from proxycall.adapters.db.models import Base
 
 TABLES = {"users", "credentials", "conversations", "turns", "engine_events", "calls",
           "call_events", "runtime_switches", "rollout_records", "engine_minutes", "engine_totals"}
@@ -39,6 +42,18 @@ def test_upgrade_downgrade_upgrade(tmp_path: Path) -> None:
         assert _tables(url) == set()
         migrate.upgrade(url)
         assert _tables(url) == TABLES
+
+
+def test_migrated_schema_is_the_models_schema(tmp_path: Path) -> None:
+    """What the migrations build is what the models declare: no index or column missing or extra."""
+    for url in _urls(tmp_path):
+        migrate.upgrade(url)
+        engine = create_engine(migrate.sync_url(url))
+        try:
+            with engine.connect() as connection:
+                assert compare_metadata(MigrationContext.configure(connection), Base.metadata) == []
+        finally:
+            engine.dispose()
 
 
 def test_concurrent_upgrades_on_one_database(tmp_path: Path) -> None:

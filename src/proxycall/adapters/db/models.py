@@ -86,7 +86,7 @@ class Conversation(Base):
     __tablename__ = "conversations"
     __table_args__ = (UniqueConstraint("user_id", "client_id"),)
     id: Mapped[int] = mapped_column(Id, primary_key=True, autoincrement=True)
-    user_id: Mapped[str] = mapped_column(ForeignKey("users.id"), index=True)
+    user_id: Mapped[str] = mapped_column(ForeignKey("users.id"))  # the unique index leads with it
     client_id: Mapped[str] = mapped_column(String(128))
     agent_type: Mapped[str] = mapped_column(String(64))
     engine: Mapped[str] = mapped_column(String(8))
@@ -108,7 +108,7 @@ class Turn(Base):
         UniqueConstraint("conversation_id", "idempotency_key"),
     )
     id: Mapped[int] = mapped_column(Id, primary_key=True, autoincrement=True)
-    conversation_id: Mapped[int] = mapped_column(ForeignKey("conversations.id"), index=True)
+    conversation_id: Mapped[int] = mapped_column(ForeignKey("conversations.id"))  # leads both
     turn: Mapped[int] = mapped_column(Integer)
     idempotency_key: Mapped[str | None] = mapped_column(String(128), nullable=True)
     request: Mapped[dict[str, Any]] = mapped_column(JSON)
