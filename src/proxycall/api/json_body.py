@@ -24,6 +24,9 @@ MAX_DEPTH = 32
 # A string escape that decodes to a NUL or to half of a surrogate pair (pairs are re-checked).
 _SUSPECT_ESCAPE = re.compile(rb"\\u(?:0000|[dD][89a-fA-F][0-9a-fA-F]{2})")
 
+# Digits enough for an oversized integer (or digits in a string: then the walk finds nothing).
+_LONG_DIGITS = re.compile(rb"\d{%d}" % (MAX_INTEGER_DIGITS + 1))
+
 
 class _Oversized:
     """An integer too long to be a real value; refused with the field's name after decoding."""
@@ -47,6 +50,11 @@ def _bounded_int(text: str) -> int | _Oversized:
 
 def _bad_text(text: str) -> bool:
     return "\x00" in text or any("\ud800" <= ch <= "\udfff" for ch in text)
+
+
+# What `json.loads(raw, parse_int=..., parse_constant=...)` does, with the decoder made once:
+# loads builds a decoder and its scanner on every call when given hooks.
+_DECODER = json.JSONDecoder(parse_int=_bounded_int, parse_constant=_refuse_constant)
 
 
 def _walk(value: Any, path: tuple[str | int, ...], depth: int) -> Iterator[_BodyProblem]:
@@ -75,16 +83,8 @@ def _deepest_field(raw: bytes) -> tuple[str | int, ...]:
 
 def decode(raw: bytes) -> Any:
     """Decode a JSON body; raise _BodyProblem naming the field for what cannot be kept."""
-    oversized: list[bool] = []
-
-    def parse_int(text: str) -> int | _Oversized:
-        value = _bounded_int(text)
-        if isinstance(value, _Oversized):
-            oversized.append(True)
-        return value
-
     try:
-        value = json.loads(raw, parse_int=parse_int, parse_constant=_refuse_constant)
+        value = _DECODER.decode(raw.decode(json.detect_encoding(raw), "surrogatepass"))
     except json.JSONDecodeError:
         raise  # FastAPI reports where the JSON is broken
     except RecursionError:
@@ -95,8 +95,7 @@ def decode(raw: bytes) -> Any:
     except ValueError as exc:  # NaN or Infinity
         raise _BodyProblem((), str(exc)) from None
     nesting = raw.count(b"[") + raw.count(b"{") > MAX_DEPTH
-    suspect = oversized or nesting or _SUSPECT_ESCAPE.search(raw)
-    if suspect:
+    if nesting or _SUSPECT_ESCAPE.search(raw) or _LONG_DIGITS.search(raw):
         for problem in _walk(value, (), 0):
             raise problem
     return value
