@@ -63,6 +63,16 @@ class EngineEventRecord:
     replay: bool = False
     detail: dict[str, Any] | None = None
 
+    @property
+    def kept(self) -> bool:
+        """Whether the event is stored as a row as well as counted.
+
+        An anomaly is (the console lists them, with their conversation); a request is only
+        counted, into its minute and all-time rows: every figure about requests reads those,
+        and a row per turn cost each turn an insert and two index updates.
+        """
+        return self.kind != "request"
+
 
 @dataclass(frozen=True)
 class RequestCounts:
@@ -77,16 +87,14 @@ class RequestCounts:
 
 
 @dataclass(frozen=True)
-class TimelineEvent:
-    """One engine event as the operator's charts need it (no personal data)."""
+class MinuteCounts:
+    """One minute's requests of one agent, as the operator's charts need them."""
 
-    at: datetime
-    kind: str  # request | anomaly
-    agent: str
-    ai_used: bool
-    fallback: bool
-    anomaly: str
-    conversation_id: str
+    minute: datetime
+    agent_type: str
+    requests: int
+    llm: int
+    fallbacks: int
 
 
 @dataclass(frozen=True)
@@ -202,8 +210,8 @@ class EventRepository(Protocol):
     async def add(self, events: list[EngineEventRecord]) -> None:
         """Store events (and count them) in one transaction."""
 
-    async def timeline(self, since: datetime, limit: int) -> list[TimelineEvent]:
-        """Events since a moment, oldest first, for the operator's charts."""
+    async def minute_counts(self, first_minute: datetime) -> list[MinuteCounts]:
+        """Requests per minute and agent from a whole minute on, oldest first (the counters)."""
 
     async def request_counts(self, since: datetime | None) -> list[RequestCounts]:
         """Counts per agent and action since a moment (None: all time), from the counters."""

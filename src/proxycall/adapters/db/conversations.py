@@ -31,15 +31,15 @@ from proxycall.adapters.db.turn_path import TurnPath, TurnWrite, tally
 from proxycall.core.stores import (
     NEW_CONVERSATION,
     EngineEventRecord,
+    MinuteCounts,
     RequestCounts,
     StoredConversation,
-    TimelineEvent,
     TurnRecord,
     UserRecord,
 )
 
-__all__ = ["NEW_CONVERSATION", "ConversationStore", "EventStore", "RequestCounts",
-           "StoredConversation", "TimelineEvent", "TurnRecord", "UserRecord", "UserStore"]
+__all__ = ["NEW_CONVERSATION", "ConversationStore", "EventStore", "MinuteCounts", "RequestCounts",
+           "StoredConversation", "TurnRecord", "UserRecord", "UserStore"]
 
 ADMIN_USER_ID = "admin"
 
@@ -197,17 +197,17 @@ class EventStore:
         async with self._sessions.begin() as session:
             await add_events(session, events)
 
-    async def timeline(self, since: datetime, limit: int) -> list[TimelineEvent]:
-        """Requests and anomalies since `since`, oldest first, at most `limit` (for charts)."""
-        query = (select(EngineEvent.at, EngineEvent.kind, EngineEvent.agent_type,
-                        EngineEvent.ai_used, EngineEvent.fallback, EngineEvent.detail,
-                        EngineEvent.conversation_id)
-                 .where(EngineEvent.at >= since).order_by(EngineEvent.at).limit(limit))
+    async def minute_counts(self, first_minute: datetime) -> list[MinuteCounts]:
+        """Requests per minute and agent from a whole minute on, oldest first (the counters)."""
+        m = EngineMinute
+        query = (select(m.minute, m.agent_type, func.sum(m.requests), func.sum(m.llm),
+                        func.sum(m.fallbacks))
+                 .where(m.kind == "request", m.minute >= first_minute)
+                 .group_by(m.minute, m.agent_type).order_by(m.minute, m.agent_type))
         async with self._sessions() as session:
             rows = (await session.execute(query)).all()
-        return [TimelineEvent(at, kind, agent, bool(ai), bool(fb),
-                              str((detail or {}).get("kind") or ""), cid)
-                for at, kind, agent, ai, fb, detail, cid in rows]
+        return [MinuteCounts(minute, agent, int(n or 0), int(llm or 0), int(fb or 0))
+                for minute, agent, n, llm, fb in rows]
 
     async def request_counts(self, since: datetime | None) -> list[RequestCounts]:
         """Per agent and action: requests, LLM use, fallbacks, replays (from the minute rows)."""
@@ -247,11 +247,6 @@ class EventStore:
         async with self._sessions() as session:
             return {agent: int(n or 0) for agent, n in (await session.execute(query)).all()}
 
-    async def count(self) -> int:
-        """How many engine events are stored."""
-        async with self._sessions() as session:
-            return int(await session.scalar(select(func.count(EngineEvent.id))) or 0)
-
 
 COUNTERS = ("requests", "llm", "fallbacks", "replays")  # in the order `tally` gives them
 _COUNTED_BY = ("kind", "agent_type", "action")
@@ -275,10 +270,10 @@ def _event_record(row: EngineEvent) -> EngineEventRecord:
 
 
 async def add_events(session: AsyncSession, events: list[EngineEventRecord]) -> None:
-    """Insert the event rows and count them into their minute and all-time rows (Core)."""
-    if not events:
-        return
-    await session.execute(sa_insert(EngineEvent), [_event_row(e) for e in events])
+    """Count the events into their minute and all-time rows, and insert those kept (Core)."""
+    kept = [_event_row(e) for e in events if e.kept]
+    if kept:
+        await session.execute(sa_insert(EngineEvent), kept)
     await count_events(session, events)
 
 

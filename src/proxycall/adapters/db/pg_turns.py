@@ -253,10 +253,11 @@ async def _write_events(cursor: psycopg.AsyncCursor[Any],
                         events: list[EngineEventRecord]) -> None:
     if not events:
         return
-    await cursor.executemany(_INSERT_EVENT, [
-        (e.at, e.kind, e.engine, e.agent_type, e.conversation_id, e.action, e.ai_used,
-         e.fallback, e.replay, Json(e.detail) if e.detail is not None else None)
-        for e in events])
+    kept = [(e.at, e.kind, e.engine, e.agent_type, e.conversation_id, e.action, e.ai_used,
+             e.fallback, e.replay, Json(e.detail) if e.detail is not None else None)
+            for e in events if e.kept]
+    if kept:
+        await cursor.executemany(_INSERT_EVENT, kept)
     counted = tally(events)
     await cursor.executemany(_COUNT_MINUTE, counted.minutes)
     await cursor.executemany(_COUNT_TOTAL, counted.totals)

@@ -267,10 +267,12 @@ def _write_turn(cursor: sqlite3.Cursor, write: TurnWrite) -> None:
 
 
 def _write_events(cursor: sqlite3.Cursor, events: Sequence[EngineEventRecord]) -> None:
-    """The event rows; their counters are added once for the whole group (`_count`)."""
-    cursor.executemany(_INSERT_EVENT, [
-        (_timestamp(e.at), e.kind, e.engine, e.agent_type, e.conversation_id, e.action,
-         int(e.ai_used), int(e.fallback), int(e.replay), _json(e.detail)) for e in events])
+    """The rows of the events kept; all are counted once for the whole group (`_count`)."""
+    kept = [(_timestamp(e.at), e.kind, e.engine, e.agent_type, e.conversation_id, e.action,
+             int(e.ai_used), int(e.fallback), int(e.replay), _json(e.detail))
+            for e in events if e.kept]
+    if kept:
+        cursor.executemany(_INSERT_EVENT, kept)
 
 
 def _events_of(item: Item) -> Sequence[EngineEventRecord]:
