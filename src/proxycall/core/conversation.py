@@ -104,6 +104,7 @@ class ConversationState:
 
 
 _STATE_FIELDS = tuple(f.name for f in dataclasses.fields(ConversationState))
+_KNOWN_FIELDS = frozenset(_STATE_FIELDS)
 
 
 def state_to_json(state: ConversationState) -> dict[str, object]:
@@ -119,8 +120,7 @@ def state_to_json(state: ConversationState) -> dict[str, object]:
 
 def state_from_json(data: Mapping[str, object]) -> ConversationState:
     """The state from its stored JSON."""
-    known = {f.name for f in dataclasses.fields(ConversationState)}
-    kwargs = {key: value for key, value in data.items() if key in known}
+    kwargs = {key: value for key, value in data.items() if key in _KNOWN_FIELDS}
     state = ConversationState(**kwargs)  # type: ignore[arg-type]  # reason: stored JSON, known keys
     if state.last_action is not None:
         state.last_action = Action(state.last_action)

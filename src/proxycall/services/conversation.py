@@ -17,7 +17,7 @@ import orjson
 from proxycall import logs
 from proxycall.core.agents import Registry
 from proxycall.core.agents.spec import AgentSpec
-from proxycall.core.conversation import ConversationState, state_from_json, state_to_json
+from proxycall.core.conversation import state_from_json, state_to_json
 from proxycall.core.errors import (
     Conflict,
     ConversationBusy,
@@ -144,8 +144,9 @@ class ConversationService:
                                         request.idempotency_key)
         if stored is not None:
             return stored
-        # not stored yet: it is inserted with its first turn, in the same transaction
-        state = state_to_json(ConversationState(agent_type=spec.type))
+        # not stored yet: it is inserted with its first turn, in the same transaction; every
+        # field left out of a stored state reads as its default
+        state = {"agent_type": spec.type}
         timezone = request.timezone or self._default_tz
         return StoredConversation(NEW_CONVERSATION, user_id, request.conversation_id, spec.type,
                                   state, 0, "ACTIVE", timezone, None, self._clock(),
