@@ -149,6 +149,51 @@ async def test_postgresql_connections_lost_are_opened_again(path: TurnPath) -> N
     assert stored and loaded is not None and attempt <= READERS
 
 
+async def test_loads_arriving_together_each_get_their_own_answer(path: TurnPath) -> None:
+    """Many loads at once (PostgreSQL answers them in one query): stored or not, with or without
+    a key, the same conversation asked twice; each gets what a load on its own would."""
+    for n in range(6):
+        assert await path.write_turn(_write(_new(f"many-{n}"), f"key-{n}", {"n": n}))
+    asked = [(f"many-{n % 8}", key) for n in range(24)
+             for key in (None, f"key-{n % 8}", "key-other")]
+    loaded = await asyncio.gather(*(path.load(USER, cid, key) for cid, key in asked))
+    alone = [await path.load(USER, cid, key) for cid, key in asked]
+    assert loaded == alone
+    for (cid, key), got in zip(asked, loaded, strict=True):
+        n = int(cid.split("-")[1])
+        if n >= 6:
+            assert got is None
+            continue
+        assert got is not None and got.client_id == cid and got.state == {"n": n}
+        assert (got.replay is not None) == (key == f"key-{n}")
+    assert await path.load("someone-else", "many-1", "key-1") is None
+
+
+async def test_a_postgresql_load_query_reads_through_the_indexes(path: TurnPath) -> None:
+    """With many conversations stored, the prepared (generic) plan of the grouped load looks
+    each key up by index, never scanning the table."""
+    if not isinstance(path, PgTurns):
+        pytest.skip("PostgreSQL's plan only")
+    import psycopg
+
+    from proxycall.adapters.db.pg_turns import _LOAD_MANY
+
+    numbered = _LOAD_MANY.replace("%s", "$1", 1).replace("%s", "$2", 1).replace("%s", "$3", 1)
+    with psycopg.connect(path._conninfo, autocommit=True) as admin:
+        admin.execute(
+            "INSERT INTO conversations (user_id, client_id, agent_type, engine, state, turn, "
+            "status, timezone, created_at, updated_at) SELECT %s, 'seeded-' || n, 'SICK_CALLER', "
+            "'v2', '{}', 1, 'ACTIVE', 'UTC', now(), now() FROM generate_series(1, 20000) AS n",
+            (USER,))
+        admin.execute("ANALYZE conversations")
+        admin.execute("SET plan_cache_mode = force_generic_plan")
+        admin.execute(f"PREPARE grouped(text[], text[], text[]) AS {numbered}")
+        plan = "\n".join(row[0] for row in admin.execute(
+            "EXPLAIN EXECUTE grouped('{a,b}', '{x,y}', '{NULL,k}')").fetchall())
+    assert "Seq Scan" not in plan, plan
+    assert "uq_conversations_user_id_client_id" in plan, plan
+
+
 async def test_the_response_is_stored_as_the_service_wrote_it(path: TurnPath) -> None:
     """The service writes the answer's JSON once; the path stores that text, not a new dump."""
     write = _write(_new("as-sent"), "key-sent", {})

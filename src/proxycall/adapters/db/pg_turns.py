@@ -3,7 +3,7 @@
 Through the async ORM a turn cost about 6 ms of CPU (unit-of-work flushes, statement compiles
 and cache keys, a greenlet hop per statement). Here:
 
-- a load is one prepared query (the conversation with the response stored for the request's
+- loads waiting together are one prepared query (each conversation with the response stored for its
   idempotency key) on a reader connection in autocommit;
 - the process's turns go through one writer connection: those that arrive while a commit is
   running are stored together in the next transaction. Each turn is one statement (the
@@ -48,11 +48,18 @@ from proxycall.core.stores import (
 MAX_TURNS_PER_COMMIT = 64  # a bound on one transaction (and on the wait of its first turn)
 READERS = 3  # reader connections; a load is one indexed query
 
-_LOAD = (
-    "SELECT c.id, c.user_id, c.client_id, c.agent_type, c.state, c.turn, c.status, c.timezone, "
-    "c.last_response, c.updated_at, t.response FROM conversations AS c LEFT OUTER JOIN turns AS t "
-    "ON t.conversation_id = c.id AND t.idempotency_key = %s "
-    "WHERE c.user_id = %s AND c.client_id = %s")
+MAX_LOADS_PER_QUERY = 64
+_LoadKey = tuple[str, str, str | None]  # user, conversation (the client's id), idempotency key
+_Row = tuple[Any, ...]
+# every load waiting, in one query: row n answers the n-th (user, conversation, key); no row, none
+_LOAD_MANY = (
+    "SELECT q.n, c.id, c.user_id, c.client_id, c.agent_type, c.state, c.turn, c.status, "
+    "c.timezone, c.last_response, c.updated_at, t.response "
+    "FROM unnest(%s::text[], %s::text[], %s::text[]) WITH ORDINALITY "
+    "AS q(user_id, client_id, idempotency_key, n) "
+    "JOIN conversations AS c ON c.user_id = q.user_id AND c.client_id = q.client_id "
+    "LEFT OUTER JOIN turns AS t "
+    "ON t.conversation_id = c.id AND t.idempotency_key = q.idempotency_key")
 
 _TURN_COLUMNS = ("(conversation_id, turn, idempotency_key, request, response, action, ai_used, "
                  "fallback, duration_ms, created_at)")
@@ -101,16 +108,27 @@ class PgTurns(GroupedWrites):
         self._opened: list[psycopg.AsyncConnection[Any]] = []
         self._writer: psycopg.AsyncConnection[Any] | None = None
         self._groups = GroupCommit(self._commit_group, MAX_TURNS_PER_COMMIT)
+        self._loads = GroupCommit(self._load_group, MAX_LOADS_PER_QUERY)
 
     async def load(self, user_id: str, client_id: str,
                    idempotency_key: str | None) -> StoredConversation | None:
-        """The conversation and, given a key, the response already stored for it."""
-        rows = await self._read(_LOAD, (idempotency_key, user_id, client_id))
-        if not rows:
+        """The conversation and, given a key, the response already stored for it.
+
+        Loads that arrive while a load query runs are answered together by the next one: a
+        query's cost in psycopg is mostly per statement, not per row.
+        """
+        row = await self._loads.submit((user_id, client_id, idempotency_key))
+        if row is None:
             return None
-        pk, user, client, agent, state, turn, status, tz, last, updated, replayed = rows[0]
+        pk, user, client, agent, state, turn, status, tz, last, updated, replayed = row
         return StoredConversation(pk, user, client, agent, state, turn, status, tz, last,
                                   updated.astimezone(UTC), replayed)
+
+    async def _load_group(self, keys: list[_LoadKey]) -> list[_Row | Exception | None]:
+        users, clients, idempotency_keys = (list(column) for column in zip(*keys, strict=True))
+        rows = await self._read(_LOAD_MANY, (users, clients, idempotency_keys))
+        found = {row[0]: row[1:] for row in rows}
+        return [found.get(n) for n in range(1, len(keys) + 1)]
 
     async def request_counts(self, first_minute: datetime | None) -> list[tuple[Any, ...]]:
         """The request counter rows per agent and action: all time, or from a minute on."""
@@ -119,7 +137,8 @@ class PgTurns(GroupedWrites):
         return await self._read(_REQUEST_MINUTES, (first_minute,))
 
     async def close(self) -> None:
-        """Finish the queued writes and close the connections."""
+        """Finish the queued loads and writes and close the connections."""
+        await self._loads.finish()
         await self._groups.finish()
         for connection in list(self._opened):
             await connection.close()

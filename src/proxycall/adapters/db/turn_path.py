@@ -12,7 +12,7 @@ import asyncio
 from collections.abc import Awaitable, Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, Protocol
+from typing import Any, Generic, Protocol, TypeVar
 
 from proxycall.core.stores import EngineEventRecord, StoredConversation, TurnRecord
 
@@ -51,54 +51,58 @@ class TurnPath(Protocol):
 
 
 Item = TurnWrite | list[EngineEventRecord]  # a turn, or events alone (a replay's)
-# one transaction for the items, in order: True stored, False not (moved first), or the error
-Commit = Callable[[list[Item]], Awaitable[list[bool | Exception]]]
+
+In = TypeVar("In")
+Out = TypeVar("Out")
+# one round for the items, in order: each item's result, or the error that is its alone
+Round = Callable[[list[In]], Awaitable[list[Out | Exception]]]
 
 
-class GroupCommit:
-    """Items that arrive while a commit runs are committed together by the next one.
+class GroupCommit(Generic[In, Out]):
+    """Items that arrive while a round runs are taken together by the next one.
 
-    Nobody's item is answered before the transaction holding it has committed; an item's
-    error reaches only the request that submitted it.
+    For writes a round is one transaction: nobody's item is answered before the transaction
+    holding it has committed. For loads (PostgreSQL) it is one query for every load waiting.
+    An item's error reaches only the request that submitted it.
     """
 
-    def __init__(self, commit: Commit, most_per_commit: int) -> None:
-        self._commit = commit
-        self._most = most_per_commit
-        self._pending: list[tuple[Item, asyncio.Future[bool]]] = []
+    def __init__(self, run: Round[In, Out], most_per_round: int) -> None:
+        self._run = run
+        self._most = most_per_round
+        self._pending: list[tuple[In, asyncio.Future[Out]]] = []
         self._drainer: asyncio.Task[None] | None = None
 
-    async def submit(self, item: Item) -> bool:
-        """Queue the item for the next commit and wait for it: True stored, False not."""
+    async def submit(self, item: In) -> Out:
+        """Queue the item for the next round and wait for its result."""
         loop = asyncio.get_running_loop()
-        future: asyncio.Future[bool] = loop.create_future()
+        future: asyncio.Future[Out] = loop.create_future()
         self._pending.append((item, future))
         if self._drainer is None:
             self._drainer = loop.create_task(self._drain())
         return await future
 
     async def finish(self) -> None:
-        """Wait until every queued item is committed."""
+        """Wait until every queued item is taken."""
         if self._drainer is not None:
             await self._drainer
 
     async def _drain(self) -> None:
-        """Commit what is queued, then what queued meanwhile, until nothing is left."""
+        """Run a round for what is queued, then for what queued meanwhile, until none is left."""
         try:
             while self._pending:
                 batch = self._pending[:self._most]
                 del self._pending[:self._most]
                 try:
-                    results = await self._commit([item for item, _ in batch])
-                except Exception as exc:  # the whole group failed: each request hears why
+                    results = await self._run([item for item, _ in batch])
+                except Exception as exc:  # the whole round failed: each request hears why
                     results = [exc] * len(batch)
-                for (_, future), stored in zip(batch, results, strict=True):
+                for (_, future), result in zip(batch, results, strict=True):
                     if future.done():
                         continue
-                    if isinstance(stored, Exception):
-                        future.set_exception(stored)
+                    if isinstance(result, Exception):
+                        future.set_exception(result)
                     else:
-                        future.set_result(stored)
+                        future.set_result(result)
         finally:
             self._drainer = None
 
@@ -106,7 +110,7 @@ class GroupCommit:
 class GroupedWrites:
     """The writes of a turn path that commits through a `GroupCommit` (set `_groups`)."""
 
-    _groups: GroupCommit
+    _groups: GroupCommit[Item, bool]
 
     async def write_turn(self, write: TurnWrite) -> bool:
         """Store the turn (True) unless another request moved the conversation first (False)."""
