@@ -80,8 +80,15 @@ def close_file_handlers() -> None:
             handler.close()
 
 
+# The shortest text _PHONE matches: a digit, six more characters, a digit.
+_SHORTEST_PHONE = 8
+
+
 def mask_phone(text: str) -> str:
     """"+61412345678" -> "+6141****678"; applied to anything that looks like a number."""
+    if len(text) < _SHORTEST_PHONE:  # most fields of a log line ("v2", "true", "3")
+        return text
+
     def _mask(match: re.Match[str]) -> str:
         if _ISO_DATE.fullmatch(match.group()):
             return match.group()

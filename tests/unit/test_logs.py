@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from proxycall.logs import _LineFormatter, mask_phone, summary_line
+from proxycall.logs import _PHONE, _SHORTEST_PHONE, _LineFormatter, mask_phone, summary_line
 
 
 @pytest.mark.parametrize(
@@ -45,3 +45,15 @@ def test_a_lines_time_reads_as_the_standard_formatters(moments: list[float]) -> 
         record = logging.LogRecord("proxycall", logging.INFO, "", 0, "line", None, None)
         record.created, record.msecs = moment, (moment - int(moment)) * 1000
         assert ours.format(record) == standard.format(record)
+
+
+@given(st.text(alphabet=st.sampled_from("0123456789+()-. x"), max_size=_SHORTEST_PHONE - 1))
+def test_text_shorter_than_a_phone_can_never_hold_one(text: str) -> None:
+    """What lets mask_phone return short text untouched: the pattern cannot match it."""
+    assert _PHONE.search(text) is None
+    assert mask_phone(text) == text
+
+
+@given(st.from_regex(r"\+?\d{8,15}", fullmatch=True))
+def test_the_shortest_phones_are_still_masked(number: str) -> None:
+    assert mask_phone(number) != number

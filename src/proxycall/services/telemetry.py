@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from datetime import datetime, timedelta
+from functools import cache
 from typing import Any
 
 from prometheus_client import Counter, Histogram
+from prometheus_client.metrics import MetricWrapperBase
 
 from proxycall import logs
 from proxycall.core.agents.spec import AgentSpec
@@ -27,6 +29,15 @@ REPLAYS = Counter("proxycall_v2_idempotency_hits", "Turns replayed by idempotenc
 ANOMALIES = Counter("proxycall_v2_anomalies", "Anomalies detected", ["kind"])
 TURN_SECONDS = Histogram("proxycall_v2_turn_seconds", "Time to answer one conversation turn",
                          ["engine"], buckets=(0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5))
+
+
+@cache
+def _counter(metric: MetricWrapperBase, *labels: str) -> Any:
+    """A metric's child for these label values (looking it up costs a lock and a tuple each time).
+
+    The children are never removed from their metric, so the one kept here is the one exported.
+    """
+    return metric.labels(*labels)
 
 
 def summarise(counts: Iterable[RequestCounts], anomaly_counts: dict[str, int],
@@ -115,7 +126,7 @@ class Telemetry:
     async def turn_done(self, request: TurnInput, spec: AgentSpec, result: TurnResult,
                         via: str, elapsed_ms: float) -> None:
         """After the commit: log lines and counters."""
-        TURN_SECONDS.labels(result.facts.engine).observe(elapsed_ms / 1000)
+        _counter(TURN_SECONDS, result.facts.engine).observe(elapsed_ms / 1000)
         if via != "/v2":
             return
         logs.emit(result.summary)
@@ -152,7 +163,7 @@ class Telemetry:
 
     async def _after(self, request: TurnInput, spec: AgentSpec, facts: TurnFacts,
                      ai_used: bool, fallback: bool, anomalies: list[str]) -> None:
-        REQUESTS.labels(spec.type, facts.action, facts.engine).inc()
+        _counter(REQUESTS, spec.type, facts.action, facts.engine).inc()
         if ai_used:
             LLM_CALLS.labels(spec.type).inc()
         if fallback:
