@@ -27,7 +27,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 import psycopg
-from psycopg.types.json import Json
+from psycopg.types.json import Json, set_json_dumps, set_json_loads
 
 from proxycall.adapters.db.database import PG_TIMEOUT_CODES, pg_timeouts
 from proxycall.adapters.db.turn_path import (
@@ -35,6 +35,8 @@ from proxycall.adapters.db.turn_path import (
     GroupedWrites,
     Item,
     TurnWrite,
+    json_text,
+    json_value,
     tally,
 )
 from proxycall.core.errors import DatabaseBusy
@@ -178,6 +180,8 @@ class PgTurns(GroupedWrites):
         connection = await psycopg.AsyncConnection.connect(
             self._conninfo, autocommit=True, connect_timeout=max(1, round(self._timeout)),
             options=pg_timeouts(self._timeout))
+        set_json_dumps(json_text, connection)  # orjson: json.dumps was 1.4% of a turn
+        set_json_loads(json_value, connection)
         self._opened.append(connection)
         return connection
 

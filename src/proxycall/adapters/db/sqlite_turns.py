@@ -32,7 +32,6 @@ data.
 from __future__ import annotations
 
 import asyncio
-import json
 import sqlite3
 import threading
 from collections.abc import Iterator, Sequence
@@ -40,13 +39,13 @@ from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime
 from typing import Any
 
-import orjson
-
 from proxycall.adapters.db.turn_path import (
     GroupCommit,
     GroupedWrites,
     Item,
     TurnWrite,
+    json_text,
+    json_value,
     tally,
 )
 from proxycall.core.errors import DatabaseBusy
@@ -118,9 +117,9 @@ class SqliteTurns(GroupedWrites):
             return None
         pk, user, client, agent, state, turn, status, tz, last, updated, replayed = row
         return StoredConversation(
-            pk, user, client, agent, json.loads(state), turn, status, tz,
-            json.loads(last) if last is not None else None, _moment(updated),
-            json.loads(replayed) if replayed is not None else None)
+            pk, user, client, agent, json_value(state), turn, status, tz,
+            json_value(last) if last is not None else None, _moment(updated),
+            json_value(replayed) if replayed is not None else None)
 
     async def request_counts(self, first_minute: datetime | None) -> list[tuple[Any, ...]]:
         """The request counter rows per agent and action: all time, or from a minute on."""
@@ -247,7 +246,7 @@ class SqliteTurns(GroupedWrites):
 
 def _write_turn(cursor: sqlite3.Cursor, write: TurnWrite) -> None:
     conversation, record, now = write.conversation, write.record, _timestamp(write.now)
-    state, last = _json(write.state), record.response_json or _json(record.response)
+    state, last = json_text(write.state), record.response_json or json_text(record.response)
     if conversation.pk == NEW_CONVERSATION:  # first turn: the conversation and its turn together
         cursor.execute(_INSERT_CONVERSATION, (
             conversation.user_id, conversation.client_id, conversation.agent_type,
@@ -261,7 +260,7 @@ def _write_turn(cursor: sqlite3.Cursor, write: TurnWrite) -> None:
         if cursor.rowcount != 1:
             raise _Conflict
     cursor.execute(_INSERT_TURN, (
-        pk, record.turn, record.idempotency_key, _json(record.request), last, record.action,
+        pk, record.turn, record.idempotency_key, json_text(record.request), last, record.action,
         int(record.ai_used), int(record.fallback), record.duration_ms, now))
     _write_events(cursor, write.events)
 
@@ -269,7 +268,7 @@ def _write_turn(cursor: sqlite3.Cursor, write: TurnWrite) -> None:
 def _write_events(cursor: sqlite3.Cursor, events: Sequence[EngineEventRecord]) -> None:
     """The rows of the events kept; all are counted once for the whole group (`_count`)."""
     kept = [(_timestamp(e.at), e.kind, e.engine, e.agent_type, e.conversation_id, e.action,
-             int(e.ai_used), int(e.fallback), int(e.replay), _json(e.detail))
+             int(e.ai_used), int(e.fallback), int(e.replay), json_text(e.detail))
             for e in events if e.kept]
     if kept:
         cursor.executemany(_INSERT_EVENT, kept)
@@ -285,18 +284,6 @@ def _count(cursor: sqlite3.Cursor, events: list[EngineEventRecord]) -> None:
     cursor.executemany(_COUNT_MINUTE, [(_timestamp(minute), *rest)
                                        for minute, *rest in counted.minutes])
     cursor.executemany(_COUNT_TOTAL, counted.totals)
-
-
-def _json(value: Any) -> str:
-    """JSON text as the ORM's readers read it back (None is JSON null).
-
-    orjson, at a tenth of `json.dumps`'s cost; what it refuses (an integer beyond 64 bits, a
-    key that is not a string) is written by `json`, as SQLAlchemy's JSON type would.
-    """
-    try:
-        return orjson.dumps(value).decode()
-    except orjson.JSONEncodeError:
-        return json.dumps(value)
 
 
 def _timestamp(moment: datetime) -> str:

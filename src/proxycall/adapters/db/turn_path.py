@@ -9,12 +9,49 @@ same rows the ORM writes, so every other reader sees the same data.
 from __future__ import annotations
 
 import asyncio
+import json
+import re
 from collections.abc import Awaitable, Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Generic, Protocol, TypeVar
 
+import orjson
+
 from proxycall.core.stores import EngineEventRecord, StoredConversation, TurnRecord
+
+
+def json_text(value: Any) -> str:
+    """JSON text as the ORM's readers read it back (None is JSON null).
+
+    orjson, at a tenth of `json.dumps`'s cost; what it refuses (an integer beyond 64 bits, a
+    key that is not a string) is written by `json`, as SQLAlchemy's JSON type would. (orjson
+    writes a non-finite float as null; none reaches a store: the API refuses them.)
+    """
+    try:
+        return orjson.dumps(value).decode()
+    except orjson.JSONEncodeError:
+        return json.dumps(value)
+
+
+_LONG_DIGITS = re.compile(r"\d{19}")
+_LONG_DIGITS_BYTES = re.compile(rb"\d{19}")
+
+
+def json_value(text: str | bytes) -> Any:
+    """The value of stored JSON text, as `json.loads` reads it.
+
+    orjson, unless a run of 19 digits could be an integer beyond 64 bits (orjson reads one as a
+    float); `json` too for what orjson refuses (NaN, a lone surrogate escaped).
+    """
+    long_number = (_LONG_DIGITS_BYTES.search(text) if isinstance(text, bytes)
+                   else _LONG_DIGITS.search(text))
+    if long_number is None:
+        try:
+            return orjson.loads(text)
+        except orjson.JSONDecodeError:
+            pass
+    return json.loads(text)
 
 
 @dataclass(frozen=True)
