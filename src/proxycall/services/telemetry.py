@@ -32,7 +32,7 @@ TURN_SECONDS = Histogram("proxycall_v2_turn_seconds", "Time to answer one conver
 
 
 @cache
-def _counter(metric: MetricWrapperBase, *labels: str) -> Any:
+def _child(metric: MetricWrapperBase, *labels: str) -> Any:
     """A metric's child for these label values (looking it up costs a lock and a tuple each time).
 
     The children are never removed from their metric, so the one kept here is the one exported.
@@ -126,7 +126,7 @@ class Telemetry:
     async def turn_done(self, request: TurnInput, spec: AgentSpec, result: TurnResult,
                         via: str, elapsed_ms: float) -> None:
         """After the commit: log lines and counters."""
-        _counter(TURN_SECONDS, result.facts.engine).observe(elapsed_ms / 1000)
+        _child(TURN_SECONDS, result.facts.engine).observe(elapsed_ms / 1000)
         if via != "/v2":
             return
         logs.emit(result.summary)
@@ -163,7 +163,7 @@ class Telemetry:
 
     async def _after(self, request: TurnInput, spec: AgentSpec, facts: TurnFacts,
                      ai_used: bool, fallback: bool, anomalies: list[str]) -> None:
-        _counter(REQUESTS, spec.type, facts.action, facts.engine).inc()
+        _child(REQUESTS, spec.type, facts.action, facts.engine).inc()
         if ai_used:
             LLM_CALLS.labels(spec.type).inc()
         if fallback:

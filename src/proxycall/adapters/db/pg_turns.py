@@ -3,8 +3,8 @@
 Through the async ORM a turn cost about 6 ms of CPU (unit-of-work flushes, statement compiles
 and cache keys, a greenlet hop per statement). Here:
 
-- loads waiting together are one prepared query (each conversation with the response stored for its
-  idempotency key) on a reader connection in autocommit;
+- the loads waiting together are one prepared query (each conversation with the response
+  stored for its idempotency key) on a reader connection in autocommit;
 - the process's turns go through one writer connection: those that arrive while a commit is
   running are stored together in the next transaction. Each turn is one statement (the
   conversation inserted or moved on from the turn it was loaded at, and its turn row, in one
@@ -48,9 +48,9 @@ from proxycall.core.stores import (
 )
 
 MAX_TURNS_PER_COMMIT = 64  # a bound on one transaction (and on the wait of its first turn)
-READERS = 3  # reader connections; a load is one indexed query
+READERS = 3  # reader connections: the grouped loads' and the counters' reads
 
-MAX_LOADS_PER_QUERY = 64
+MAX_LOADS_PER_QUERY = 64  # a bound on one load query (and on the wait of its first load)
 _LoadKey = tuple[str, str, str | None]  # user, conversation (the client's id), idempotency key
 _Row = tuple[Any, ...]
 # every load waiting, in one query: row n answers the n-th (user, conversation, key); no row, none
