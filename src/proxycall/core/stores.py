@@ -73,6 +73,11 @@ class EngineEventRecord:
         """
         return self.kind != "request"
 
+    @property
+    def anomaly_kind(self) -> str:
+        """An anomaly's kind ("lost_keys", "llm_failure", …); "" for any other event."""
+        return str((self.detail or {}).get("kind") or "")
+
 
 @dataclass(frozen=True)
 class RequestCounts:

@@ -44,9 +44,8 @@ def _bucket_rows(minutes: list[MinuteCounts], anomalies: list[EngineEventRecord]
             row["sickTotal"] += counted.requests
             row["sickLlm"] += counted.llm
     for event in anomalies:
-        kind = str((event.detail or {}).get("kind") or "")
         row = row_at(event.at)
-        row["anomalies"][kind] = row["anomalies"].get(kind, 0) + 1
+        row["anomalies"][event.anomaly_kind] = row["anomalies"].get(event.anomaly_kind, 0) + 1
     for row in rows:
         row["llmRate"] = _rate(row["llm"], row["total"])
         row["fallbackRate"] = _rate(row["fallbacks"], row["total"])
@@ -85,7 +84,7 @@ class OpsConsole:
              "reason": data.get("reason")}
             for data in await self._flip_records()
             if data.get("at") and str(data["at"]) >= start.isoformat()]
-        recent = [{"at": e.at.isoformat(), "kind": (e.detail or {}).get("kind") or "",
+        recent = [{"at": e.at.isoformat(), "kind": e.anomaly_kind,
                    "agent": e.agent_type, "conversationId": e.conversation_id}
                   for e in newest_first[:50]]
         return {"window": window, "from": start.isoformat(), "to": now.isoformat(),
