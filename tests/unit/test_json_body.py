@@ -47,7 +47,25 @@ def test_decode_reads_what_loads_reads_and_refuses_what_cannot_be_kept(
         value: Any, ascii_only: bool) -> None:
     raw = json.dumps(value, ensure_ascii=ascii_only).encode("utf-8", "surrogatepass")
     if _keepable(value) and _depth(value) <= MAX_DEPTH:
-        assert decode(raw) == json.loads(raw)
+        # repr: the same types too (1 is not 1.0, -0.0 is not 0.0), keys in the same order
+        assert repr(decode(raw)) == repr(json.loads(raw))
+    else:
+        with pytest.raises(_BodyProblem):
+            decode(raw)
+
+
+@settings(max_examples=500)
+@given(st.text(alphabet=st.sampled_from('{}[]",:0123456789.-+eEtrufalsn \n\t\\u')))
+def test_any_text_decodes_as_loads_reads_it_or_is_refused(text: str) -> None:
+    raw = text.encode()
+    try:
+        value = json.loads(raw)
+    except ValueError:  # json refuses it: so does decode
+        with pytest.raises((ValueError, _BodyProblem)):
+            decode(raw)
+        return
+    if _keepable(value) and _depth(value) <= MAX_DEPTH:
+        assert repr(decode(raw)) == repr(value)
     else:
         with pytest.raises(_BodyProblem):
             decode(raw)

@@ -14,6 +14,7 @@ import re
 from collections.abc import Callable, Coroutine, Iterator
 from typing import Any
 
+import orjson
 from fastapi import Request, Response
 from fastapi.exceptions import RequestValidationError
 from fastapi.routing import APIRoute
@@ -82,7 +83,20 @@ def _deepest_field(raw: bytes) -> tuple[str | int, ...]:
 
 
 def decode(raw: bytes) -> Any:
-    """Decode a JSON body; raise _BodyProblem naming the field for what cannot be kept."""
+    """Decode a JSON body; raise _BodyProblem naming the field for what cannot be kept.
+
+    A body none of the raw checks points at (no deep nesting, no suspect escape, no long run of
+    digits) is read by orjson, a quarter of `json`'s cost: it reads every such body as `json`
+    does (a property test holds it to that) and refuses what `json` reads differently (a lone
+    surrogate, a BOM, UTF-16, a number beyond a double), which then gets `json`'s answer.
+    """
+    suspect = (raw.count(b"[") + raw.count(b"{") > MAX_DEPTH or _SUSPECT_ESCAPE.search(raw)
+               or _LONG_DIGITS.search(raw))
+    if not suspect:
+        try:
+            return orjson.loads(raw)
+        except orjson.JSONDecodeError:
+            pass  # json's own reading, below: its error, or its value
     try:
         value = _DECODER.decode(raw.decode(json.detect_encoding(raw), "surrogatepass"))
     except json.JSONDecodeError:
@@ -94,8 +108,7 @@ def decode(raw: bytes) -> Any:
         raise _BodyProblem((), "the body is not valid UTF-8") from None
     except ValueError as exc:  # NaN or Infinity
         raise _BodyProblem((), str(exc)) from None
-    nesting = raw.count(b"[") + raw.count(b"{") > MAX_DEPTH
-    if nesting or _SUSPECT_ESCAPE.search(raw) or _LONG_DIGITS.search(raw):
+    if suspect:
         for problem in _walk(value, (), 0):
             raise problem
     return value
