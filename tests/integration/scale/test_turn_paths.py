@@ -110,6 +110,22 @@ async def test_a_turn_that_cannot_be_written_costs_no_other_its_own(path: TurnPa
     assert await path.load(USER, "bad", None) is None
 
 
+async def test_a_group_with_a_turn_that_fails_counts_the_others_once(path: TurnPath) -> None:
+    writes = [_write(_new(f"g{n}"), None, {"n": n}) for n in range(4)]
+    writes.insert(2, _write(_new("g-bad"), None, {"not json": {1, 2}}))
+    taken = _write(_new("g0"), None, {"first": True})  # g0 is stored by another request first
+    assert await path.write_turn(taken)
+    outcomes = await asyncio.gather(*(path.write_turn(w) for w in writes),
+                                    return_exceptions=True)
+    assert outcomes[0] is False and isinstance(outcomes[2], TypeError)
+    assert [outcomes[n] for n in (1, 3, 4)] == [True, True, True]
+    assert [tuple(row) for row in await path.request_counts(None)] == [
+        ("SICK_CALLER", "ASK_QUESTION", 4, 0, 0, 0)]
+    for client_id, state in (("g0", {"first": True}), ("g1", {"n": 1}), ("g3", {"n": 3})):
+        loaded = await path.load(USER, client_id, None)
+        assert loaded is not None and (loaded.turn, loaded.state) == (1, state)
+
+
 async def test_the_counters_add_up_what_was_stored(path: TurnPath) -> None:
     writes = [_write(_new(f"n{n}"), None, {}, action) for n, action in
               enumerate(["ASK_QUESTION", "ASK_QUESTION", "CONFIRM"])]
