@@ -8,6 +8,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
+from functools import lru_cache
 from typing import Any
 from weakref import WeakValueDictionary
 from zoneinfo import ZoneInfo
@@ -174,9 +175,7 @@ class ConversationService:
             return result
 
     def _context(self, timezone: str) -> ParseContext:
-        local = self._clock().astimezone(ZoneInfo(timezone))
-        return ParseContext(today=local.date(), now=local.time().replace(microsecond=0),
-                            region=self._deps.region)
+        return _context_at(timezone, self._clock().replace(microsecond=0), self._deps.region)
 
     async def list_conversations(self, user_id: str) -> list[dict[str, Any]]:
         """The user's conversations, newest first, each with its latest call."""
@@ -202,6 +201,16 @@ class ConversationService:
         if stored is None:
             return None
         return stored.last_response
+
+
+@lru_cache(maxsize=256)
+def _context_at(timezone: str, second: datetime, region: str) -> ParseContext:
+    """What the parsers read a turn against: the day and time (to the second) where the person is.
+
+    The turns of one second in one timezone share it (it is frozen).
+    """
+    local = second.astimezone(ZoneInfo(timezone))
+    return ParseContext(today=local.date(), now=local.time(), region=region)
 
 
 def _wire(body: dict[str, Any]) -> bytes:

@@ -75,22 +75,30 @@ _EDGE = r"(?:and|but|also|so|then|on|at|for|the|is|my|with|to|it's|its|please|,|
 
 @dataclass
 class MessageReading:
-    """A message being read: the original, its folded copy, and what is already taken."""
+    """A message being read: the original, its folded copy, and what is already taken.
+
+    `taken` only grows (spans are appended, never removed), so the masked text is made again
+    only when it has grown: a message is read for a dozen kinds of value, each on the masked text.
+    """
 
     text: str
     low: str
     taken: list[tuple[int, int]] = field(default_factory=list)
+    _masked: tuple[int, str] = field(default=(0, ""), init=False, repr=False, compare=False)
 
     @property
     def masked(self) -> str:
         """The message with the parts already read blanked out."""
         if not self.taken:
             return self.low
-        chars = list(self.low)
-        for start, end in self.taken:
-            for i in range(start, end):
-                chars[i] = "|"
-        return "".join(chars)
+        spans, text = self._masked
+        if spans != len(self.taken):
+            chars = list(self.low)
+            for start, end in self.taken:
+                chars[start:end] = "|" * len(chars[start:end])
+            text = "".join(chars)
+            self._masked = (len(self.taken), text)
+        return text
 
     def take(self, start: int, end: int) -> None:
         """Mark a span as read, with the connecting word before it."""

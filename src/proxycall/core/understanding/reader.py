@@ -137,14 +137,21 @@ def _reask(slot: SlotSpec) -> str:
 
 def _control(spec: AgentSpec, slot: SlotSpec | None, low: str,
              values: Mapping[str, Value]) -> list[Command] | None:
-    bare = re.sub(r"[^\w' ]+", " ", low)
-    bare = re.sub(r"\s+", " ", bare).strip()
-    if slot is not None and slot.name in values and KEEP.fullmatch(bare):
+    if slot is not None and slot.name in values and KEEP.fullmatch(_bare(low)):
         return [KeepValue(slot.name)]
     if (slot is not None and slot.type is InputType.PHONE and slot.unknown_finds_place
             and DONT_KNOW_ASKED.search(low) and not scan_phones(low)):
         return [DontKnow(slot.name)]
     return None
+
+
+_NOT_WORDS = re.compile(r"[^\w' ]+")
+_SPACES = re.compile(r"\s+")
+
+
+def _bare(low: str) -> str:
+    """The words of a folded message, single-spaced ("keep it!" -> "keep it")."""
+    return _SPACES.sub(" ", _NOT_WORDS.sub(" ", low)).strip()
 
 
 def _mask_task_phrase(spec: AgentSpec, reading: MessageReading) -> None:
