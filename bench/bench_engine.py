@@ -137,10 +137,18 @@ def _print(rows: list[Figures], ceiling: float) -> None:
 
 
 def _reset(url: str) -> None:
+    """Empty tables, and a checkpoint: the run before's writes are not flushed during this one."""
+    import psycopg
+
     from proxycall.adapters.db import migrate
 
     migrate.downgrade(url, "base")
     migrate.upgrade(url)
+    try:
+        with psycopg.connect(url.replace("+psycopg", ""), autocommit=True) as connection:
+            connection.execute("CHECKPOINT")
+    except psycopg.errors.InsufficientPrivilege:
+        print("PostgreSQL: no CHECKPOINT before the run (needs a superuser or pg_checkpoint)")
 
 
 def main() -> None:
