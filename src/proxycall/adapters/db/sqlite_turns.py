@@ -21,8 +21,10 @@ event loop itself:
 
 A conversation is loaded (with the response stored for the request's idempotency key) by one
 indexed query on the same connection, cheaper than a hop to a thread: in WAL mode reads do not
-wait for writers. In the rare moment a read would wait (a WAL being recovered), that connection
-says so at once and a reader thread takes the load and waits instead.
+wait for writers. The loads that arrive together share one read transaction (as PostgreSQL's
+share one query): taking and giving back the WAL's read lock cost more than the lookup. In the
+rare moment a read would wait (a WAL being recovered), that connection says so at once and a
+reader thread takes the loads and waits instead.
 
 The rows are written as SQLAlchemy reads them (JSON text, compact where orjson writes it;
 "YYYY-MM-DD HH:MM:SS.ffffff" UTC timestamps; 0/1 booleans), so every other reader sees the same
@@ -56,8 +58,8 @@ from proxycall.core.stores import (
 )
 
 MAX_TURNS_PER_COMMIT = 64  # a bound on one transaction (and on the wait of its first turn)
+MAX_LOADS_PER_READ = 64  # a bound on one read transaction (and on the wait of its first load)
 READERS = 2  # reader threads (each with its own connection), for the reads that may wait
-_MUST_WAIT = object()  # a load that would wait for a lock: a reader thread takes it
 
 _LOAD = (
     "SELECT c.id, c.user_id, c.client_id, c.agent_type, c.state, c.turn, c.status, c.timezone, "
@@ -108,11 +110,16 @@ class SqliteTurns(GroupedWrites):
         self._opened: list[sqlite3.Connection] = []
         self._here: sqlite3.Connection | None = None  # the event loop's: loads and commits
         self._groups = GroupCommit(self._commit_group, MAX_TURNS_PER_COMMIT)
+        self._loads = GroupCommit(self._load_group, MAX_LOADS_PER_READ)
 
     async def load(self, user_id: str, client_id: str,
                    idempotency_key: str | None) -> StoredConversation | None:
-        """The conversation and, given a key, the response already stored for it."""
-        row = await self._query(_LOAD, (idempotency_key, user_id, client_id))
+        """The conversation and, given a key, the response already stored for it.
+
+        Loads that arrive together are read in one read transaction: its start and end (the
+        WAL's read lock taken and given back) cost more than the indexed lookup itself.
+        """
+        row = await self._loads.submit((idempotency_key, user_id, client_id))
         if row is None:
             return None
         pk, user, client, agent, state, turn, status, tz, last, updated, replayed = row
@@ -125,10 +132,14 @@ class SqliteTurns(GroupedWrites):
         """The request counter rows per agent and action: all time, or from a minute on."""
         query, args = ((_REQUEST_TOTALS, ()) if first_minute is None
                        else (_REQUEST_MINUTES, (_timestamp(first_minute),)))
-        return list(await self._query(query, args, many=True))
+        return list((await self._query(query, [args], many=True))[0])
+
+    async def _load_group(self, keys: list[tuple[Any, ...]]) -> list[Any]:
+        return await self._query(_LOAD, keys)
 
     async def close(self) -> None:
-        """Finish the queued writes and close the connection."""
+        """Finish the queued loads and writes and close the connections."""
+        await self._loads.finish()
         await self._groups.finish()
         self._readers.shutdown(wait=True)
         for connection in self._opened:
@@ -152,32 +163,37 @@ class SqliteTurns(GroupedWrites):
                     return [_translated(exc)] * len(items)
             await asyncio.sleep(pause)
 
-    async def _query(self, query: str, args: tuple[Any, ...], *, many: bool = False) -> Any:
-        """A read on the loop's own connection; when it would wait for a lock, a reader thread's."""
+    async def _query(self, query: str, each: list[tuple[Any, ...]], *,
+                     many: bool = False) -> list[Any]:
+        """The query's answer for each of its arguments, read together.
+
+        On the loop's own connection; when that would wait for a lock, on a reader thread's.
+        """
         try:
-            result = self._read_here(query, args, many)
-            if result is _MUST_WAIT:
+            result = self._read_here(query, each, many)
+            if result is None:
                 loop = asyncio.get_running_loop()
                 result = await loop.run_in_executor(self._readers, self._read_there, query,
-                                                    args, many)
+                                                    each, many)
         except sqlite3.OperationalError as exc:
             raise _translated(exc) from exc
         return result
 
     # --- the statements (on the loop's connection, or a reader thread's) ---
 
-    def _read_here(self, query: str, args: tuple[Any, ...], many: bool) -> Any:
-        """A read on the event loop's own connection, or _MUST_WAIT when it would wait.
+    def _read_here(self, query: str, each: list[tuple[Any, ...]],
+                   many: bool) -> list[Any] | None:
+        """A read on the event loop's own connection, or None when it would wait.
 
         An indexed lookup (or the few counter rows) costs less than handing it to a thread; in
         WAL mode it waits only in rare moments (a WAL being recovered), and this connection
         never waits: it says so.
         """
         try:
-            return _fetch(self._loop_connection(), query, args, many)
+            return _fetch(self._loop_connection(), query, each, many)
         except sqlite3.OperationalError as exc:
             if _would_wait(exc):
-                return _MUST_WAIT
+                return None
             raise
 
     def _loop_connection(self) -> sqlite3.Connection:
@@ -186,8 +202,8 @@ class SqliteTurns(GroupedWrites):
             self._here = self._open(busy_ms=0)
         return self._here
 
-    def _read_there(self, query: str, args: tuple[Any, ...], many: bool) -> Any:
-        return _fetch(self._connection(), query, args, many)
+    def _read_there(self, query: str, each: list[tuple[Any, ...]], many: bool) -> list[Any]:
+        return _fetch(self._connection(), query, each, many)
 
     def _connection(self) -> sqlite3.Connection:
         connection: sqlite3.Connection | None = getattr(self._local, "connection", None)
@@ -296,9 +312,19 @@ def _moment(stored: str) -> datetime:
     return datetime.fromisoformat(stored).replace(tzinfo=UTC)
 
 
-def _fetch(connection: sqlite3.Connection, query: str, args: tuple[Any, ...],
-           many: bool) -> Any:
-    cursor = connection.execute(query, args)
+def _fetch(connection: sqlite3.Connection, query: str, each: list[tuple[Any, ...]],
+           many: bool) -> list[Any]:
+    """The query's rows (or first row) for each of its arguments, in one read transaction."""
+    if len(each) == 1:
+        return [_rows(connection.execute(query, each[0]), many)]
+    connection.execute("BEGIN")
+    try:
+        return [_rows(connection.execute(query, args), many) for args in each]
+    finally:
+        connection.execute("COMMIT")  # ends the read; nothing was written
+
+
+def _rows(cursor: sqlite3.Cursor, many: bool) -> Any:
     return cursor.fetchall() if many else cursor.fetchone()
 
 
