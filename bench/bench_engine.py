@@ -102,7 +102,12 @@ def _run_wrk(base_url: str, run: str, seconds: int) -> str:
 
 
 def wrk(label: str, base_url: str, run: str) -> Figures:
-    """One wrk run (2 threads, CONNECTIONS connections, SECONDS seconds) after a warm-up."""
+    """One wrk run (2 threads, CONNECTIONS connections, SECONDS seconds) after a warm-up.
+
+    The files the runs before it wrote (SQLite's database, the million seeded turns) are synced
+    first, so their write-back does not land in this run.
+    """
+    os.sync()
     if WARM_SECONDS:
         _run_wrk(base_url, f"{run}-warm", WARM_SECONDS)
     out = _run_wrk(base_url, run, SECONDS)
