@@ -186,19 +186,24 @@ async def test_loads_arriving_together_each_get_their_own_answer(path: TurnPath)
 
 
 async def test_a_load_that_cannot_be_asked_costs_no_other_its_answer(path: TurnPath) -> None:
-    """A key PostgreSQL refuses (NUL: the API never lets one through) fails that load only."""
+    """A key the database refuses fails that load only (the API never lets one through).
+
+    NUL: PostgreSQL refuses it, SQLite compares it. A lone surrogate: neither can encode it.
+    """
     import psycopg
 
     assert await path.write_turn(_write(_new("fine-1"), None, {"n": 1}))
     results = await asyncio.gather(
         path.load(USER, "fine-1", None), path.load(USER, "bad\x00id", None),
-        path.load(USER, "absent", None), return_exceptions=True)
+        path.load(USER, "absent", None), path.load(USER, "bad\udc80id", None),
+        return_exceptions=True)
     assert isinstance(results[0], StoredConversation) and results[0].state == {"n": 1}
     if isinstance(path, PgTurns):
         assert isinstance(results[1], psycopg.DataError)
     else:  # SQLite stores and compares such text: simply not found
         assert results[1] is None
     assert results[2] is None
+    assert isinstance(results[3], UnicodeEncodeError)
 
 
 async def test_a_postgresql_load_query_reads_through_the_indexes(path: TurnPath) -> None:

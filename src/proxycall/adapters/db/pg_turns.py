@@ -38,6 +38,7 @@ from proxycall.adapters.db.turn_path import (
     json_text,
     json_value,
     tally,
+    together_or_alone,
 )
 from proxycall.core.errors import DatabaseBusy
 from proxycall.core.stores import (
@@ -131,24 +132,13 @@ class PgTurns(GroupedWrites):
 
         So no load pays for another's, as with the writes.
         """
-        try:
-            return list(await self._load_all(keys))
-        except Exception as failure:
-            if len(keys) == 1 or _whole_group(failure):
-                raise
-            return [await self._load_alone(key) for key in keys]
+        return await together_or_alone(self._load_all, keys, _whole_group)
 
     async def _load_all(self, keys: list[_LoadKey]) -> list[_Row | None]:
         users, clients, idempotency_keys = (list(column) for column in zip(*keys, strict=True))
         rows = await self._read(_LOAD_MANY, (users, clients, idempotency_keys))
         found = {row[0]: row[1:] for row in rows}
         return [found.get(n) for n in range(1, len(keys) + 1)]
-
-    async def _load_alone(self, key: _LoadKey) -> _Row | Exception | None:
-        try:
-            return (await self._load_all([key]))[0]
-        except Exception as failure:  # this load's own answer
-            return failure
 
     async def request_counts(self, first_minute: datetime | None) -> list[tuple[Any, ...]]:
         """The request counter rows per agent and action: all time, or from a minute on."""

@@ -49,6 +49,7 @@ from proxycall.adapters.db.turn_path import (
     json_text,
     json_value,
     tally,
+    together_or_alone,
 )
 from proxycall.core.errors import DatabaseBusy
 from proxycall.core.stores import (
@@ -135,6 +136,10 @@ class SqliteTurns(GroupedWrites):
         return list((await self._query(query, [args], many=True))[0])
 
     async def _load_group(self, keys: list[tuple[Any, ...]]) -> list[Any]:
+        """The loads together, or each on its own when they failed for one load's sake."""
+        return await together_or_alone(self._read_loads, keys, _whole_group)
+
+    async def _read_loads(self, keys: list[tuple[Any, ...]]) -> list[Any]:
         return await self._query(_LOAD, keys)
 
     async def close(self) -> None:
@@ -333,6 +338,11 @@ def _busy_pauses() -> Iterator[float]:
     yield from (ms / 1000 for ms in (1, 2, 5, 10, 15, 20, 25, 25, 25, 50, 50))
     while True:
         yield 0.1
+
+
+def _whole_group(failure: Exception) -> bool:
+    """True when a group's read failed for the database's sake (busy, locked, I/O), not a load's."""
+    return isinstance(failure, (sqlite3.OperationalError, DatabaseBusy))
 
 
 def _would_wait(exc: sqlite3.OperationalError) -> bool:

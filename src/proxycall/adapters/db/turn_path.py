@@ -144,6 +144,27 @@ class GroupCommit(Generic[In, Out]):
             self._drainer = None
 
 
+async def together_or_alone(run: Callable[[list[In]], Awaitable[list[Out]]], items: list[In],
+                            whole_group: Callable[[Exception], bool]) -> list[Out | Exception]:
+    """Run the items together; when that fails for one item's sake, run each alone.
+
+    So no item pays for another's. A failure of the database itself (`whole_group`) is every
+    item's, and is not tried again item by item.
+    """
+    try:
+        return list(await run(items))
+    except Exception as failure:
+        if len(items) == 1 or whole_group(failure):
+            raise
+    results: list[Out | Exception] = []
+    for item in items:
+        try:
+            results.append((await run([item]))[0])
+        except Exception as failure:  # this item's own answer
+            results.append(failure)
+    return results
+
+
 class GroupedWrites:
     """The writes of a turn path that commits through a `GroupCommit` (set `_groups`)."""
 
