@@ -260,7 +260,7 @@ async def test_a_sqlite_load_that_would_wait_is_taken_by_a_reader_thread(
     turns = SqliteTurns(str(file), 30.0)
     try:
         load = asyncio.ensure_future(turns.load(USER, "locked", None))
-        await asyncio.sleep(0)  # one step: the loop's read met the lock, a thread waits
+        await _steps()  # the loop's read met the lock: a thread waits
         assert not load.done()
         holder.execute("COMMIT")
         holder.close()  # an exclusive connection lets go of the file when it closes

@@ -124,8 +124,15 @@ class GroupCommit(Generic[In, Out]):
             await self._drainer
 
     async def _drain(self) -> None:
-        """Run a round for what is queued, then for what queued meanwhile, until none is left."""
+        """Run a round for what is queued, then for what queued meanwhile, until none is left.
+
+        The first round starts one loop step after the first item: requests read in the same
+        moment reach their `submit` a step apart (a wave of answered turns and a wave of new
+        requests), and each round costs the same whether it holds one item or twenty (under
+        load, rounds of 7 turns on average became 11 to 15).
+        """
         try:
+            await asyncio.sleep(0)
             while self._pending:
                 batch = self._pending[:self._most]
                 del self._pending[:self._most]
