@@ -8,8 +8,9 @@ stored, one turn that cannot be written never costs the others theirs, and the c
 from __future__ import annotations
 
 import asyncio
+import queue
 import sqlite3
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -22,7 +23,7 @@ from proxycall.adapters.db import migrate
 from proxycall.adapters.db.conversations import UserStore
 from proxycall.adapters.db.database import create_engine, session_factory
 from proxycall.adapters.db.pg_turns import READERS, PgTurns
-from proxycall.adapters.db.sqlite_turns import SqliteTurns
+from proxycall.adapters.db.sqlite_turns import BACKSTOP_PAGES, SqliteTurns
 from proxycall.adapters.db.turn_path import TurnPath, TurnWrite
 from proxycall.core.errors import DatabaseBusy
 from proxycall.core.stores import (
@@ -271,13 +272,15 @@ async def test_a_sqlite_load_that_would_wait_is_taken_by_a_reader_thread(
         await turns.close()
 
 
-async def _sqlite_turns(file: Path, busy_seconds: float) -> SqliteTurns:
+async def _sqlite_turns(file: Path, busy_seconds: float,
+                        on_checkpoint: Callable[[tuple[int, int, int]], None] | None = None,
+                        ) -> SqliteTurns:
     url = f"sqlite+aiosqlite:///{file}"
     migrate.upgrade(url)
     engine = create_engine(url)
     await UserStore(session_factory(engine)).ensure_user(USER, "Path", "turn-path-token", NOW)
     await engine.dispose()
-    return SqliteTurns(str(file), busy_seconds)
+    return SqliteTurns(str(file), busy_seconds, on_checkpoint)
 
 
 async def _steps(count: int = 5) -> None:
@@ -324,4 +327,28 @@ async def test_a_sqlite_commit_gives_up_at_the_busy_timeout(tmp_path: Path) -> N
         assert await turns.write_turn(_write(_new("late"), None, {}))  # and works once free
     finally:
         holder.close()
+        await turns.close()
+
+
+async def test_sqlite_checkpoints_run_on_their_own_thread_not_in_the_commit(
+    tmp_path: Path,
+) -> None:
+    """After commits the checkpoint thread copies the WAL back; the loop's connection only
+    checkpoints itself past the backstop."""
+    heard: queue.Queue[tuple[int, int, int]] = queue.Queue()
+    file = tmp_path / "turns.db"
+    turns = await _sqlite_turns(file, 3.0, on_checkpoint=heard.put)
+    try:
+        writes = [_write(_new(f"ck-{n}"), None, {"n": n}) for n in range(20)]
+        assert all(await asyncio.gather(*(turns.write_turn(w) for w in writes)))
+        busy, pages, copied = await asyncio.to_thread(heard.get, timeout=30)
+        assert busy == 0 and pages > 0 and copied == pages  # every page of the WAL copied
+        reader = sqlite3.connect(file)
+        try:
+            assert reader.execute("SELECT count(*) FROM conversations").fetchone()[0] == 20
+        finally:
+            reader.close()
+        automatic = turns._loop_connection().execute("PRAGMA wal_autocheckpoint").fetchone()
+        assert automatic == (BACKSTOP_PAGES,)
+    finally:
         await turns.close()

@@ -19,6 +19,12 @@ event loop itself:
   process holds it, the group waits asynchronously, with the pauses of SQLite's own busy handler,
   up to the busy timeout (then DatabaseBusy, 503), and the loop goes on serving.
 
+Checkpoints (copying the WAL's pages back into the database file, with two syncs) run on a
+thread of their own, a few times a second after commits: inside a COMMIT on the loop they took
+half of a group's commit and stalled every request meanwhile. SQLite does that work without
+the GIL. The loop's connection still checkpoints by itself past `BACKSTOP_PAGES`, so the WAL
+stays bounded even if that thread falls behind.
+
 A conversation is loaded (with the response stored for the request's idempotency key) by one
 indexed query on the same connection, cheaper than a hop to a thread: in WAL mode reads do not
 wait for writers. The loads that arrive together share one read transaction (as PostgreSQL's
@@ -36,11 +42,12 @@ from __future__ import annotations
 import asyncio
 import sqlite3
 import threading
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime
 from typing import Any
 
+from proxycall import logs
 from proxycall.adapters.db.turn_path import (
     GroupCommit,
     GroupedWrites,
@@ -61,6 +68,8 @@ from proxycall.core.stores import (
 MAX_TURNS_PER_COMMIT = 64  # a bound on one transaction (and on the wait of its first turn)
 MAX_LOADS_PER_READ = 64  # a bound on one read transaction (and on the wait of its first load)
 READERS = 2  # reader threads (each with its own connection), for the reads that may wait
+CHECKPOINT_EVERY_SECONDS = 0.05  # the checkpoint thread's pace while turns are committed
+BACKSTOP_PAGES = 10_000  # the loop's connection checkpoints itself past this many WAL pages
 
 _LOAD = (
     "SELECT c.id, c.user_id, c.client_id, c.agent_type, c.state, c.turn, c.status, c.timezone, "
@@ -103,7 +112,9 @@ class _Conflict(Exception):
 class SqliteTurns(GroupedWrites):
     """Turns and engine events written in order on the event loop's connection; loads too."""
 
-    def __init__(self, path: str, busy_timeout_seconds: float) -> None:
+    def __init__(self, path: str, busy_timeout_seconds: float,
+                 on_checkpoint: Callable[[tuple[int, int, int]], None] | None = None) -> None:
+        """`on_checkpoint` hears each background checkpoint's (busy, WAL pages, pages copied)."""
         self._path = path
         self._busy_ms = int(busy_timeout_seconds * 1000)
         self._readers = ThreadPoolExecutor(max_workers=READERS, thread_name_prefix="sqlite-reader")
@@ -112,6 +123,7 @@ class SqliteTurns(GroupedWrites):
         self._here: sqlite3.Connection | None = None  # the event loop's: loads and commits
         self._groups = GroupCommit(self._commit_group, MAX_TURNS_PER_COMMIT)
         self._loads = GroupCommit(self._load_group, MAX_LOADS_PER_READ)
+        self._checkpoints = Checkpoints(path, self._busy_ms, on_checkpoint)
 
     async def load(self, user_id: str, client_id: str,
                    idempotency_key: str | None) -> StoredConversation | None:
@@ -147,6 +159,7 @@ class SqliteTurns(GroupedWrites):
         await self._loads.finish()
         await self._groups.finish()
         self._readers.shutdown(wait=True)
+        await asyncio.to_thread(self._checkpoints.stop)
         for connection in self._opened:
             connection.close()
 
@@ -205,6 +218,7 @@ class SqliteTurns(GroupedWrites):
         """The event loop's connection: it never waits for a lock (busy timeout 0)."""
         if self._here is None:
             self._here = self._open(busy_ms=0)
+            self._here.execute(f"PRAGMA wal_autocheckpoint = {BACKSTOP_PAGES}")
         return self._here
 
     def _read_there(self, query: str, each: list[tuple[Any, ...]], many: bool) -> list[Any]:
@@ -242,6 +256,7 @@ class SqliteTurns(GroupedWrites):
             if connection.in_transaction:
                 cursor.execute("ROLLBACK")
             raise
+        self._checkpoints.due()
         return results
 
     def _apply(self, cursor: sqlite3.Cursor, item: Item) -> bool | Exception:
@@ -263,6 +278,59 @@ class SqliteTurns(GroupedWrites):
             return exc
         cursor.execute("RELEASE turn")
         return True
+
+
+class Checkpoints:
+    """A thread that checkpoints the WAL (PASSIVE: it never waits for readers or writers).
+
+    `due()` after a commit wakes it; it checkpoints at most every CHECKPOINT_EVERY_SECONDS.
+    """
+
+    def __init__(self, path: str, busy_ms: int,
+                 on_checkpoint: Callable[[tuple[int, int, int]], None] | None = None) -> None:
+        self._path = path
+        self._busy_ms = busy_ms
+        self._on_checkpoint = on_checkpoint
+        self._due = threading.Event()
+        self._stopping = threading.Event()
+        self._thread: threading.Thread | None = None
+
+    def due(self) -> None:
+        """Commits were made: checkpoint soon (the thread starts with the first)."""
+        if self._thread is None:
+            self._thread = threading.Thread(target=self._run, name="sqlite-checkpoints",
+                                            daemon=True)
+            self._thread.start()
+        if not self._due.is_set():
+            self._due.set()
+
+    def stop(self) -> None:
+        """Stop the thread after the checkpoint it may be running."""
+        self._stopping.set()
+        self._due.set()
+        if self._thread is not None:
+            self._thread.join()
+
+    def _run(self) -> None:
+        connection = sqlite3.connect(self._path, isolation_level=None)
+        try:
+            connection.execute(f"PRAGMA busy_timeout = {self._busy_ms}")
+            while not self._stopping.is_set():
+                self._due.wait()
+                self._due.clear()
+                if self._stopping.is_set():
+                    break
+                try:
+                    busy, pages, copied = connection.execute(
+                        "PRAGMA wal_checkpoint(PASSIVE)").fetchone()
+                except sqlite3.Error as exc:  # the next commit asks again; the backstop holds
+                    logs.warning("sqlite_checkpoint_failed", error=type(exc).__name__)
+                else:
+                    if self._on_checkpoint is not None:
+                        self._on_checkpoint((busy, pages, copied))
+                self._stopping.wait(CHECKPOINT_EVERY_SECONDS)
+        finally:
+            connection.close()
 
 
 def _write_turn(cursor: sqlite3.Cursor, write: TurnWrite) -> None:
