@@ -153,8 +153,8 @@ def _write_directly(message: str) -> bool:
     """Write an INFO line to the handlers `setup_logging` made, without a LogRecord.
 
     The standard path (a record of twenty fields, the logger's and each handler's checks and
-    format) cost a turn 7 µs for its one line; this writes the same text, under each handler's
-    lock, in 2 µs. False, and nothing written, when anything else might see the line: a
+    format) cost 6.5 µs a line (timed in a loop); this writes the same text, under each
+    handler's lock, in 3.2 µs. False, and nothing written, when anything else might see the line: a
     handler or filter of someone else's, a parent logger's handlers, a level above INFO.
     """
     if log.disabled or log.propagate or log.filters or not log.isEnabledFor(logging.INFO):
