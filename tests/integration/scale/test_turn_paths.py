@@ -204,32 +204,40 @@ async def test_a_load_that_cannot_be_asked_costs_no_other_its_answer(path: TurnP
     else:  # SQLite stores and compares such text: simply not found
         assert results[1] is None
     assert results[2] is None
-    assert isinstance(results[3], UnicodeEncodeError)
+    assert isinstance(results[3], UnicodeEncodeError | TypeError)  # refused before it is sent
 
 
-async def test_a_postgresql_load_query_reads_through_the_indexes(path: TurnPath) -> None:
-    """With many conversations stored, the prepared (generic) plan of the grouped load looks
-    each key up by index, never scanning the table."""
+@pytest.mark.parametrize("seeded", [0, 20_000])
+async def test_postgresql_turn_statements_read_through_the_indexes(path: TurnPath,
+                                                                   seeded: int) -> None:
+    """On the turn path's own connections, the prepared (generic) plans of the grouped load and
+    the group write look each conversation up by index, never scanning the table: neither on a
+    new, empty table (the plan a statement is first given is the one it keeps) nor with many
+    conversations stored and analysed."""
     if not isinstance(path, PgTurns):
         pytest.skip("PostgreSQL's plan only")
-    import psycopg
+    from proxycall.adapters.db.pg_turns import _LOAD_MANY, _WRITE_GROUP
 
-    from proxycall.adapters.db.pg_turns import _LOAD_MANY
-
-    numbered = _LOAD_MANY.replace("%s", "$1", 1).replace("%s", "$2", 1).replace("%s", "$3", 1)
-    with psycopg.connect(path._conninfo, autocommit=True) as admin:
-        admin.execute(
-            "INSERT INTO conversations (user_id, client_id, agent_type, engine, state, turn, "
-            "status, timezone, created_at, updated_at) SELECT %s, 'seeded-' || n, 'SICK_CALLER', "
-            "'v2', '{}', 1, 'ACTIVE', 'UTC', now(), now() FROM generate_series(1, 20000) AS n",
-            (USER,))
-        admin.execute("ANALYZE conversations")
-        admin.execute("SET plan_cache_mode = force_generic_plan")
-        admin.execute(f"PREPARE grouped(text[], text[], text[]) AS {numbered}")
-        plan = "\n".join(row[0] for row in admin.execute(
-            "EXPLAIN EXECUTE grouped('{a,b}', '{x,y}', '{NULL,k}')").fetchall())
-    assert "Seq Scan" not in plan, plan
-    assert "uq_conversations_user_id_client_id" in plan, plan
+    connection = await path._connect()
+    await connection.execute(
+        "INSERT INTO conversations (user_id, client_id, agent_type, engine, state, turn, "
+        "status, timezone, created_at, updated_at) SELECT %s, 'seeded-' || n, 'SICK_CALLER', "
+        "'v2', '{}', 1, 'ACTIVE', 'UTC', now(), now() FROM generate_series(1, %s) AS n",
+        (USER, seeded))
+    await connection.execute("ANALYZE conversations")
+    await connection.execute("SET plan_cache_mode = force_generic_plan")
+    await connection.execute(f"PREPARE grouped(json) AS {_LOAD_MANY.replace('%s', '$1')}")
+    await connection.execute(
+        "PREPARE written(json, json) AS "
+        f"{_WRITE_GROUP.replace('%s', '$1', 1).replace('%s', '$2', 1)}")
+    plans = {}
+    for name, run in (("load", """grouped('[["a", "x", null], ["b", "y", "k"]]')"""),
+                      ("write", """written('[{"n": 0, "pk": 5, "at_turn": 1}]', '[]')""")):
+        cursor = await connection.execute(f"EXPLAIN EXECUTE {run}")
+        plans[name] = "\n".join(row[0] for row in await cursor.fetchall())
+    assert "Seq Scan" not in plans["load"] + plans["write"], plans
+    assert "uq_conversations_user_id_client_id" in plans["load"], plans["load"]
+    assert "Index Scan using pk_conversations" in plans["write"], plans["write"]
 
 
 async def test_the_response_is_stored_as_the_service_wrote_it(path: TurnPath) -> None:

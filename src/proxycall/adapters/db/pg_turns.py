@@ -5,15 +5,17 @@ and cache keys, a greenlet hop per statement). Here:
 
 - the loads waiting together are one prepared query (each conversation with the response
   stored for its idempotency key) on a reader connection in autocommit;
-- the process's turns go through one writer connection: those that arrive while a commit is
-  running are stored together in the next transaction. Each turn is one statement (the
-  conversation inserted or moved on from the turn it was loaded at, and its turn row, in one
-  CTE), and the batch's statements are pipelined (all sent, then the answers read: one round
-  trip, not one per turn); the batch's events are inserted, and their minute and all-time
-  counters added, once.
-  A request is answered only after the transaction holding its turn has committed;
+- the process's turns go through one writer connection: those that arrive while a write is
+  running are stored together by the next one, a single statement (`_WRITE_GROUP`): each turn's
+  conversation inserted or moved on from the turn it was loaded at, its turn row, the group's
+  events and their minute and all-time counters. In autocommit one statement is one transaction
+  and one round trip; a request is answered only after it has committed;
+- each statement takes the group as one JSON document (`json_to_recordset`), which psycopg
+  sends as one value: per-column arrays were escaped element by element in Python, and a
+  pipeline of a statement per turn cost a loop step per statement (py-spy: the group's write
+  37% of a worker's samples, 10% after);
 - a conversation another request (or process) moved first is not stored (False), as with the
-  ORM; if a batch fails for any other reason each of its turns is tried again on its own, so
+  ORM; if a group fails for any other reason each of its turns is tried again on its own, so
   one bad turn never costs the others theirs.
 
 The rows are the ORM's rows (JSON, timestamptz), so every other reader sees the same data.
@@ -26,8 +28,9 @@ from collections.abc import Sequence
 from datetime import UTC, datetime
 from typing import Any
 
+import orjson
 import psycopg
-from psycopg.types.json import Json, set_json_dumps, set_json_loads
+from psycopg.types.json import set_json_dumps, set_json_loads
 
 from proxycall.adapters.db.database import PG_TIMEOUT_CODES, pg_timeouts
 from proxycall.adapters.db.turn_path import (
@@ -37,7 +40,6 @@ from proxycall.adapters.db.turn_path import (
     TurnWrite,
     json_text,
     json_value,
-    tally,
     together_or_alone,
 )
 from proxycall.core.errors import DatabaseBusy
@@ -45,52 +47,89 @@ from proxycall.core.stores import (
     NEW_CONVERSATION,
     EngineEventRecord,
     StoredConversation,
-    TurnRecord,
 )
 
 MAX_TURNS_PER_COMMIT = 64  # a bound on one transaction (and on the wait of its first turn)
 READERS = 3  # reader connections: the grouped loads' and the counters' reads
 
 MAX_LOADS_PER_QUERY = 64  # a bound on one load query (and on the wait of its first load)
+# Every statement here finds its rows by key. Prepared, each keeps the generic plan it was first
+# given, which on a new (still small) table scans it, and keeps scanning as it grows to millions
+# of rows until an analyze (measured: loads that read every conversation, 3x the CPU per turn).
+_BY_KEY_ONLY = "-c enable_seqscan=off"
 _LoadKey = tuple[str, str, str | None]  # user, conversation (the client's id), idempotency key
 _Row = tuple[Any, ...]
 # every load waiting, in one query: row n answers the n-th (user, conversation, key); no row, none
 _LOAD_MANY = (
     "SELECT q.n, c.id, c.user_id, c.client_id, c.agent_type, c.state, c.turn, c.status, "
     "c.timezone, c.last_response, c.updated_at, t.response "
-    "FROM unnest(%s::text[], %s::text[], %s::text[]) WITH ORDINALITY "
-    "AS q(user_id, client_id, idempotency_key, n) "
-    "JOIN conversations AS c ON c.user_id = q.user_id AND c.client_id = q.client_id "
+    "FROM json_array_elements(%s::json) WITH ORDINALITY AS q(key, n) "
+    "JOIN conversations AS c ON c.user_id = q.key->>0 AND c.client_id = q.key->>1 "
     "LEFT OUTER JOIN turns AS t "
-    "ON t.conversation_id = c.id AND t.idempotency_key = q.idempotency_key")
+    "ON t.conversation_id = c.id AND t.idempotency_key = q.key->>2")
 
-_TURN_COLUMNS = ("(conversation_id, turn, idempotency_key, request, response, action, ai_used, "
-                 "fallback, duration_ms, created_at)")
-_TURN_VALUES = "SELECT id, %s, %s, %s, %s, %s, %s, %s, %s, %s FROM moved"
-# the conversation's row and its turn's row in one statement: no row back means not stored
-_INSERT_FIRST_TURN = (
-    "WITH moved AS (INSERT INTO conversations (user_id, client_id, agent_type, engine, state, "
-    "turn, status, timezone, last_response, created_at, updated_at) "
-    "VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s) "
-    "ON CONFLICT (user_id, client_id) DO NOTHING RETURNING id) "
-    f"INSERT INTO turns {_TURN_COLUMNS} {_TURN_VALUES} RETURNING conversation_id")
-_INSERT_NEXT_TURN = (
-    "WITH moved AS (UPDATE conversations SET state = %s, turn = %s, status = %s, timezone = %s, "
-    "last_response = %s, updated_at = %s WHERE id = %s AND turn = %s RETURNING id) "
-    f"INSERT INTO turns {_TURN_COLUMNS} {_TURN_VALUES} RETURNING conversation_id")
-_INSERT_EVENT = (
-    "INSERT INTO engine_events (at, kind, engine, agent_type, conversation_id, action, ai_used, "
-    "fallback, replay, detail) VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s)")
 _COUNT = ("requests = t.requests + excluded.requests, llm = t.llm + excluded.llm, "
           "fallbacks = t.fallbacks + excluded.fallbacks, replays = t.replays + excluded.replays")
-_COUNT_MINUTE = (
-    "INSERT INTO engine_minutes AS t (minute, kind, agent_type, action, requests, llm, "
-    "fallbacks, replays) VALUES (%s, %s, %s, %s, %s, %s, %s, %s) "
-    f"ON CONFLICT (minute, kind, agent_type, action) DO UPDATE SET {_COUNT}")
-_COUNT_TOTAL = (
-    "INSERT INTO engine_totals AS t (kind, agent_type, action, requests, llm, fallbacks, "
-    "replays) VALUES (%s, %s, %s, %s, %s, %s, %s) "
-    f"ON CONFLICT (kind, agent_type, action) DO UPDATE SET {_COUNT}")
+# A group's turns, their events and counts: one statement, so one round trip and one
+# transaction (the connection is in autocommit). Each turn's conversation is inserted, or moved on
+# from the turn it was loaded at; a turn whose conversation another request (or process) moved or
+# made first is not stored, nor are its events. Two turns of one conversation in a group: the
+# first is stored (DISTINCT ON … n). An item of events alone (a replay's) has n = -1: always kept.
+_WRITE_GROUP = f"""
+WITH q AS (
+  SELECT * FROM json_to_recordset(%s::json) AS q(
+    n int, pk bigint, at_turn int, user_id text, client_id text, agent_type text, engine text,
+    state json, turn int, status text, timezone text, response json, at timestamptz,
+    idempotency_key text, request json, action text, ai_used bool, fallback bool,
+    duration_ms float8)),
+firsts AS (
+  SELECT DISTINCT ON (user_id, client_id) * FROM q WHERE pk IS NULL
+  ORDER BY user_id, client_id, n),
+nexts AS (SELECT DISTINCT ON (pk) * FROM q WHERE pk IS NOT NULL ORDER BY pk, n),
+inserted AS (
+  INSERT INTO conversations (user_id, client_id, agent_type, engine, state, turn, status,
+    timezone, last_response, created_at, updated_at)
+  SELECT user_id, client_id, agent_type, engine, state, turn, status, timezone, response, at, at
+  FROM firsts ORDER BY user_id, client_id
+  ON CONFLICT (user_id, client_id) DO NOTHING RETURNING id, user_id, client_id),
+moved AS (
+  UPDATE conversations AS c SET state = x.state, turn = x.turn, status = x.status,
+    timezone = x.timezone, last_response = x.response, updated_at = x.at
+  FROM nexts AS x WHERE c.id = x.pk AND c.turn = x.at_turn RETURNING c.id),
+stored AS (
+  SELECT f.n, i.id FROM firsts AS f JOIN inserted AS i USING (user_id, client_id)
+  UNION ALL SELECT x.n, m.id FROM nexts AS x JOIN moved AS m ON m.id = x.pk),
+turn_rows AS (
+  INSERT INTO turns (conversation_id, turn, idempotency_key, request, response, action,
+    ai_used, fallback, duration_ms, created_at)
+  SELECT s.id, q.turn, q.idempotency_key, q.request, q.response, q.action, q.ai_used,
+    q.fallback, q.duration_ms, q.at FROM stored AS s JOIN q USING (n)),
+e AS (
+  SELECT * FROM json_to_recordset(%s::json) AS e(
+    n int, at timestamptz, minute timestamptz, kind text, engine text, agent_type text,
+    conversation_id text, action text, ai_used bool, fallback bool, replay bool, detail json,
+    kept bool)
+  WHERE e.n < 0 OR e.n IN (SELECT n FROM stored)),
+event_rows AS (
+  INSERT INTO engine_events (at, kind, engine, agent_type, conversation_id, action, ai_used,
+    fallback, replay, detail)
+  SELECT at, kind, engine, agent_type, conversation_id, action, ai_used, fallback, replay, detail
+  FROM e WHERE kept),
+minute_counts AS (
+  INSERT INTO engine_minutes AS t (minute, kind, agent_type, action, requests, llm, fallbacks,
+    replays)
+  SELECT minute, kind, agent_type, coalesce(action, ''), count(*), count(*) FILTER (WHERE ai_used),
+    count(*) FILTER (WHERE fallback), count(*) FILTER (WHERE replay)
+  FROM e GROUP BY 1, 2, 3, 4 ORDER BY 1, 2, 3, 4
+  ON CONFLICT (minute, kind, agent_type, action) DO UPDATE SET {_COUNT}),
+total_counts AS (
+  INSERT INTO engine_totals AS t (kind, agent_type, action, requests, llm, fallbacks, replays)
+  SELECT kind, agent_type, coalesce(action, ''), count(*), count(*) FILTER (WHERE ai_used),
+    count(*) FILTER (WHERE fallback), count(*) FILTER (WHERE replay)
+  FROM e GROUP BY 1, 2, 3 ORDER BY 1, 2, 3
+  ON CONFLICT (kind, agent_type, action) DO UPDATE SET {_COUNT})
+SELECT n FROM stored
+"""
 _COUNTED = "SUM(requests), SUM(llm), SUM(fallbacks), SUM(replays)"
 _REQUEST_TOTALS = (f"SELECT agent_type, action, {_COUNTED} FROM engine_totals "
                    "WHERE kind = 'request' GROUP BY agent_type, action")
@@ -135,8 +174,7 @@ class PgTurns(GroupedWrites):
         return await together_or_alone(self._load_all, keys, _whole_group)
 
     async def _load_all(self, keys: list[_LoadKey]) -> list[_Row | None]:
-        users, clients, idempotency_keys = (list(column) for column in zip(*keys, strict=True))
-        rows = await self._read(_LOAD_MANY, (users, clients, idempotency_keys))
+        rows = await self._read(_LOAD_MANY, (orjson.dumps(keys).decode(),))
         found = {row[0]: row[1:] for row in rows}
         return [found.get(n) for n in range(1, len(keys) + 1)]
 
@@ -187,13 +225,13 @@ class PgTurns(GroupedWrites):
     async def _connect(self) -> psycopg.AsyncConnection[Any]:
         connection = await psycopg.AsyncConnection.connect(
             self._conninfo, autocommit=True, connect_timeout=max(1, round(self._timeout)),
-            options=pg_timeouts(self._timeout))
+            options=f"{pg_timeouts(self._timeout)} {_BY_KEY_ONLY}")
         set_json_dumps(json_text, connection)  # orjson: json.dumps was 1.4% of a turn
         set_json_loads(json_value, connection)
         self._opened.append(connection)
         return connection
 
-    # --- writes: one connection, groups of turns per transaction ---
+    # --- writes: one connection, a group of turns per statement ---
 
     async def _commit_group(self, items: list[Item]) -> list[bool | Exception]:
         try:
@@ -217,20 +255,10 @@ class PgTurns(GroupedWrites):
 
     async def _commit(self, items: Sequence[Item]) -> list[bool]:
         connection = await self._writing_connection()
-        stored = [False] * len(items)
-        async with connection.pipeline(), connection.transaction():
-            # in key order, so two processes' writers take the conversations' locks in the
-            # same order (opposite orders deadlock, and PostgreSQL takes a second to say so);
-            # pipelined: every turn's statement is sent before the first answer is read
-            sent = [(index, await _write(connection, items[index]))
-                    for index in sorted(range(len(items)), key=lambda i: _lock_order(items[i]))]
-            for index, sent_cursor in sent:
-                stored[index] = await _stored(sent_cursor)
-            events = [event for item, kept in zip(items, stored, strict=True) if kept
-                      for event in (item.events if isinstance(item, TurnWrite) else item)]
-            async with connection.cursor() as cursor:
-                await _write_events(cursor, events)
-        return stored
+        turns, events = _group_documents(items)
+        cursor = await connection.execute(_WRITE_GROUP, (turns, events))
+        stored = {n for (n,) in await cursor.fetchall()}
+        return [n in stored or not isinstance(item, TurnWrite) for n, item in enumerate(items)]
 
     async def _writing_connection(self) -> psycopg.AsyncConnection[Any]:
         if self._writer is None or self._writer.closed or self._writer.broken:
@@ -238,60 +266,48 @@ class PgTurns(GroupedWrites):
         return self._writer
 
 
-def _lock_order(item: Item) -> tuple[str, str]:
-    if isinstance(item, TurnWrite):
-        return item.conversation.user_id, item.conversation.client_id
-    return "", ""
+def _group_documents(items: Sequence[Item]) -> tuple[str, str]:
+    """The group's turns and events as the two JSON documents `_WRITE_GROUP` reads.
+
+    One JSON text each: psycopg adapts it as one value, where arrays of every column were
+    escaped element by element in Python. The JSON the turn already has (its response as sent)
+    goes in as it is.
+    """
+    turns: list[dict[str, Any]] = []
+    events: list[dict[str, Any]] = []
+    for n, item in enumerate(items):
+        if isinstance(item, TurnWrite):
+            turns.append(_turn_fields(n, item))
+            events.extend(_event_fields(n, event) for event in item.events)
+        else:
+            events.extend(_event_fields(-1, event) for event in item)
+    return orjson.dumps(turns).decode(), orjson.dumps(events).decode()
 
 
-async def _write(connection: psycopg.AsyncConnection[Any],
-                 item: Item) -> psycopg.AsyncCursor[Any] | None:
-    """Send the turn's statement; its cursor yields a row when it was stored (None: events)."""
-    if not isinstance(item, TurnWrite):
-        return None  # events only: written with the batch's
-    cursor = connection.cursor()
-    conversation, record, now = item.conversation, item.record, item.now
-    state, last = Json(item.state), _as_sent(record)
-    turn = (record.turn, record.idempotency_key, Json(record.request), last, record.action,
-            record.ai_used, record.fallback, record.duration_ms, now)
-    if conversation.pk == NEW_CONVERSATION:
-        await cursor.execute(_INSERT_FIRST_TURN, (
-            conversation.user_id, conversation.client_id, conversation.agent_type,
-            conversation.engine, state, record.turn, item.status, item.timezone, last, now, now,
-            *turn))
-    else:
-        await cursor.execute(_INSERT_NEXT_TURN, (
-            state, record.turn, item.status, item.timezone, last, now, conversation.pk,
-            conversation.turn, *turn))
-    return cursor
+def _turn_fields(n: int, item: TurnWrite) -> dict[str, Any]:
+    conversation, record = item.conversation, item.record
+    new = conversation.pk == NEW_CONVERSATION
+    return {
+        "n": n, "pk": None if new else conversation.pk, "at_turn": conversation.turn,
+        "user_id": conversation.user_id, "client_id": conversation.client_id,
+        "agent_type": conversation.agent_type, "engine": conversation.engine,
+        "state": orjson.Fragment(json_text(item.state)), "turn": record.turn,
+        "status": item.status, "timezone": item.timezone,
+        "response": orjson.Fragment(record.response_json or json_text(record.response)),
+        "at": item.now, "idempotency_key": record.idempotency_key,
+        "request": orjson.Fragment(json_text(record.request)), "action": record.action,
+        "ai_used": record.ai_used, "fallback": record.fallback,
+        "duration_ms": record.duration_ms}
 
 
-async def _stored(cursor: psycopg.AsyncCursor[Any] | None) -> bool:
-    """Whether the sent statement stored its turn (a row back); events alone always are."""
-    if cursor is None:
-        return True
-    async with cursor:
-        return await cursor.fetchone() is not None
-
-
-def _as_sent(record: TurnRecord) -> Json:
-    """The response for its JSON column: the text the service already wrote, when it did."""
-    text = record.response_json
-    return Json(record.response, dumps=lambda _value: text) if text else Json(record.response)
-
-
-async def _write_events(cursor: psycopg.AsyncCursor[Any],
-                        events: list[EngineEventRecord]) -> None:
-    if not events:
-        return
-    kept = [(e.at, e.kind, e.engine, e.agent_type, e.conversation_id, e.action, e.ai_used,
-             e.fallback, e.replay, Json(e.detail) if e.detail is not None else None)
-            for e in events if e.kept]
-    if kept:
-        await cursor.executemany(_INSERT_EVENT, kept)
-    counted = tally(events)
-    await cursor.executemany(_COUNT_MINUTE, counted.minutes)
-    await cursor.executemany(_COUNT_TOTAL, counted.totals)
+def _event_fields(n: int, event: EngineEventRecord) -> dict[str, Any]:
+    return {
+        "n": n, "at": event.at, "minute": event.at.replace(second=0, microsecond=0),
+        "kind": event.kind, "engine": event.engine, "agent_type": event.agent_type,
+        "conversation_id": event.conversation_id, "action": event.action,
+        "ai_used": event.ai_used, "fallback": event.fallback, "replay": event.replay,
+        "detail": None if event.detail is None else orjson.Fragment(json_text(event.detail)),
+        "kept": event.kept}
 
 
 def _translated(exc: Exception) -> Exception:
