@@ -236,8 +236,12 @@ async def test_postgresql_turn_statements_read_through_the_indexes(path: TurnPat
         cursor = await connection.execute(f"EXPLAIN EXECUTE {run}")
         plans[name] = "\n".join(row[0] for row in await cursor.fetchall())
     assert "Seq Scan" not in plans["load"] + plans["write"], plans
-    assert "uq_conversations_user_id_client_id" in plans["load"], plans["load"]
-    assert "Index Scan using pk_conversations" in plans["write"], plans["write"]
+    assert "Hash Join" not in plans["load"] + plans["write"], plans  # no hashing a whole table
+    assert "Index Cond: (((user_id)::text = (q.key ->> 0))" in plans["load"], plans["load"]
+    # the replay: among that conversation's turns only
+    assert "Index Cond: ((conversation_id = conversations.id)" in plans["load"] \
+        or "Index Cond: (conversation_id = conversations.id)" in plans["load"], plans["load"]
+    assert "Index Cond: (id = ANY ($" in plans["write"], plans["write"]
 
 
 async def test_the_response_is_stored_as_the_service_wrote_it(path: TurnPath) -> None:

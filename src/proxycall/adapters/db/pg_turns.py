@@ -53,10 +53,12 @@ MAX_TURNS_PER_COMMIT = 64  # a bound on one transaction (and on the wait of its 
 READERS = 3  # reader connections: the grouped loads' and the counters' reads
 
 MAX_LOADS_PER_QUERY = 64  # a bound on one load query (and on the wait of its first load)
-# Every statement here finds its rows by key. Prepared, each keeps the generic plan it was first
-# given, which on a new (still small) table scans it, and keeps scanning as it grows to millions
-# of rows until an analyze (measured: loads that read every conversation, 3x the CPU per turn).
-_BY_KEY_ONLY = "-c enable_seqscan=off"
+# Every statement here finds its rows by key, one lookup per key. Prepared, a statement keeps the
+# generic plan it was first given, which on a new (still small) table scans it, or hashes all of
+# it, and goes on doing so as it grows to millions of rows until an analyze (measured: loads that
+# read every conversation, 3x the CPU per turn). Without scans or hash and merge joins, the plan
+# left is an index lookup per key, whatever the table's size when it was planned.
+_BY_KEY_ONLY = "-c enable_seqscan=off -c enable_hashjoin=off -c enable_mergejoin=off"
 _LoadKey = tuple[str, str, str | None]  # user, conversation (the client's id), idempotency key
 _Row = tuple[Any, ...]
 # every load waiting, in one query: row n answers the n-th (user, conversation, key); no row, none
@@ -64,9 +66,10 @@ _LOAD_MANY = (
     "SELECT q.n, c.id, c.user_id, c.client_id, c.agent_type, c.state, c.turn, c.status, "
     "c.timezone, c.last_response, c.updated_at, t.response "
     "FROM json_array_elements(%s::json) WITH ORDINALITY AS q(key, n) "
-    "JOIN conversations AS c ON c.user_id = q.key->>0 AND c.client_id = q.key->>1 "
-    "LEFT OUTER JOIN turns AS t "
-    "ON t.conversation_id = c.id AND t.idempotency_key = q.key->>2")
+    "CROSS JOIN LATERAL (SELECT * FROM conversations "
+    "WHERE user_id = q.key->>0 AND client_id = q.key->>1 LIMIT 1) AS c "
+    "LEFT JOIN LATERAL (SELECT response FROM turns "
+    "WHERE conversation_id = c.id AND idempotency_key = q.key->>2 LIMIT 1) AS t ON true")
 
 _COUNT = ("requests = t.requests + excluded.requests, llm = t.llm + excluded.llm, "
           "fallbacks = t.fallbacks + excluded.fallbacks, replays = t.replays + excluded.replays")
@@ -95,7 +98,8 @@ inserted AS (
 moved AS (
   UPDATE conversations AS c SET state = x.state, turn = x.turn, status = x.status,
     timezone = x.timezone, last_response = x.response, updated_at = x.at
-  FROM nexts AS x WHERE c.id = x.pk AND c.turn = x.at_turn RETURNING c.id),
+  FROM nexts AS x WHERE c.id = ANY (ARRAY(SELECT pk FROM nexts)) AND c.id = x.pk
+    AND c.turn = x.at_turn RETURNING c.id),
 stored AS (
   SELECT f.n, i.id FROM firsts AS f JOIN inserted AS i USING (user_id, client_id)
   UNION ALL SELECT x.n, m.id FROM nexts AS x JOIN moved AS m ON m.id = x.pk),
