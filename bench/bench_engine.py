@@ -1,12 +1,14 @@
 """Benchmark: new-conversation turns over HTTP with wrk, against the ceiling, SQLite and PostgreSQL.
 
 Prints turns/s, p50, p99, errors and the share of the ceiling (the cheapest FastAPI endpoint
-reading the same body on the same uvicorn, measured first and last: the share is of their mean)
-for: proxycall on SQLite (one process), on PostgreSQL with 1 and 2 workers (when
+reading the same body on the same uvicorn) for: proxycall on SQLite (one process), on PostgreSQL
+with 1 and 2 workers (when
 PROXYCALL_BENCH_DATABASE_URL or PROXYCALL_TEST_DATABASE_URL is set), then a growth run after
 seeding BENCH_SEED_TURNS turns (default 1,000,000) straight through the store.
 Every measured run follows a WARM_SECONDS run of the same load (connections opened, statements
-prepared, every worker started), so the figures are the steady state.
+prepared, every worker started), so the figures are the steady state. The machine's speed drifts
+by 10-15% within minutes, so the ceiling is measured before and after each server, and each
+server's share is of those two runs' mean.
 Run: `make bench` (installs wrk when it can). Knobs: BENCH_SECONDS (10), BENCH_CONNECTIONS (20),
 BENCH_WARM_SECONDS (3).
 """
@@ -134,9 +136,10 @@ def _admin_ms(base_url: str, params: dict[str, str], runs: int = 30) -> float:
     return timings[len(timings) // 2]
 
 
-def _print(rows: list[Figures], ceiling: float) -> None:
+def _print(rows: list[tuple[Figures, float]]) -> None:
+    """Each row with its share of its ceiling (100% for a ceiling run itself)."""
     print("\n| server | turns/s | p50 | p99 | errors | % of ceiling |\n|---|---|---|---|---|---|")
-    for row in rows:
+    for row, ceiling in rows:
         print(f"| {row.label} | {row.rate:,.0f} | {row.p50_ms:.1f} ms | {row.p99_ms:.1f} ms | "
               f"{row.errors} | {100 * row.rate / ceiling:.1f}% |")
 
@@ -161,39 +164,37 @@ def main() -> None:
         sys.exit("wrk is not installed (`apt-get install -y wrk`; `make bench` tries)")
     pg = os.environ.get("PROXYCALL_BENCH_DATABASE_URL") or os.environ.get(
         "PROXYCALL_TEST_DATABASE_URL")
-    rows: list[Figures] = []
     with tempfile.TemporaryDirectory() as tmp:
-        rows.append(_ceiling("c1"))
+        ceilings = [_ceiling(1)]
+        servers: list[Figures] = []
         sqlite_dir = Path(tmp) / "sqlite"
         port = free_port()
         with _server(_serve(port, 1), _env(sqlite_dir, None), port) as url:
-            rows.append(wrk("proxycall, SQLite, 1 process", url, "s1"))
+            servers.append(wrk("proxycall, SQLite, 1 process", url, "s1"))
+        ceilings.append(_ceiling(2))
         if pg:
             for workers in (1, 2):
                 _reset(pg)
                 port = free_port()
                 with _server(_serve(port, workers), _env(Path(tmp) / f"pg{workers}", pg),
                              port) as url:
-                    rows.append(wrk(f"proxycall, PostgreSQL, {workers} worker(s)", url,
-                                    f"p{workers}"))
+                    servers.append(wrk(f"proxycall, PostgreSQL, {workers} worker(s)", url,
+                                       f"p{workers}"))
+                ceilings.append(_ceiling(len(ceilings) + 1))
         else:
             print("PostgreSQL not measured: set PROXYCALL_BENCH_DATABASE_URL")
-        # the machine's speed drifts within a run: the ceiling is measured first and last, and
-        # each share is of their mean
-        rows.insert(1, _ceiling("c2"))
-        ceiling = (rows[0].rate + rows[1].rate) / 2
-        _print(rows, ceiling)
-        print(f"\nceiling: mean of the first and last runs, {ceiling:,.0f} req/s")
-        _growth(sqlite_dir, rows[2])
+        beside = [(ceilings[n].rate + ceilings[n + 1].rate) / 2 for n in range(len(servers))]
+        _print([(c, c.rate) for c in ceilings] + list(zip(servers, beside, strict=True)))
+        print("\nEach server's share is of the mean of the ceiling runs just before and after it.")
+        _growth(sqlite_dir, servers[0])
 
 
-def _ceiling(run: str) -> Figures:
+def _ceiling(n: int) -> Figures:
     port = free_port()
     command = [sys.executable, "-m", "uvicorn", "bench.ceiling_app:app", "--port", str(port),
                "--log-level", "warning", "--no-access-log"]
-    when = "first" if run == "c1" else "last"
     with _server(command, dict(os.environ), port) as url:
-        return wrk(f"ceiling ({when}): cheapest FastAPI endpoint, same body", url, run)
+        return wrk(f"ceiling {n}: cheapest FastAPI endpoint, same body", url, f"c{n}")
 
 
 def _growth(data_dir: Path, empty: Figures) -> None:
@@ -208,7 +209,7 @@ def _growth(data_dir: Path, empty: Figures) -> None:
         window = _admin_ms(url, {"windowMinutes": "15"})
         all_time = _admin_ms(url, {})
     line_ms = metrics_line_ms(f"sqlite+aiosqlite:///{database}")
-    _print([empty, grown], empty.rate)
+    _print([(empty, empty.rate), (grown, empty.rate)])
     print(f"\nturn p50: {grown.p50_ms:.1f} ms vs {empty.p50_ms:.1f} ms empty "
           f"({100 * (grown.p50_ms / empty.p50_ms - 1):+.0f}%)")
     print(f"/admin/metrics p50: 15-minute window {window:.1f} ms, all time {all_time:.1f} ms")
