@@ -3,8 +3,9 @@
 Prints turns/s, p50, p99, errors and the share of the ceiling (the cheapest FastAPI endpoint
 reading the same body on the same uvicorn) for: proxycall on SQLite (one process), on PostgreSQL
 with 1 and 2 workers (when
-PROXYCALL_BENCH_DATABASE_URL or PROXYCALL_TEST_DATABASE_URL is set), then a growth run after
-seeding BENCH_SEED_TURNS turns (default 1,000,000) straight through the store.
+PROXYCALL_BENCH_DATABASE_URL or PROXYCALL_TEST_DATABASE_URL is set), then a growth run on each
+store (SQLite, and PostgreSQL with two workers) after seeding BENCH_SEED_TURNS turns (default
+1,000,000) straight through the store.
 Every measured run follows a WARM_SECONDS run of the same load (connections opened, statements
 prepared, every worker started), so the figures are the steady state. The machine's speed drifts
 by 10-15% within minutes, so the ceiling is measured before and after each server, and each
@@ -186,7 +187,13 @@ def main() -> None:
         beside = [(ceilings[n].rate + ceilings[n + 1].rate) / 2 for n in range(len(servers))]
         _print([(c, c.rate) for c in ceilings] + list(zip(servers, beside, strict=True)))
         print("\nEach server's share is of the mean of the ceiling runs just before and after it.")
-        _growth(sqlite_dir, servers[0])
+        port = free_port()
+        _growth("SQLite", f"sqlite+aiosqlite:///{sqlite_dir / 'proxycall.db'}", _serve(port, 1),
+                _env(sqlite_dir, None), port, servers[0])
+        if pg:  # on the store the two-worker run left, with the same two workers
+            port = free_port()
+            _growth("PostgreSQL", pg, _serve(port, 2), _env(Path(tmp) / "pg2", pg), port,
+                    servers[2])
 
 
 def _ceiling(n: int) -> Figures:
@@ -197,18 +204,17 @@ def _ceiling(n: int) -> Figures:
         return wrk(f"ceiling {n}: cheapest FastAPI endpoint, same body", url, f"c{n}")
 
 
-def _growth(data_dir: Path, empty: Figures) -> None:
-    """The same SQLite store after seeding SEED_TURNS turns straight through the store."""
-    database = data_dir / "proxycall.db"
+def _growth(label: str, url: str, command: list[str], env: dict[str, str], port: int,
+            empty: Figures) -> None:
+    """The same store after seeding SEED_TURNS turns straight through the store."""
     started = time.perf_counter()
-    seeded = seed(f"sqlite+aiosqlite:///{database}", SEED_TURNS)
-    print(f"\nGrowth: seeded {seeded:,} turns in {time.perf_counter() - started:.0f} s")
-    port = free_port()
-    with _server(_serve(port, 1), _env(data_dir, None), port) as url:
-        grown = wrk(f"proxycall, SQLite, {seeded:,} turns stored", url, "g1")
-        window = _admin_ms(url, {"windowMinutes": "15"})
-        all_time = _admin_ms(url, {})
-    line_ms = metrics_line_ms(f"sqlite+aiosqlite:///{database}")
+    seeded = seed(url, SEED_TURNS)
+    print(f"\nGrowth, {label}: seeded {seeded:,} turns in {time.perf_counter() - started:.0f} s")
+    with _server(command, env, port) as base_url:
+        grown = wrk(f"{empty.label}, {seeded:,} turns stored", base_url, f"g-{label}")
+        window = _admin_ms(base_url, {"windowMinutes": "15"})
+        all_time = _admin_ms(base_url, {})
+    line_ms = metrics_line_ms(url)
     _print([(empty, empty.rate), (grown, empty.rate)])
     print(f"\nturn p50: {grown.p50_ms:.1f} ms vs {empty.p50_ms:.1f} ms empty "
           f"({100 * (grown.p50_ms / empty.p50_ms - 1):+.0f}%)")
