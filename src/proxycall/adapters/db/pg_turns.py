@@ -38,6 +38,7 @@ from proxycall.adapters.db.turn_path import (
     GroupedWrites,
     Item,
     TurnWrite,
+    counted_minute,
     json_text,
     json_value,
     together_or_alone,
@@ -306,7 +307,7 @@ def _turn_fields(n: int, item: TurnWrite) -> dict[str, Any]:
 
 def _event_fields(n: int, event: EngineEventRecord) -> dict[str, Any]:
     return {
-        "n": n, "at": event.at, "minute": event.at.replace(second=0, microsecond=0),
+        "n": n, "at": event.at, "minute": counted_minute(event.at),
         "kind": event.kind, "engine": event.engine, "agent_type": event.agent_type,
         "conversation_id": event.conversation_id, "action": event.action,
         "ai_used": event.ai_used, "fallback": event.fallback, "replay": event.replay,

@@ -200,6 +200,11 @@ class Tally:
     totals: list[tuple[Any, ...]]
 
 
+def counted_minute(at: datetime) -> datetime:
+    """The minute row an event at `at` is counted in."""
+    return at.replace(second=0, microsecond=0)
+
+
 def tally(events: Iterable[EngineEventRecord]) -> Tally:
     """Add up the events' counts per minute and all time (one upsert per row, not per event)."""
     minutes: dict[tuple[Any, ...], list[int]] = {}
@@ -207,7 +212,7 @@ def tally(events: Iterable[EngineEventRecord]) -> Tally:
     for event in events:
         key = (event.kind, event.agent_type, event.action or "")
         counts = (1, int(event.ai_used), int(event.fallback), int(event.replay))
-        minute = event.at.replace(second=0, microsecond=0)
+        minute = counted_minute(event.at)
         for row in (minutes.setdefault((minute, *key), [0, 0, 0, 0]),
                     totals.setdefault(key, [0, 0, 0, 0])):
             for i, count in enumerate(counts):
