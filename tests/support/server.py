@@ -16,6 +16,7 @@ import httpx
 import uvicorn
 
 from proxycall.adapters.db import migrate
+from proxycall.api.http_protocol import HeadWithBodyProtocol
 from proxycall.app import create_app
 from proxycall.config import load_settings
 
@@ -79,7 +80,7 @@ def live_server(data_dir: Path, database_url: str | None = None, *,
         extra["places"] = places
     app = create_app(settings, base_url=base_url, print_login_link=False, **extra)
     config = uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning",
-                            lifespan="on")
+                            lifespan="on", http=HeadWithBodyProtocol)  # as `serve` runs it
     server = uvicorn.Server(config)
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()

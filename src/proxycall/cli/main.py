@@ -51,6 +51,7 @@ def serve(
     """Start the API, the web app at /, and (by default) the Twilio simulator."""
     import uvicorn
 
+    from proxycall.api.http_protocol import HeadWithBodyProtocol
     from proxycall.app import create_app
 
     settings = settings_or_exit()
@@ -58,7 +59,8 @@ def serve(
     base_url = f"http://{shown_host}:{port}"
     if workers == 1:
         application = create_app(settings, base_url=base_url)
-        uvicorn.run(application, host=host, port=port, log_level="warning", access_log=False)
+        uvicorn.run(application, host=host, port=port, log_level="warning", access_log=False,
+                    http=HeadWithBodyProtocol)
         return
     if settings.sqlalchemy_url.startswith("sqlite"):
         typer.echo("Note: several processes on one SQLite file stay correct but write one at a "
@@ -67,7 +69,7 @@ def serve(
     _print_login_once(settings, base_url)
     hand_to_workers(base_url)
     uvicorn.run("proxycall.cli.main:worker_app", factory=True, host=host, port=port,
-                workers=workers, log_level="warning", access_log=False)
+                workers=workers, log_level="warning", access_log=False, http=HeadWithBodyProtocol)
 
 
 def worker_app() -> FastAPI:
