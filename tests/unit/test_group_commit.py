@@ -1,0 +1,61 @@
+"""Rounds of a group commit: items arriving a few loop steps apart share one round."""
+
+from __future__ import annotations
+
+import asyncio
+
+from proxycall.adapters.db.turn_path import GROWING_STEPS, GroupCommit
+
+
+class Rounds:
+    """A round function that records the items of each round and answers each with itself."""
+
+    def __init__(self) -> None:
+        self.rounds: list[list[int]] = []
+
+    async def run(self, items: list[int]) -> list[int | Exception]:
+        self.rounds.append(items)
+        await asyncio.sleep(0)  # a round takes time: items arriving meanwhile wait for the next
+        return list(items)
+
+
+async def _submit_after(group: GroupCommit[int, int], item: int, steps: int) -> int:
+    for _ in range(steps):
+        await asyncio.sleep(0)
+    return await group.submit(item)
+
+
+async def test_items_arriving_a_step_apart_while_the_group_grows_share_a_round() -> None:
+    rounds = Rounds()
+    group = GroupCommit(rounds.run, most_per_round=64)
+    answers = await asyncio.gather(*(_submit_after(group, n, steps=n) for n in range(4)))
+    assert answers == [0, 1, 2, 3]
+    assert rounds.rounds == [[0, 1, 2, 3]]
+
+
+async def test_a_group_that_keeps_growing_starts_after_the_bound() -> None:
+    rounds = Rounds()
+    group = GroupCommit(rounds.run, most_per_round=64)
+    count = GROWING_STEPS + 6
+    answers = await asyncio.gather(*(_submit_after(group, n, steps=n) for n in range(count)))
+    assert answers == list(range(count))
+    first = rounds.rounds[0]
+    assert first == list(range(GROWING_STEPS + 2))  # the first step, then the growing ones
+    assert sorted(n for r in rounds.rounds for n in r) == list(range(count))
+
+
+async def test_a_round_starts_once_no_more_arrive() -> None:
+    rounds = Rounds()
+    group = GroupCommit(rounds.run, most_per_round=64)
+    first = asyncio.gather(group.submit(1), group.submit(2))
+    late = asyncio.ensure_future(_submit_after(group, 3, steps=10))
+    assert await first == [1, 2]
+    assert await late == 3
+    assert rounds.rounds == [[1, 2], [3]]
+
+
+async def test_a_round_holds_at_most_its_bound() -> None:
+    rounds = Rounds()
+    group = GroupCommit(rounds.run, most_per_round=3)
+    assert await asyncio.gather(*(group.submit(n) for n in range(7))) == list(range(7))
+    assert rounds.rounds == [[0, 1, 2], [3, 4, 5], [6]]
