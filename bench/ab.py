@@ -92,8 +92,7 @@ def _transactions() -> int:
 
 def _command(mode: str, port: int) -> list[str]:
     if mode == "ceiling":
-        return [sys.executable, "-m", "uvicorn", "bench.ceiling_app:app", "--port", str(port),
-                "--log-level", "warning", "--no-access-log"]
+        return bench.ceiling_command(port)
     return bench._serve(port, WORKERS[mode])
 
 

@@ -196,11 +196,16 @@ def main() -> None:
                     servers[2], ceilings[2:4])
 
 
+def ceiling_command(port: int) -> list[str]:
+    """The ceiling's server: uvicorn with the HTTP protocol `serve` runs (one write a response)."""
+    return [sys.executable, "-m", "uvicorn", "bench.ceiling_app:app", "--port", str(port),
+            "--log-level", "warning", "--no-access-log",
+            "--http", "proxycall.api.http_protocol:HeadWithBodyProtocol"]
+
+
 def _ceiling(n: int | str) -> Figures:
     port = free_port()
-    command = [sys.executable, "-m", "uvicorn", "bench.ceiling_app:app", "--port", str(port),
-               "--log-level", "warning", "--no-access-log"]
-    with _server(command, dict(os.environ), port) as url:
+    with _server(ceiling_command(port), dict(os.environ), port) as url:
         return wrk(f"ceiling {n}: cheapest FastAPI endpoint, same body", url, f"c{n}")
 
 
