@@ -27,8 +27,6 @@ from collections import defaultdict
 from dataclasses import dataclass
 from pathlib import Path
 
-import httpx
-
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
@@ -106,11 +104,7 @@ def measure(checkout: Path, mode: str, seconds: int, data_dir: Path) -> Run:
     env = bench._env(data_dir, database) if mode != "ceiling" else dict(os.environ)
     env["PYTHONPATH"] = str(checkout / "src")
     port = free_port()
-    process = subprocess.Popen(_command(mode, port), env=env, cwd=checkout,
-                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    base_url = f"http://127.0.0.1:{port}"
-    try:
-        _wait_ready(base_url, process)
+    with bench.started(_command(mode, port), env, port, cwd=checkout) as (base_url, process):
         bench._run_wrk(base_url, f"{mode}-warm-{time.time()}", bench.WARM_SECONDS)
         server, machine = _cpu_ticks(_tree(process.pid)), _machine_busy_ticks()
         database_ticks = _cpu_ticks(_postgres_pids()) if database else 0
@@ -121,9 +115,6 @@ def measure(checkout: Path, mode: str, seconds: int, data_dir: Path) -> Run:
         if database:
             database_ticks = _cpu_ticks(_postgres_pids()) - database_ticks
             statements = _transactions() - statements
-    finally:
-        process.terminate()
-        process.wait(timeout=30)
     rate = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))  # type: ignore[union-attr]
     p99 = bench._ms(re.search(r"\s99%\s+(\S+)", out).group(1))  # type: ignore[union-attr]
     turns = rate * seconds
@@ -131,20 +122,6 @@ def measure(checkout: Path, mode: str, seconds: int, data_dir: Path) -> Run:
     return Run(rate, p99, server * per_turn, machine * per_turn,
                database_ticks * per_turn if database else None,
                statements / turns if database else None)
-
-
-def _wait_ready(base_url: str, process: subprocess.Popen[bytes]) -> None:
-    deadline = time.monotonic() + bench.START_TIMEOUT_SECONDS
-    while True:
-        if process.poll() is not None:
-            raise RuntimeError("the server exited during start-up")
-        try:
-            httpx.get(f"{base_url}/ready", timeout=1)
-            return
-        except httpx.HTTPError:
-            if time.monotonic() > deadline:
-                raise RuntimeError("the server did not start") from None
-            time.sleep(0.2)
 
 
 def _spec(text: str) -> tuple[Path, str]:

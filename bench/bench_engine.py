@@ -64,8 +64,10 @@ def _env(data_dir: Path, database_url: str | None) -> dict[str, str]:
 
 
 @contextmanager
-def _server(command: list[str], env: dict[str, str], port: int) -> Iterator[str]:
-    process = subprocess.Popen(command, env=env, cwd=ROOT, stdout=subprocess.DEVNULL,
+def started(command: list[str], env: dict[str, str], port: int,
+            cwd: Path = ROOT) -> Iterator[tuple[str, subprocess.Popen[bytes]]]:
+    """A server process, once it answers /ready: its base URL and the process; stopped after."""
+    process = subprocess.Popen(command, env=env, cwd=cwd, stdout=subprocess.DEVNULL,
                                stderr=subprocess.DEVNULL)
     base_url = f"http://127.0.0.1:{port}"
     try:
@@ -80,10 +82,16 @@ def _server(command: list[str], env: dict[str, str], port: int) -> Iterator[str]
                 if time.monotonic() > deadline:
                     raise RuntimeError("server did not start") from None
                 time.sleep(0.2)
-        yield base_url
+        yield base_url, process
     finally:
         process.terminate()
         process.wait(timeout=30)
+
+
+@contextmanager
+def _server(command: list[str], env: dict[str, str], port: int) -> Iterator[str]:
+    with started(command, env, port) as (base_url, _):
+        yield base_url
 
 
 def _serve(port: int, workers: int) -> list[str]:

@@ -26,6 +26,9 @@ class Wire:
     def close(self) -> None:
         self.closed = True
 
+    def write_eof(self) -> None:
+        self.writes.append(b"<eof>")
+
     def get_extra_info(self, name: str, default: Any = None) -> Any:
         return ("127.0.0.1", 1234) if name == "peername" else default
 
@@ -64,3 +67,13 @@ async def test_other_writes_go_straight_out_and_close_sends_what_is_held() -> No
     transport.close()
     assert wire.writes[-1] == HEAD and wire.closed
     assert transport.get_extra_info("peername") == ("127.0.0.1", 1234)  # the transport's own
+
+
+async def test_what_follows_a_held_head_never_overtakes_it() -> None:
+    transport, wire = await _transport()
+    transport.write(HEAD)
+    transport.writelines([b"{", b"}"])
+    assert wire.writes == [HEAD + b"{}"]
+    transport.write(HEAD)
+    transport.write_eof()
+    assert wire.writes[1:] == [HEAD, b"<eof>"]

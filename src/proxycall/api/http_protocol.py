@@ -42,6 +42,13 @@ class _HeadWithBody:
             if not self._transport.is_closing():
                 self._transport.write(held)
 
+    def writelines(self, chunks: list[bytes]) -> None:
+        self.write(b"".join(chunks))  # after any head held, never before it
+
+    def write_eof(self) -> None:
+        self._flush()
+        self._transport.write_eof()
+
     def close(self) -> None:
         self._flush()
         self._transport.close()
