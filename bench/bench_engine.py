@@ -8,10 +8,12 @@ store (SQLite, and PostgreSQL with two workers) after seeding BENCH_SEED_TURNS t
 1,000,000) straight through the store, with the ceiling measured around it as well.
 Every measured run follows a WARM_SECONDS run of the same load (connections opened, statements
 prepared, every worker started), so the figures are the steady state. The machine's speed drifts
-by 10-15% within minutes, so the ceiling is measured before and after each server, and each
-server's share is of those two runs' mean.
+by 10-15% within minutes (on a bad day a share moves by a fifth between two runs of the same
+code), so the ceiling is measured before and after each server, each server's share is of those
+two runs' mean, and the servers run ROUNDS times in turn: the summary is each server's median
+round, with every round's share beside it.
 Run: `make bench` (installs wrk when it can). Knobs: BENCH_SECONDS (10), BENCH_CONNECTIONS (20),
-BENCH_WARM_SECONDS (3).
+BENCH_WARM_SECONDS (3), BENCH_ROUNDS (3).
 """
 
 from __future__ import annotations
@@ -42,6 +44,7 @@ SECONDS = int(os.environ.get("BENCH_SECONDS", "10"))
 CONNECTIONS = int(os.environ.get("BENCH_CONNECTIONS", "20"))
 SEED_TURNS = int(os.environ.get("BENCH_SEED_TURNS", "1000000"))
 WARM_SECONDS = int(os.environ.get("BENCH_WARM_SECONDS", "3"))
+ROUNDS = int(os.environ.get("BENCH_ROUNDS", "3"))
 START_TIMEOUT_SECONDS = 60
 
 
@@ -173,35 +176,83 @@ def main() -> None:
         sys.exit("wrk is not installed (`apt-get install -y wrk`; `make bench` tries)")
     pg = os.environ.get("PROXYCALL_BENCH_DATABASE_URL") or os.environ.get(
         "PROXYCALL_TEST_DATABASE_URL")
+    if not pg:
+        print("PostgreSQL not measured: set PROXYCALL_BENCH_DATABASE_URL")
     with tempfile.TemporaryDirectory() as tmp:
-        ceilings = [_ceiling(1)]
-        servers: list[Figures] = []
         sqlite_dir = Path(tmp) / "sqlite"
-        port = free_port()
-        with _server(_serve(port, 1), _env(sqlite_dir, None), port) as url:
-            servers.append(wrk("proxycall, SQLite, 1 process", url, "s1"))
-        ceilings.append(_ceiling(2))
+        servers: list[tuple[str, str | None, int]] = [("proxycall, SQLite, 1 process", None, 1)]
         if pg:
-            for workers in (1, 2):
-                _reset(pg)
-                port = free_port()
-                with _server(_serve(port, workers), _env(Path(tmp) / f"pg{workers}", pg),
-                             port) as url:
-                    servers.append(wrk(f"proxycall, PostgreSQL, {workers} worker(s)", url,
-                                       f"p{workers}"))
-                ceilings.append(_ceiling(len(ceilings) + 1))
-        else:
-            print("PostgreSQL not measured: set PROXYCALL_BENCH_DATABASE_URL")
-        beside = [(ceilings[n].rate + ceilings[n + 1].rate) / 2 for n in range(len(servers))]
-        _print([(c, c.rate) for c in ceilings] + list(zip(servers, beside, strict=True)))
-        print("\nEach server's share is of the mean of the ceiling runs just before and after it.")
+            servers += [(f"proxycall, PostgreSQL, {n} worker(s)", pg, n) for n in (1, 2)]
+        rounds = _rounds(servers, Path(tmp))
+        chosen = [_median_run([r[n] for r in rounds]) for n in range(len(servers))]
+        _print_summary(chosen, [[r[n] for r in rounds] for n in range(len(servers))])
         port = free_port()
+        sqlite = chosen[0]
         _growth("SQLite", f"sqlite+aiosqlite:///{sqlite_dir / 'proxycall.db'}", _serve(port, 1),
-                _env(sqlite_dir, None), port, servers[0], ceilings[0:2])
-        if pg:  # on the store the two-worker run left, with the same two workers
+                _env(sqlite_dir, None), port, sqlite.figures, sqlite.ceilings)
+        if pg:  # on the store the last two-worker run left, with the same two workers
             port = free_port()
             _growth("PostgreSQL", pg, _serve(port, 2), _env(Path(tmp) / "pg2", pg), port,
-                    servers[2], ceilings[2:4])
+                    chosen[2].figures, chosen[2].ceilings)
+
+
+@dataclass
+class Run:
+    """One server's run and the ceiling runs just before and after it."""
+
+    figures: Figures
+    ceilings: list[Figures]
+
+    @property
+    def share(self) -> float:
+        return self.figures.rate / _mean(self.ceilings).rate
+
+
+def _rounds(servers: list[tuple[str, str | None, int]], tmp: Path) -> list[list[Run]]:
+    """ROUNDS rounds of every server, each run between two ceiling runs; each round printed.
+
+    A round's last ceiling is the next one's first: ceiling, SQLite, ceiling, PostgreSQL with
+    one worker, ceiling, with two, ceiling, SQLite, …
+    """
+    before = _ceiling(1)
+    rounds: list[list[Run]] = []
+    for round_number in range(1, ROUNDS + 1):
+        runs: list[Run] = []
+        for label, database_url, workers in servers:
+            if database_url is not None:
+                _reset(database_url)
+            data_dir = tmp / ("sqlite" if database_url is None else f"pg{workers}")
+            port = free_port()
+            with _server(_serve(port, workers), _env(data_dir, database_url), port) as url:
+                figures = wrk(label, url, f"{round_number}-{workers}-{database_url is None}")
+            after = _ceiling(len(rounds) * len(servers) + len(runs) + 2)
+            runs.append(Run(figures, [before, after]))
+            before = after
+        print(f"\nRound {round_number} of {ROUNDS} (each server's share is of the mean of the "
+              "ceiling runs just before and after it):")
+        _print([(c, c.rate) for c in [runs[0].ceilings[0], *(r.ceilings[1] for r in runs)]]
+               + [(r.figures, _mean(r.ceilings).rate) for r in runs])
+        rounds.append(runs)
+    return rounds
+
+
+def _median_run(runs: list[Run]) -> Run:
+    """The run with the median share (of an even number, the lower of the middle two)."""
+    return sorted(runs, key=lambda run: run.share)[(len(runs) - 1) // 2]
+
+
+def _print_summary(chosen: list[Run], all_runs: list[list[Run]]) -> None:
+    """Each server's median round: its figures, its share, every round's share, all errors."""
+    print(f"\nThe median of {ROUNDS} rounds (the round whose share is the median; errors are "
+          "those of every round):")
+    print("\n| server | turns/s | p50 | p99 | errors | % of ceiling | every round |\n"
+          "|---|---|---|---|---|---|---|")
+    for run, runs in zip(chosen, all_runs, strict=True):
+        row = run.figures
+        shares = ", ".join(f"{100 * r.share:.1f}%" for r in runs)
+        errors = sum(r.figures.errors for r in runs)
+        print(f"| {row.label} | {row.rate:,.0f} | {row.p50_ms:.1f} ms | {row.p99_ms:.1f} ms | "
+              f"{errors} | **{100 * run.share:.1f}%** | {shares} |")
 
 
 def ceiling_command(port: int) -> list[str]:
