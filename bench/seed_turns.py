@@ -21,11 +21,14 @@ from proxycall.adapters.db.database import create_engine as create_async
 from proxycall.adapters.db.database import session_factory
 from proxycall.adapters.db.migrate import sync_url
 from proxycall.adapters.db.models import Conversation, EngineEvent, Turn
+from proxycall.container import Stoppable
 from proxycall.core.stores import EngineEventRecord
 from proxycall.services.telemetry import metrics_line, summarise
+from proxycall.wiring import build_turn_path
 
 TURNS_PER_CONVERSATION = 5
 BATCH_CONVERSATIONS = 4000
+TIMEOUT_SECONDS = 3.0  # the server's default statement and connect timeout
 SPREAD = timedelta(days=30)
 RESPONSE = {"nextAction": "ASK_QUESTION", "engineVersion": "v2", "turn": 1,
             "question": {"field": "shift_start_time", "text": "What time does your shift start?"}}
@@ -33,7 +36,8 @@ RESPONSE = {"nextAction": "ASK_QUESTION", "engineVersion": "v2", "turn": 1,
 
 def _batch(first: int, count: int, now: datetime, total: int) -> tuple[list[dict[str, Any]],
                                                                      list[EngineEventRecord]]:
-    conversations, events = [], []
+    conversations: list[dict[str, Any]] = []
+    events: list[EngineEventRecord] = []
     for n in range(first, first + count):
         at = now - SPREAD * (1 - n / max(total, 1))
         conversations.append({
@@ -54,7 +58,7 @@ def seed(url: str, turns: int, now: datetime | None = None) -> int:
     total = turns // TURNS_PER_CONVERSATION
     engine = create_engine(sync_url(url))
     with engine.begin() as connection:
-        start = int(connection.scalar(select(func.coalesce(func.max(Conversation.id), 0))))
+        start = int(connection.scalar(select(func.coalesce(func.max(Conversation.id), 0))) or 0)
     async_engine = create_async(url)
     sessions = session_factory(async_engine)
     for first in range(0, total, BATCH_CONVERSATIONS):
@@ -82,16 +86,24 @@ async def _count(sessions: Any, events: list[EngineEventRecord]) -> None:
 
 
 def metrics_line_ms(url: str, runs: int = 20) -> float:
-    """Median time to compute one [V2-METRICS] line (the all-time counter rows it reads)."""
+    """Median time to compute one [V2-METRICS] line (the all-time counter rows it reads).
+
+    Through the store the server builds: its direct turn path (psycopg, or SQLite's own
+    connections), not the ORM session the store falls back to without one.
+    """
 
     async def measure() -> float:
         engine = create_async(url)
-        store = EventStore(session_factory(engine))
+        background: list[Stoppable] = []
+        store = EventStore(session_factory(engine),
+                           build_turn_path(engine, TIMEOUT_SECONDS, background))
         timings = []
         for _ in range(runs):
             started = time.perf_counter()
             metrics_line(summarise(await store.request_counts(None), {}, []))
             timings.append((time.perf_counter() - started) * 1000)
+        for task in background:
+            await task.stop()
         await engine.dispose()
         return statistics.median(timings)
 
