@@ -21,6 +21,7 @@ from proxycall.adapters.db.database import create_engine as create_async
 from proxycall.adapters.db.database import session_factory
 from proxycall.adapters.db.migrate import sync_url
 from proxycall.adapters.db.models import Conversation, EngineEvent, Turn
+from proxycall.config import Settings
 from proxycall.container import Stoppable
 from proxycall.core.stores import EngineEventRecord
 from proxycall.services.telemetry import metrics_line, summarise
@@ -28,7 +29,7 @@ from proxycall.wiring import build_turn_path
 
 TURNS_PER_CONVERSATION = 5
 BATCH_CONVERSATIONS = 4000
-TIMEOUT_SECONDS = 3.0  # the server's default statement and connect timeout
+TIMEOUT_SECONDS: float = Settings.model_fields["db_timeout_seconds"].default  # the server's
 SPREAD = timedelta(days=30)
 RESPONSE = {"nextAction": "ASK_QUESTION", "engineVersion": "v2", "turn": 1,
             "question": {"field": "shift_start_time", "text": "What time does your shift start?"}}
