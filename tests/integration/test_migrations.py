@@ -90,3 +90,16 @@ def test_tokens_move_to_credentials_and_back(tmp_path: Path) -> None:
         finally:
             engine.dispose()
         migrate.upgrade(url)
+
+
+def test_a_url_with_percent_escapes_migrates(tmp_path: Path) -> None:
+    """A URL's percent-escapes (a Unix socket's host, a password's "@") reach the driver as they
+    are: Alembic's configparser read "%2F" as an interpolation and start-up failed."""
+    pg = postgres_url()
+    if pg is None:
+        url = f"sqlite+aiosqlite:///{tmp_path / 'm.db'}"
+        assert migrate.alembic_config(url).get_main_option("sqlalchemy.url") == url
+        return
+    url = scratch_postgres(pg, "proxycall_test_escapes") + "?application_name=proxycall%20migrate"
+    migrate.upgrade(url)
+    assert _tables(url) == TABLES

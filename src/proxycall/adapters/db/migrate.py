@@ -30,7 +30,10 @@ def alembic_config(async_url: str) -> Config:
     """Alembic's configuration for this database (the async URL made synchronous)."""
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS))
-    config.set_main_option("sqlalchemy.url", sync_url(async_url))
+    # Alembic's options are configparser values, where "%" starts an interpolation: a URL's
+    # percent-escapes (a Unix socket's `host=%2Fvar%2Frun%2Fpostgresql`, a password with "@")
+    # stopped start-up with "invalid interpolation syntax"
+    config.set_main_option("sqlalchemy.url", sync_url(async_url).replace("%", "%%"))
     return config
 
 
