@@ -8,10 +8,11 @@ workers, at PROXYCALL_BENCH_DATABASE_URL); CHECKOUT a directory holding another 
 The runs go ceiling, SPEC 1, ceiling, SPEC 2, ceiling, … REPEAT times, so every run has a
 ceiling just before and after it: this machine's speed drifts by 10-15% (on a bad day 50%)
 within minutes, and a share of a ceiling measured minutes apart says more about the machine
-than the code. Each run prints turns/s, p99, its share of its two ceilings' mean, and CPU per
-turn from /proc: the server's processes, the whole machine's, and for PostgreSQL the database's
-processes (those of the local `postgres` user) and its transactions per turn (each turn-path
-statement is one). Then the mean share and machine CPU per SPEC.
+than the code. Each run prints turns/s, its errors (answers not 2xx, socket errors), p99, its
+share of its two ceilings' mean, and CPU per turn from /proc: the server's processes, the whole
+machine's, and for PostgreSQL the database's processes (those of the local `postgres` user) and
+its transactions per turn (each turn-path statement is one). Then the mean share and machine
+CPU per SPEC.
 """
 
 from __future__ import annotations
@@ -48,6 +49,7 @@ class Run:
     machine_us: float  # CPU per turn of the whole machine
     database_us: float | None  # of PostgreSQL's processes
     statements: float | None  # PostgreSQL transactions per turn
+    errors: int  # answers that were not 2xx, and socket errors
 
 
 def _cpu_ticks(pids: list[int]) -> int:
@@ -121,7 +123,7 @@ def measure(checkout: Path, mode: str, seconds: int, data_dir: Path) -> Run:
     per_turn = 1e6 / TICKS / turns
     return Run(rate, p99, server * per_turn, machine * per_turn,
                database_ticks * per_turn if database else None,
-               statements / turns if database else None)
+               statements / turns if database else None, bench.wrk_errors(out))
 
 
 def _spec(text: str) -> tuple[Path, str]:
@@ -149,9 +151,10 @@ def main() -> None:
             shares[text].append((share, run.machine_us))
             database = (f", database {run.database_us:.0f} µs, {run.statements:.3f} statements"
                         if run.database_us is not None else "")
-            print(f"{text}: {run.rate:,.0f} turns/s, p99 {run.p99_ms:.1f} ms, {share:.1f}% of "
-                  f"the ceiling; per turn: server {run.server_us:.0f} µs, machine "
-                  f"{run.machine_us:.0f} µs{database} (ceiling after: {after.rate:,.0f})",
+            print(f"{text}: {run.rate:,.0f} turns/s, {run.errors} errors, p99 "
+                  f"{run.p99_ms:.1f} ms, {share:.1f}% of the ceiling; per turn: server "
+                  f"{run.server_us:.0f} µs, machine {run.machine_us:.0f} µs{database} "
+                  f"(ceiling after: {after.rate:,.0f})",
                   flush=True)
             before = after
     for text, runs in shares.items():

@@ -128,12 +128,17 @@ def wrk(label: str, base_url: str, run: str) -> Figures:
     rate = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))  # type: ignore[union-attr]
     p50 = _ms(re.search(r"\s50%\s+(\S+)", out).group(1))  # type: ignore[union-attr]
     p99 = _ms(re.search(r"\s99%\s+(\S+)", out).group(1))  # type: ignore[union-attr]
+    return Figures(label, rate, p50, p99, wrk_errors(out))
+
+
+def wrk_errors(out: str) -> int:
+    """The answers that were not 2xx and the socket errors (connect, read, write, timeout)."""
     errors = sum(int(n) for n in re.findall(r"Non-2xx or 3xx responses:\s+(\d+)", out))
     socket = re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)",
                        out)
     if socket:
         errors += sum(int(n) for n in socket.groups())
-    return Figures(label, rate, p50, p99, errors)
+    return errors
 
 
 def _admin_ms(base_url: str, params: dict[str, str], runs: int = 30) -> float:
