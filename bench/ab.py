@@ -2,9 +2,12 @@
 
     python bench/ab.py [--repeat N] [--seconds S] SPEC [SPEC ...]
 
-SPEC is `[CHECKOUT:]MODE`: MODE is `sqlite`, `pg1` or `pg2` (PostgreSQL with one or two
-workers, at PROXYCALL_BENCH_DATABASE_URL); CHECKOUT a directory holding another checkout
-(`git worktree add /tmp/before HEAD~1`), whose `src/` the server runs; this one by default.
+SPEC is `[CHECKOUT:]MODE[=VARIABLE]`: MODE is `sqlite`, `pg1` or `pg2` (PostgreSQL with one or
+two workers, at PROXYCALL_BENCH_DATABASE_URL, or at the URL in the environment variable VARIABLE:
+`PG_SOCKET='postgresql+psycopg://postgres@/proxycall_bench?host=/var/run/postgresql' python
+bench/ab.py pg2 pg2=PG_SOCKET` compares TCP with the Unix socket); CHECKOUT a directory holding
+another checkout (`git worktree add /tmp/before HEAD~1`), whose `src/` the server runs; this one
+by default.
 The runs go ceiling, SPEC 1, ceiling, SPEC 2, ceiling, … REPEAT times, so every run has a
 ceiling just before and after it: this machine's speed drifts by 10-15% (on a bad day 50%)
 within minutes, and a share of a ceiling measured minutes apart says more about the machine
@@ -78,11 +81,10 @@ def _machine_busy_ticks() -> int:
     return sum(fields) - fields[3] - fields[4]  # all but idle and iowait
 
 
-def _transactions() -> int:
+def _transactions(database_url: str) -> int:
     import psycopg
 
-    assert PG_URL is not None
-    url = PG_URL.replace("+psycopg", "")
+    url = database_url.replace("+psycopg", "")
     with psycopg.connect(url, autocommit=True) as connection:
         row = connection.execute("SELECT xact_commit FROM pg_stat_database "
                                  "WHERE datname = current_database()").fetchone()
@@ -96,9 +98,10 @@ def _command(mode: str, port: int) -> list[str]:
     return bench._serve(port, WORKERS[mode])
 
 
-def measure(checkout: Path, mode: str, seconds: int, data_dir: Path) -> Run:
+def measure(checkout: Path, mode: str, seconds: int, data_dir: Path,
+            database_url: str | None = None) -> Run:
     """One server (or the ceiling) started, warmed, measured under wrk and stopped."""
-    database = PG_URL if mode.startswith("pg") else None
+    database = (database_url or PG_URL) if mode.startswith("pg") else None
     if mode.startswith("pg") and database is None:
         sys.exit("set PROXYCALL_BENCH_DATABASE_URL for the PostgreSQL modes")
     if database:
@@ -110,13 +113,13 @@ def measure(checkout: Path, mode: str, seconds: int, data_dir: Path) -> Run:
         bench._run_wrk(base_url, f"{mode}-warm-{time.time()}", bench.WARM_SECONDS)
         server, machine = _cpu_ticks(_tree(process.pid)), _machine_busy_ticks()
         database_ticks = _cpu_ticks(_postgres_pids()) if database else 0
-        statements = _transactions() if database else 0
+        statements = _transactions(database) if database else 0
         out = bench._run_wrk(base_url, f"{mode}-{time.time()}", seconds)
         server = _cpu_ticks(_tree(process.pid)) - server
         machine = _machine_busy_ticks() - machine
         if database:
             database_ticks = _cpu_ticks(_postgres_pids()) - database_ticks
-            statements = _transactions() - statements
+            statements = _transactions(database) - statements
     rate = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))  # type: ignore[union-attr]
     p99 = bench._ms(re.search(r"\s99%\s+(\S+)", out).group(1))  # type: ignore[union-attr]
     turns = rate * seconds
@@ -126,11 +129,16 @@ def measure(checkout: Path, mode: str, seconds: int, data_dir: Path) -> Run:
                statements / turns if database else None, bench.wrk_errors(out))
 
 
-def _spec(text: str) -> tuple[Path, str]:
+def _spec(text: str) -> tuple[Path, str, str | None]:
+    """The checkout, the mode and the database URL (None: the default) a SPEC names."""
     checkout, _, mode = text.rpartition(":")
+    mode, _, variable = mode.partition("=")
     if mode not in WORKERS:
         sys.exit(f"{text}: the mode is one of {', '.join(WORKERS)}")
-    return (Path(checkout).resolve() if checkout else ROOT), mode
+    url = os.environ.get(variable) if variable else None
+    if variable and not (url and mode.startswith("pg")):
+        sys.exit(f"{text}: ${variable} must hold a PostgreSQL URL, for a PostgreSQL mode")
+    return (Path(checkout).resolve() if checkout else ROOT), mode, url
 
 
 def main() -> None:
@@ -144,8 +152,8 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         before = measure(ROOT, "ceiling", args.seconds, Path(tmp))
         print(f"ceiling {before.rate:,.0f} req/s", flush=True)
-        for n, (text, checkout, mode) in enumerate(specs * args.repeat):
-            run = measure(checkout, mode, args.seconds, Path(tmp) / f"run{n}")
+        for n, (text, checkout, mode, url) in enumerate(specs * args.repeat):
+            run = measure(checkout, mode, args.seconds, Path(tmp) / f"run{n}", url)
             after = measure(ROOT, "ceiling", args.seconds, Path(tmp))
             share = 100 * run.rate / ((before.rate + after.rate) / 2)
             shares[text].append((share, run.machine_us))
