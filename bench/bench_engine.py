@@ -5,7 +5,7 @@ reading the same body on the same uvicorn) for: proxycall on SQLite (one process
 with 1 and 2 workers (when
 PROXYCALL_BENCH_DATABASE_URL or PROXYCALL_TEST_DATABASE_URL is set), then a growth run on each
 store (SQLite, and PostgreSQL with two workers) after seeding BENCH_SEED_TURNS turns (default
-1,000,000) straight through the store, with the ceiling measured around it as well.
+1,000,000) straight through the store, in rounds too, with the ceiling measured around each run.
 Every measured run follows a WARM_SECONDS run of the same load (connections opened, statements
 prepared, every worker started), so the figures are the steady state. The machine's speed drifts
 by 10-15% within minutes (on a bad day a share moves by a fifth between two runs of the same
@@ -194,11 +194,11 @@ def main() -> None:
         port = free_port()
         sqlite = chosen[0]
         _growth("SQLite", f"sqlite+aiosqlite:///{sqlite_dir / 'proxycall.db'}", _serve(port, 1),
-                _env(sqlite_dir, None), port, sqlite.figures, sqlite.ceilings)
+                _env(sqlite_dir, None), port, sqlite)
         if pg:  # on the store the last two-worker run left, with the same two workers
             port = free_port()
             _growth("PostgreSQL", pg, _serve(port, 2), _env(Path(tmp) / "pg2", pg), port,
-                    chosen[2].figures, chosen[2].ceilings)
+                    chosen[2])
 
 
 @dataclass
@@ -274,32 +274,47 @@ def _ceiling(n: int | str) -> Figures:
 
 
 def _growth(label: str, url: str, command: list[str], env: dict[str, str], port: int,
-            empty: Figures, empty_ceilings: list[Figures]) -> None:
+            empty: Run) -> None:
     """The same store after seeding SEED_TURNS turns straight through the store.
 
-    The grown run is minutes after the empty one, and the machine's speed drifts more than the
-    20% the comparison allows, so the ceiling is measured around it too, and the p50s are also
-    compared as multiples of the ceiling's p50 measured around each run.
+    The grown store is measured ROUNDS times, each run between two ceiling runs, and its median
+    round compared with the empty store's: the machine's speed drifts more than the 20% the
+    comparison allows, so the p50s are also compared as multiples of the ceiling's p50 around
+    each run. `/admin/metrics` is timed in the median round's server.
     """
     started = time.perf_counter()
     seeded = seed(url, SEED_TURNS)
     print(f"\nGrowth, {label}: seeded {seeded:,} turns in {time.perf_counter() - started:.0f} s")
-    grown_ceilings = [_ceiling(f"before the {label} growth run")]
-    with _server(command, env, port) as base_url:
-        grown = wrk(f"{empty.label}, {seeded:,} turns stored", base_url, f"g-{label}")
-        window = _admin_ms(base_url, {"windowMinutes": "15"})
-        all_time = _admin_ms(base_url, {})
-    grown_ceilings.append(_ceiling(f"after the {label} growth run"))
+    grown_label = f"{empty.figures.label}, {seeded:,} turns stored"
+    before = _ceiling(f"before the {label} growth runs")
+    runs: list[tuple[Run, float, float]] = []
+    for round_number in range(1, ROUNDS + 1):
+        with _server(command, env, port) as base_url:
+            figures = wrk(f"{grown_label}, round {round_number}", base_url,
+                          f"g-{label}-{round_number}")
+            window = _admin_ms(base_url, {"windowMinutes": "15"})
+            all_time = _admin_ms(base_url, {})
+        after = _ceiling(f"after the {label} growth run {round_number}")
+        runs.append((Run(figures, [before, after]), window, all_time))
+        before = after
+    grown = _median_run([run for run, _, _ in runs])
+    window, all_time = next((w, a) for run, w, a in runs if run is grown)
     line_ms = metrics_line_ms(url)
-    empty_ceiling, grown_ceiling = _mean(empty_ceilings), _mean(grown_ceilings)
-    _print([(c, c.rate) for c in grown_ceilings]
-           + [(empty, empty_ceiling.rate), (grown, grown_ceiling.rate)])
-    raw = grown.p50_ms / empty.p50_ms - 1
-    grown_x = grown.p50_ms / grown_ceiling.p50_ms
-    empty_x = empty.p50_ms / empty_ceiling.p50_ms
-    print(f"\nturn p50: {grown.p50_ms:.1f} ms vs {empty.p50_ms:.1f} ms empty ({100 * raw:+.0f}%); "
-          f"as multiples of the ceiling's p50 around each run, {grown_x:.2f} vs {empty_x:.2f} "
-          f"({100 * (grown_x / empty_x - 1):+.0f}%)")
+    _print([(c, c.rate) for c in [runs[0][0].ceilings[0], *(r.ceilings[1] for r, _, _ in runs)]]
+           + [(empty.figures, _mean(empty.ceilings).rate)]
+           + [(r.figures, _mean(r.ceilings).rate) for r, _, _ in runs])
+    shares = ", ".join(f"{100 * r.share:.1f}%" for r, _, _ in runs)
+    errors = sum(r.figures.errors for r, _, _ in runs)
+    median_round = grown.figures.label.rsplit(", ", 1)[1]
+    print(f"\nGrown store, the median of {ROUNDS} rounds ({median_round}): "
+          f"{100 * grown.share:.1f}% of the ceiling (every round {shares}; errors of every "
+          f"round {errors})")
+    empty_p50, grown_p50 = empty.figures.p50_ms, grown.figures.p50_ms
+    empty_x = empty_p50 / _mean(empty.ceilings).p50_ms
+    grown_x = grown_p50 / _mean(grown.ceilings).p50_ms
+    print(f"turn p50: {grown_p50:.1f} ms vs {empty_p50:.1f} ms empty "
+          f"({100 * (grown_p50 / empty_p50 - 1):+.0f}%); as multiples of the ceiling's p50 around "
+          f"each run, {grown_x:.2f} vs {empty_x:.2f} ({100 * (grown_x / empty_x - 1):+.0f}%)")
     print(f"/admin/metrics p50: 15-minute window {window:.1f} ms, all time {all_time:.1f} ms")
     print(f"[V2-METRICS] line (the summary it reads): {line_ms:.2f} ms")
 
