@@ -5,6 +5,7 @@ from __future__ import annotations
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
+import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlalchemy import create_engine, inspect
@@ -92,14 +93,12 @@ def test_tokens_move_to_credentials_and_back(tmp_path: Path) -> None:
         migrate.upgrade(url)
 
 
-def test_a_url_with_percent_escapes_migrates(tmp_path: Path) -> None:
+def test_a_url_with_percent_escapes_migrates() -> None:
     """A URL's percent-escapes (a Unix socket's host, a password's "@") reach the driver as they
     are: Alembic's configparser read "%2F" as an interpolation and start-up failed."""
     pg = postgres_url()
     if pg is None:
-        url = f"sqlite+aiosqlite:///{tmp_path / 'm.db'}"
-        assert migrate.alembic_config(url).get_main_option("sqlalchemy.url") == url
-        return
+        pytest.skip("PostgreSQL not configured: set PROXYCALL_TEST_DATABASE_URL")
     url = scratch_postgres(pg, "proxycall_test_escapes") + "?application_name=proxycall%20migrate"
     migrate.upgrade(url)
     assert _tables(url) == TABLES
