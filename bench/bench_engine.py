@@ -235,10 +235,19 @@ def _rounds(servers: list[tuple[str, str | None, int]], tmp: Path) -> list[list[
             before = after
         print(f"\nRound {round_number} of {ROUNDS} (each server's share is of the mean of the "
               "ceiling runs just before and after it):")
-        _print([(c, c.rate) for c in [runs[0].ceilings[0], *(r.ceilings[1] for r in runs)]]
-               + [(r.figures, _mean(r.ceilings).rate) for r in runs])
+        _print(_ceiling_rows(runs) + _share_rows(runs))
         rounds.append(runs)
     return rounds
+
+
+def _ceiling_rows(runs: list[Run]) -> list[tuple[Figures, float]]:
+    """The ceiling runs of consecutive runs (each run's last ceiling is the next one's first)."""
+    return [(c, c.rate) for c in [runs[0].ceilings[0], *(r.ceilings[1] for r in runs)]]
+
+
+def _share_rows(runs: list[Run]) -> list[tuple[Figures, float]]:
+    """Each run with the mean of its two ceilings, which its share is of."""
+    return [(r.figures, _mean(r.ceilings).rate) for r in runs]
 
 
 def _median_run(runs: list[Run]) -> Run:
@@ -287,24 +296,23 @@ def _growth(label: str, url: str, command: list[str], env: dict[str, str], port:
     print(f"\nGrowth, {label}: seeded {seeded:,} turns in {time.perf_counter() - started:.0f} s")
     grown_label = f"{empty.figures.label}, {seeded:,} turns stored"
     before = _ceiling(f"before the {label} growth runs")
-    runs: list[tuple[Run, float, float]] = []
+    runs: list[Run] = []
+    admin_ms: list[tuple[float, float]] = []  # each run's /admin/metrics: 15 minutes, all time
     for round_number in range(1, ROUNDS + 1):
         with _server(command, env, port) as base_url:
             figures = wrk(f"{grown_label}, round {round_number}", base_url,
                           f"g-{label}-{round_number}")
-            window = _admin_ms(base_url, {"windowMinutes": "15"})
-            all_time = _admin_ms(base_url, {})
+            admin_ms.append((_admin_ms(base_url, {"windowMinutes": "15"}),
+                             _admin_ms(base_url, {})))
         after = _ceiling(f"after the {label} growth run {round_number}")
-        runs.append((Run(figures, [before, after]), window, all_time))
+        runs.append(Run(figures, [before, after]))
         before = after
-    grown = _median_run([run for run, _, _ in runs])
-    window, all_time = next((w, a) for run, w, a in runs if run is grown)
+    grown = _median_run(runs)
+    window, all_time = admin_ms[runs.index(grown)]
     line_ms = metrics_line_ms(url)
-    _print([(c, c.rate) for c in [runs[0][0].ceilings[0], *(r.ceilings[1] for r, _, _ in runs)]]
-           + [(empty.figures, _mean(empty.ceilings).rate)]
-           + [(r.figures, _mean(r.ceilings).rate) for r, _, _ in runs])
-    shares = ", ".join(f"{100 * r.share:.1f}%" for r, _, _ in runs)
-    errors = sum(r.figures.errors for r, _, _ in runs)
+    _print(_ceiling_rows(runs) + _share_rows([empty]) + _share_rows(runs))
+    shares = ", ".join(f"{100 * r.share:.1f}%" for r in runs)
+    errors = sum(r.figures.errors for r in runs)
     median_round = grown.figures.label.rsplit(", ", 1)[1]
     print(f"\nGrown store, the median of {ROUNDS} rounds ({median_round}): "
           f"{100 * grown.share:.1f}% of the ceiling (every round {shares}; errors of every "
