@@ -44,11 +44,26 @@ def turn(client: httpx.Client, cid: str, agent: str, **fields: object) -> dict:
     return dict(response.json())
 
 
+def plain_reply(question: dict, asked: set[str], otherwise: str | None = None) -> str:
+    """The plain answer to a question; its first choice when it is asked again with choices.
+
+    ("next wednesday" said on a Monday is asked back: this week's or the week after's?)
+    """
+    again = question["field"] in asked and question["quickReplies"]
+    asked.add(question["field"])
+    if again:
+        return str(question["quickReplies"][0])
+    if otherwise is None:
+        return ANSWERS[question["field"]]
+    return ANSWERS.get(question["field"], otherwise)
+
+
 def answer_questions(client: httpx.Client, cid: str, agent: str, body: dict) -> dict:
+    asked: set[str] = set()
     for _ in range(12):
         if body["nextAction"] != "ASK_QUESTION":
             return body
-        body = turn(client, cid, agent, userMessage=ANSWERS[body["question"]["field"]])
+        body = turn(client, cid, agent, userMessage=plain_reply(body["question"], asked))
     raise AssertionError(f"never left the questions: {body}")
 
 

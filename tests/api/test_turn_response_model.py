@@ -11,7 +11,7 @@ import uuid
 
 import httpx
 import pytest
-from tests.api.test_given_number import ANSWERS, OPENERS
+from tests.api.test_given_number import ANSWERS, OPENERS, plain_reply
 from tests.support.server import LiveServer
 
 from proxycall.api.turn_response import TurnResponse
@@ -27,10 +27,11 @@ def sent(client: httpx.Client, path: str, cid: str, agent: str, **fields: object
 
 
 def answered(client: httpx.Client, cid: str, agent: str, body: dict) -> dict:
+    asked: set[str] = set()
     for _ in range(12):
         if body["nextAction"] != "ASK_QUESTION":
             return body
-        reply = ANSWERS.get(body["question"]["field"], "no other changes")
+        reply = plain_reply(body["question"], asked, "no other changes")
         body = sent(client, "/v2/conversation/next", cid, agent, userMessage=reply, debug=True)
     raise AssertionError(f"never left the questions: {body}")
 

@@ -4,22 +4,29 @@ real browser, through the card to the call."""
 
 from __future__ import annotations
 
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
 import pytest
 from playwright.sync_api import expect
 
 pytestmark = pytest.mark.browser
 
-# Days are weekdays: the default call window has no Sundays, so "tomorrow" typed on a Saturday
-# would (rightly) be refused at start as too late to help.
+# The day typed is the weekday two days ahead (Monday if that is a Sunday), in the default timezone:
+# never Sunday, which the default call window lacks ("tomorrow" typed on a Saturday would
+# rightly be refused at start as too late to help), and a plain name, as "next wednesday" typed
+# early in a week is rightly asked back (this week's or the week after's?).
+_AHEAD = datetime.now(ZoneInfo("Australia/Brisbane")) + timedelta(days=2)
+DAY = (_AHEAD + timedelta(days=1 if _AHEAD.weekday() == 6 else 0)).strftime("%A").lower()
 TASKS = {  # task button: (what is typed before the place step, after it, the business)
-    "Book a table": (["table for 2 at Zed's Noodle Bar next wednesday at 7pm under Sam"], [],
+    "Book a table": ([f"table for 2 at Zed's Noodle Bar {DAY} at 7pm under Sam"], [],
                      "Zed's Noodle Bar"),
     "Stock check": (["check if Zed's Hifi Hut has a Sony WH-1000XM5", "1"], [],
                     "Zed's Hifi Hut"),
-    "Cancel an appointment": (["cancel my appointment at Zed's Dental next wednesday at 10am",
+    "Cancel an appointment": ([f"cancel my appointment at Zed's Dental {DAY} at 10am",
                                "Sam"], [], "Zed's Dental"),
     "Call in sick": (["call in sick to Zed's Hifi Hut, I don't know their number"],
-                     ["Richard", "next wednesday", "9am", "I'm sick"], "Zed's Hifi Hut"),
+                     ["Richard", DAY, "9am", "I'm sick"], "Zed's Hifi Hut"),
 }
 
 
