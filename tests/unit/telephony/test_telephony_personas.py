@@ -102,7 +102,7 @@ def test_in_stock_store() -> None:
 
 def test_out_of_stock_store() -> None:
     assert answers("out-of-stock", "Do you have any in stock?", "When will you have more in?") == [
-        "no, sorry, we're out — should be back in next Tuesday", "should be back in next Tuesday"]
+        "no, sorry, we're out — should be back Tuesday week", "should be back Tuesday week"]
 
 
 def test_hold_then_yes_waits_out_the_hold_in_silence() -> None:

@@ -164,7 +164,7 @@ class Store(Callee):
     """A shop: answers stock, quantity, price and restock questions from its stock level."""
 
     def __init__(self, quantity: int, quantity_words: str, price: str = "$249",
-                 restock: str = "next Tuesday") -> None:
+                 restock: str = "Tuesday week") -> None:
         super().__init__()
         self.quantity = quantity
         self.quantity_words = quantity_words
@@ -180,12 +180,12 @@ class Store(Callee):
         has = self.quantity > 0
         answers = {
             Topic.STOCK: f"yeah, we've got {self.quantity_words} of those" if has
-            else f"no, sorry, we're out — should be back in {self.restock}",
+            else f"no, sorry, we're out — should be back {self.restock}",
             Topic.QUANTITY: f"we've got {self.quantity_words}" if has
             else "none at the moment, sorry",
             Topic.PRICE: f"They're {self.price}",
             Topic.RESTOCK: "we've got them in now" if has
-            else f"should be back in {self.restock}",
+            else f"should be back {self.restock}",
             Topic.STILL_THERE: "yep, still here",
             Topic.GOODBYE: "no worries, bye",
         }

@@ -15,7 +15,7 @@ Numbers are from ACMA's ranges reserved for fiction (or the rollout log's own ex
 | 0491 570 313   | hangs-up                | answers once, then hangs up mid-call                  |
 | 0491 570 737   | never-clear             | "hmm", "what was that?", mumbling, forever            |
 | (03) 7010 0001 | in-stock                | "yeah, we've got five of those", "They're $249"       |
-| (03) 7010 0002 | out-of-stock            | "no, sorry, we're out — should be back in next Tue…"  |
+| (03) 7010 0002 | out-of-stock            | "no, sorry, we're out — should be back Tuesday week" |
 | (03) 7010 0003 | hold-then-yes           | "one sec, let me check", 20 s silence, then two       |
 | (03) 7010 0004 | which-model             | "which model?", then yes, three                       |
 | (03) 7010 0005 | restaurant-books        | "yep, we can do that — you're booked in"              |
@@ -112,7 +112,7 @@ PERSONAS: Mapping[str, Persona] = {
                 Pickup.PERSON, TakesUpTheOffer),
         Persona("in-stock", "a store that has it: five, $249", Pickup.PERSON,
                 lambda: Store(quantity=5, quantity_words="five")),
-        Persona("out-of-stock", "a store that is out until next Tuesday", Pickup.PERSON,
+        Persona("out-of-stock", "a store that is out until Tuesday week", Pickup.PERSON,
                 lambda: Store(quantity=0, quantity_words="none")),
         Persona("hold-then-yes", "checks out the back first, then has two", Pickup.PERSON,
                 HoldThenYes),
