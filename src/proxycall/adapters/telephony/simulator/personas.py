@@ -15,7 +15,7 @@ Numbers are from ACMA's ranges reserved for fiction (or the rollout log's own ex
 | 0491 570 313   | hangs-up                | answers once, then hangs up mid-call                  |
 | 0491 570 737   | never-clear             | "hmm", "what was that?", mumbling, forever            |
 | (03) 7010 0001 | in-stock                | "yeah, we've got five of those", "They're $249"       |
-| (03) 7010 0002 | out-of-stock            | "no, sorry, we're out — should be back Tuesday week" |
+| (03) 7010 0002 | out-of-stock            | "no, sorry, we're out — should be back Tuesday week"  |
 | (03) 7010 0003 | hold-then-yes           | "one sec, let me check", 20 s silence, then two       |
 | (03) 7010 0004 | which-model             | "which model?", then yes, three                       |
 | (03) 7010 0005 | restaurant-books        | "yep, we can do that — you're booked in"              |
