@@ -12,10 +12,10 @@ from playwright.sync_api import expect
 
 pytestmark = pytest.mark.browser
 
-# The day typed is the weekday two days ahead (Monday if that is a Sunday), in the default timezone:
-# never Sunday, which the default call window lacks ("tomorrow" typed on a Saturday would
-# rightly be refused at start as too late to help), and a plain name, as "next wednesday" typed
-# early in a week is rightly asked back (this week's or the week after's?).
+# The day typed is the weekday two days ahead (Monday if that is a Sunday) in the browser's
+# timezone (conftest: Brisbane): never Sunday, which the default call window lacks ("tomorrow"
+# typed on a Saturday would rightly be refused at start as too late to help), and a plain name,
+# as "next wednesday" typed early in a week is rightly asked back (this week's or the next?).
 _AHEAD = datetime.now(ZoneInfo("Australia/Brisbane")) + timedelta(days=2)
 DAY = (_AHEAD + timedelta(days=1 if _AHEAD.weekday() == 6 else 0)).strftime("%A").lower()
 TASKS = {  # task button: (what is typed before the place step, after it, the business)
