@@ -226,10 +226,8 @@ async def test_postgresql_turn_statements_read_through_the_indexes(path: TurnPat
         (USER, seeded))
     await connection.execute("ANALYZE conversations")
     await connection.execute("SET plan_cache_mode = force_generic_plan")
-    await connection.execute(f"PREPARE grouped(json) AS {_LOAD_MANY.replace('%s', '$1')}")
-    await connection.execute(
-        "PREPARE written(json, json) AS "
-        f"{_WRITE_GROUP.replace('%s', '$1', 1).replace('%s', '$2', 1)}")
+    await connection.execute(f"PREPARE grouped(json) AS {_LOAD_MANY}")
+    await connection.execute(f"PREPARE written(json, json) AS {_WRITE_GROUP}")
     plans = {}
     for name, run in (("load", """grouped('[["a", "x", null], ["b", "y", "k"]]')"""),
                       ("write", """written('[{"n": 0, "pk": 5, "at_turn": 1}]', '[]')""")):
