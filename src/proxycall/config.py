@@ -21,15 +21,17 @@ SIMULATOR_TOKEN_FILE = "twilio_simulator_token"
 
 
 PUBLIC_BASE_URL_ENV = "PROXYCALL_PUBLIC_BASE_URL"
+SERVE_WORKERS_ENV = "PROXYCALL_SERVE_WORKERS"
 
 
-def hand_to_workers(public_base_url: str) -> None:
-    """Tell the worker processes of `serve --workers N` where they are reached.
+def hand_to_workers(public_base_url: str, workers: int) -> None:
+    """Tell the worker processes of `serve --workers N` where they are reached, and how many.
 
-    Tell the worker processes of `serve --workers N` where they are reached (they inherit
-    the environment; this is the one other place it is written, next to where it is read).
+    They inherit the environment; this is the one other place these are written, next to
+    where they are read.
     """
     os.environ[PUBLIC_BASE_URL_ENV] = public_base_url
+    os.environ[SERVE_WORKERS_ENV] = str(workers)
 
 
 class ConfigError(SetupError):
@@ -59,6 +61,7 @@ class Settings(BaseSettings):
     redis_url: str | None = Field(None, alias="PROXYCALL_REDIS_URL")
     # set by `serve --workers N` for its worker processes: the URL the server is reached at
     public_base_url: str | None = Field(None, alias="PROXYCALL_PUBLIC_BASE_URL")
+    serve_workers: int = Field(1, alias="PROXYCALL_SERVE_WORKERS", ge=1, le=64)  # and how many
     prometheus_multiproc_dir: str | None = Field(None, alias="PROMETHEUS_MULTIPROC_DIR")
     worker_interval_seconds: float = Field(1.0, alias="PROXYCALL_WORKER_INTERVAL_SECONDS",
                                            gt=0, le=60)

@@ -27,7 +27,7 @@ from proxycall.adapters.db.database import can_write, create_engine, session_fac
 from proxycall.adapters.db.pg_turns import PgTurns
 from proxycall.adapters.db.sqlite_turns import SqliteTurns
 from proxycall.adapters.db.switches import RecordStore, SwitchStore
-from proxycall.adapters.db.turn_path import TurnPath
+from proxycall.adapters.db.turn_path import GROWING_STEPS, TurnPath
 from proxycall.adapters.telephony.twilio_client import TwilioTelephony
 from proxycall.adapters.telephony.webhooks import TwilioWebhooks
 from proxycall.config import (
@@ -105,7 +105,8 @@ async def build_container(settings: Settings, options: Options) -> Container:
                          signing_token=phone.signing_token,
                          lost_contact_seconds=settings.lost_contact_seconds,
                          lease_seconds=settings.call_lease_seconds)
-    writer = build_turn_path(engine, settings.db_timeout_seconds, background)
+    writer = build_turn_path(engine, settings.db_timeout_seconds, background,
+                             with_siblings=settings.serve_workers > 1)
     store = ConversationStore(sessions, writer)
     registry = default_registry()
     calls = build_call_service(config, sessions, engine.dialect.name, store, registry, switches,
@@ -144,18 +145,22 @@ async def shutdown(container: Container) -> None:
     logs.close_file_handlers()
 
 
-def build_turn_path(engine: AsyncEngine, timeout_seconds: float,
-                    background: list[Stoppable]) -> TurnPath | None:
+def build_turn_path(engine: AsyncEngine, timeout_seconds: float, background: list[Stoppable],
+                    *, with_siblings: bool = False) -> TurnPath | None:
     """The direct turn path of the database: SQLite's one writer, or psycopg on PostgreSQL.
 
-    None for an in-memory SQLite database (tests), whose turns go through the ORM.
+    None for an in-memory SQLite database (tests), whose turns go through the ORM. A process
+    `with_siblings` (one of `serve --workers N`) lets its rounds wait to grow: while it waits,
+    the others use the cores.
     """
     path: TurnPath
+    growing = GROWING_STEPS if with_siblings else 0
     if engine.dialect.name == "postgresql":
         url = engine.url.set(drivername="postgresql")
-        path = PgTurns(url.render_as_string(hide_password=False), timeout_seconds)
+        path = PgTurns(url.render_as_string(hide_password=False), timeout_seconds,
+                       growing_steps=growing)
     elif engine.dialect.name == "sqlite" and engine.url.database not in (None, "", ":memory:"):
-        path = SqliteTurns(engine.url.database, timeout_seconds)
+        path = SqliteTurns(engine.url.database, timeout_seconds, growing_steps=growing)
     else:
         return None
     background.append(Closer(path.close))

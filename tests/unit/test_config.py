@@ -9,7 +9,13 @@ from pathlib import Path
 
 import pytest
 
-from proxycall.config import ConfigError, load_settings
+from proxycall.config import (
+    PUBLIC_BASE_URL_ENV,
+    SERVE_WORKERS_ENV,
+    ConfigError,
+    hand_to_workers,
+    load_settings,
+)
 
 
 @pytest.mark.parametrize(
@@ -53,3 +59,14 @@ def test_serve_refuses_to_start_half_configured(tmp_path: Path) -> None:
     lines = [line for line in result.stderr.splitlines() if line.strip()]
     assert len(lines) == 1 and "CONVERSATION_ENGINE_VERSION" in lines[0]
     assert "sk-secret-value" not in result.stderr + result.stdout
+
+
+def test_serve_hands_its_workers_their_address_and_their_number(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    assert load_settings().serve_workers == 1  # a lone process unless serve said otherwise
+    monkeypatch.setenv(PUBLIC_BASE_URL_ENV, "")  # restored after the test
+    monkeypatch.setenv(SERVE_WORKERS_ENV, "")
+    hand_to_workers("http://127.0.0.1:8123", 3)
+    settings = load_settings()
+    assert settings.public_base_url == "http://127.0.0.1:8123"
+    assert settings.serve_workers == 3

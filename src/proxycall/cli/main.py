@@ -58,7 +58,8 @@ def serve(
     shown_host = "127.0.0.1" if host in ("0.0.0.0", "::") else host
     base_url = f"http://{shown_host}:{port}"
     if workers == 1:
-        application = create_app(settings, base_url=base_url)
+        application = create_app(settings.model_copy(update={"serve_workers": 1}),
+                                 base_url=base_url)
         uvicorn.run(application, host=host, port=port, log_level="warning", access_log=False,
                     http=HeadWithBodyProtocol)
         return
@@ -67,7 +68,7 @@ def serve(
                    "time; PROXYCALL_DATABASE_URL=postgresql+psycopg://… is the store for this.",
                    err=True)
     _print_login_once(settings, base_url)
-    hand_to_workers(base_url)
+    hand_to_workers(base_url, workers)
     uvicorn.run("proxycall.cli.main:worker_app", factory=True, host=host, port=port,
                 workers=workers, log_level="warning", access_log=False, http=HeadWithBodyProtocol)
 

@@ -149,7 +149,9 @@ _REQUEST_MINUTES = (f"SELECT agent_type, action, {_COUNTED} FROM engine_minutes 
 class PgTurns(GroupedWrites):
     """Turns and engine events written through one connection in groups; loads beside them."""
 
-    def __init__(self, conninfo: str, connect_timeout_seconds: float) -> None:
+    def __init__(self, conninfo: str, connect_timeout_seconds: float, *,
+                 growing_steps: int = 0) -> None:
+        """`growing_steps`: how long a round may wait for its group to grow (`GroupCommit`)."""
         self._conninfo = conninfo
         self._timeout = connect_timeout_seconds
         # READERS slots, each an open connection or None (opened when next taken)
@@ -158,8 +160,8 @@ class PgTurns(GroupedWrites):
             self._readers.put_nowait(None)
         self._opened: list[psycopg.AsyncConnection[Any]] = []
         self._writer: Prepared | None = None
-        self._groups = GroupCommit(self._commit_group, MAX_TURNS_PER_COMMIT)
-        self._loads = GroupCommit(self._load_group, MAX_LOADS_PER_QUERY)
+        self._groups = GroupCommit(self._commit_group, MAX_TURNS_PER_COMMIT, growing_steps)
+        self._loads = GroupCommit(self._load_group, MAX_LOADS_PER_QUERY, growing_steps)
 
     async def load(self, user_id: str, client_id: str,
                    idempotency_key: str | None) -> StoredConversation | None:

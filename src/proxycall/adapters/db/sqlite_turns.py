@@ -115,16 +115,21 @@ class SqliteTurns(GroupedWrites):
     """Turns and engine events written in order on the event loop's connection; loads too."""
 
     def __init__(self, path: str, busy_timeout_seconds: float,
-                 on_checkpoint: Callable[[tuple[int, int, int]], None] | None = None) -> None:
-        """`on_checkpoint` hears each background checkpoint's (busy, WAL pages, pages copied)."""
+                 on_checkpoint: Callable[[tuple[int, int, int]], None] | None = None, *,
+                 growing_steps: int = 0) -> None:
+        """A turn path on the SQLite file at `path`.
+
+        `on_checkpoint` hears each background checkpoint's (busy, WAL pages, pages copied);
+        `growing_steps`: how long a round may wait for its group to grow (`GroupCommit`).
+        """
         self._path = path
         self._busy_ms = int(busy_timeout_seconds * 1000)
         self._readers = ThreadPoolExecutor(max_workers=READERS, thread_name_prefix="sqlite-reader")
         self._local = threading.local()
         self._opened: list[sqlite3.Connection] = []
         self._here: sqlite3.Connection | None = None  # the event loop's: loads and commits
-        self._groups = GroupCommit(self._commit_group, MAX_TURNS_PER_COMMIT)
-        self._loads = GroupCommit(self._load_group, MAX_LOADS_PER_READ)
+        self._groups = GroupCommit(self._commit_group, MAX_TURNS_PER_COMMIT, growing_steps)
+        self._loads = GroupCommit(self._load_group, MAX_LOADS_PER_READ, growing_steps)
         self._checkpoints = Checkpoints(path, self._busy_ms, on_checkpoint)
 
     async def load(self, user_id: str, client_id: str,
