@@ -136,8 +136,8 @@ class GroupCommit(Generic[In, Out]):
 
         Given `growing_steps`, it waits another step for as long as the step before brought
         more items, up to that many: bigger rounds, fewer statements per item. That pays only
-        where a sibling process takes the core while this one waits (two PostgreSQL workers:
-        0.34-0.38 statements per turn became 0.28, the machine's CPU per turn -8 to -12%); a
+        where a sibling process takes the core while this one waits (two PostgreSQL workers on
+        a fast day: 0.39 statements per turn became 0.31, the machine's CPU per turn -10%); a
         lone process left its core idle instead (a quarter fewer turns/s), so it is off there.
         """
         try:
